@@ -1,0 +1,92 @@
+# SPDX-License-Identifier: GPL-2.0
+# krgsched top-level Makefile. `make help` lists the targets.
+
+ifneq ($(KERNELRELEASE),)
+# Invoked by Kbuild: the real list is in ./Kbuild.
+include $(src)/Kbuild
+else
+
+TOP	:= $(CURDIR)
+KRG_CACHE ?= $(TOP)/.cache
+# The reference kernel deps.sh resolved (cache/kernel/current -> <abi>).
+KABI	?= $(notdir $(realpath $(KRG_CACHE)/kernel/current))
+KDIR	?= /usr/src/linux-headers-$(KABI)
+V	?= 0
+
+export KRG_CACHE KDIR KABI V
+
+KMOD_DIRS := kernel core probes filters policies tests/kmod
+
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+MAKEFLAGS += --no-print-directory
+endif
+
+.DELETE_ON_ERROR:
+.PHONY: all modules tools tests unit vm-tests check check-unit check-vm vm-shell \
+	clean help style kdir-check
+
+all: modules tools tests
+
+kdir-check:
+	@test -n "$(KABI)" -a -d "$(KDIR)" || { \
+		echo "error: kernel headers not found (KDIR='$(KDIR)');" \
+		     "run scripts/deps.sh as root first" >&2; exit 1; }
+
+modules: kdir-check
+	$(Q)$(MAKE) -C $(KDIR) M=$(TOP) W=1 modules
+
+tools:
+	$(Q)$(MAKE) -C tools
+
+tests: unit vm-tests
+
+unit:
+	$(Q)$(MAKE) -C tests unit
+
+vm-tests: tools
+	$(Q)$(MAKE) -C tests vm
+
+check: all
+	$(Q)scripts/check.sh
+
+check-unit: unit
+	$(Q)$(MAKE) -C tests run-unit
+
+check-vm: all
+	$(Q)tests/vm/run $(if $(T),$(T))
+
+vm-shell: all
+	$(Q)tests/vm/run --shell $(VMFLAGS)
+
+style:
+	$(Q)scripts/checkpatch.sh
+
+clean:
+	@# Not Kbuild's clean: it would also delete the reference kernel's modules
+	@# in .cache. Only our module directories are swept.
+	$(Q)find $(KMOD_DIRS) \( -name '*.o' -o -name '*.ko' -o -name '*.mod' \
+		-o -name '*.mod.c' -o -name '.*.cmd' -o -name 'modules.order' -o -name '.*.o.d' \) \
+		-delete 2>/dev/null || true
+	$(Q)rm -f Module.symvers modules.order .*.cmd .module-common.o
+	$(Q)$(MAKE) -C tools clean
+	$(Q)$(MAKE) -C tests clean
+	$(Q)rm -rf build
+
+help:
+	@echo 'krgsched: targets'
+	@echo '  all (default) build every kernel module, tool and test'
+	@echo '  modules       kernel modules only (KDIR=$(KDIR))'
+	@echo '  tools         user tools (tools/)'
+	@echo '  check         host unit tests, then the VM suite; "N passed, N failed"'
+	@echo '  check-unit    host unit tests only'
+	@echo '  check-vm      VM suite only; T="name ..." runs a subset'
+	@echo '  vm-shell      interactive guest, everything loaded, configfs mounted'
+	@echo '                (VMFLAGS="--nodes 4 --mem 1024" to shape it)'
+	@echo '  style         checkpatch over the kernel sources'
+	@echo '  clean         remove build products'
+	@echo 'Variables: KDIR (kernel headers), V=1 (show commands), KRG_CACHE'
+
+endif

@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * krg.h - the user ABI of krg.ko, the krgsched SSI layer.
+ *
+ * Shared by the kernel modules and tools/libkrg; nothing else may define these
+ * numbers. Two parts:
+ *
+ *  - /sys/kernel/krg/ (read-only): abi_version, backend, nodes_possible,
+ *    nodes_online, local_node, node<N>/{cpulist,online}, cap_supported and
+ *    task_entries. Node lists use the kernel's list format ("0-3,5").
+ *  - /dev/krg: the ioctls below. Every ioctl takes a struct whose first member
+ *    is its size, so the structs can grow at their end without a new number.
+ *
+ * abi_version is KRG_ABI_VERSION. It changes whenever a number or a layout
+ * here changes incompatibly; libkrg refuses to talk to a different one.
+ */
+#ifndef _UAPI_LINUX_KRG_H
+#define _UAPI_LINUX_KRG_H
+
+#include <linux/ioctl.h>
+#include <linux/types.h>
+
+#define KRG_ABI_VERSION		1
+
+#define KRG_DEVICE		"/dev/krg"
+#define KRG_SYSFS_DIR		"/sys/kernel/krg"
+
+/* Node ids are 0..KRG_MAX_NODES-1 (Kerrighed's limit). */
+#define KRG_MAX_NODES		256
+#define KRG_NODE_NONE		(-1)
+
+/*
+ * Kerrighed capabilities: names and bit numbers as in Kerrighed, so scripts
+ * written for it keep working. A set is a bit mask of (1 << KRG_CAP_*).
+ */
+enum krg_cap {
+	KRG_CAP_CHANGE_KERRIGHED_CAP		= 0,
+	KRG_CAP_CAN_MIGRATE			= 1,
+	KRG_CAP_DISTANT_FORK			= 2,
+	KRG_CAP_FORK_DELAY			= 3,
+	KRG_CAP_CHECKPOINTABLE			= 4,
+	KRG_CAP_USE_REMOTE_MEMORY		= 5,
+	KRG_CAP_USE_INTRA_CLUSTER_KERSTREAMS	= 6,
+	KRG_CAP_USE_INTER_CLUSTER_KERSTREAMS	= 7,
+	KRG_CAP_USE_WORLD_VISIBLE_KERSTREAMS	= 8,
+	KRG_CAP_SEE_LOCAL_PROC_STAT		= 9,
+	KRG_CAP_DEBUG				= 10,
+	KRG_CAP_SYSCALL_EXIT_HOOK		= 11,
+	KRG_CAP_NR				= 12,
+};
+
+#define KRG_CAP_BIT(cap)	(1U << (cap))
+#define KRG_CAP_ALL_NAMED	((1U << KRG_CAP_NR) - 1)
+
+/*
+ * The four sets of a task (Kerrighed's krg_cap_t).
+ *  permitted:		what the task may ever have in effective;
+ *  effective:		what is in force now;
+ *  inheritable_permitted: the permitted set of children forked from now on;
+ *  inheritable_effective: the effective set of those children (masked by
+ *			inheritable_permitted).
+ */
+struct krg_caps {
+	__u32 permitted;
+	__u32 effective;
+	__u32 inheritable_permitted;
+	__u32 inheritable_effective;
+};
+
+/* Targets of KRG_IOC_GET_CAPS / KRG_IOC_SET_CAPS. */
+enum krg_target {
+	KRG_TARGET_SELF		= 0,	/* the caller */
+	KRG_TARGET_PARENT	= 1,	/* the caller's parent (krgcapset's default) */
+	KRG_TARGET_PID		= 2,	/* the process whose pid is @pid */
+};
+
+struct krg_cap_req {
+	__u32 size;		/* sizeof(struct krg_cap_req) */
+	__u32 target;		/* enum krg_target */
+	__s32 pid;		/* KRG_TARGET_PID only, else 0 */
+	__u32 reserved;		/* must be 0 */
+	struct krg_caps caps;	/* out for GET, in for SET */
+};
+
+/* Flags of struct krg_migrate_req. */
+#define KRG_MIGRATE_NOWAIT	(1U << 0)	/* return once queued */
+#define KRG_MIGRATE_ALL		(KRG_MIGRATE_NOWAIT)
+
+struct krg_migrate_req {
+	__u32 size;		/* sizeof(struct krg_migrate_req) */
+	__u32 flags;		/* KRG_MIGRATE_* */
+	__s32 pid;		/* process (thread group) to move */
+	__s32 node;		/* destination node id */
+};
+
+#define KRG_IOC_MAGIC		0xb7
+#define KRG_IOC_GET_CAPS	_IOWR(KRG_IOC_MAGIC, 1, struct krg_cap_req)
+#define KRG_IOC_SET_CAPS	_IOW(KRG_IOC_MAGIC, 2, struct krg_cap_req)
+#define KRG_IOC_MIGRATE		_IOW(KRG_IOC_MAGIC, 3, struct krg_migrate_req)
+
+#endif /* _UAPI_LINUX_KRG_H */

@@ -1,0 +1,67 @@
+# Shell helpers for the in-guest scenario tests and the VM runner.
+# shellcheck shell=sh
+
+KRG_MODDIR=/krg/modules
+KRG_CFS=/sys/kernel/config/krg_scheduler
+
+# Modules in load order; unloaded in reverse.
+krg_modules() {
+	echo krg krg_scheduler
+	for m in "$KRG_MODDIR"/*.ko; do
+		m=${m##*/}; m=${m%.ko}
+		case "$m" in krg|krg_scheduler) ;; *) echo "$m" ;; esac
+	done
+}
+
+krg_loaded() { grep -q "^$1 " /proc/modules; }
+
+krg_load() {
+	krg_loaded "$1" || insmod "$KRG_MODDIR/$1.ko"
+}
+
+krg_load_all() {
+	krg_load krg && krg_load krg_scheduler
+}
+
+# Remove every scheduler and probe, then unload every module of ours, printing
+# one TAP line per module.
+krg_unload_all() {
+	if [ -d "$KRG_CFS" ]; then
+		for d in "$KRG_CFS"/schedulers/* "$KRG_CFS"/probes/*; do
+			[ -d "$d" ] && rmdir "$d" 2>/dev/null
+		done
+	fi
+	n=0
+	for m in $(krg_modules | tr ' ' '\n' | sed '1!G;h;$!d'); do
+		krg_loaded "$m" || continue
+		n=$((n + 1))
+		if rmmod "$m"; then
+			echo "ok $n - rmmod $m"
+		else
+			echo "not ok $n - rmmod $m"
+		fi
+	done
+}
+
+# --- TAP for scenario scripts -----------------------------------------------
+_tap_n=0
+_tap_fail=0
+tap_plan() { echo "TAP version 13"; echo "1..$1"; }
+ok() { _tap_n=$((_tap_n + 1)); echo "ok $_tap_n - $*"; }
+not_ok() { _tap_n=$((_tap_n + 1)); _tap_fail=1; echo "not ok $_tap_n - $*"; }
+skip() { _tap_n=$((_tap_n + 1)); echo "ok $_tap_n - $* # SKIP"; }
+# check DESCRIPTION COMMAND...: ok if the command succeeds
+check() { d=$1; shift; if "$@"; then ok "$d"; else not_ok "$d"; fi; }
+# fails DESCRIPTION ERRNO_TEXT COMMAND...: ok if the command fails and its
+# stderr contains ERRNO_TEXT (e.g. "Device or resource busy")
+fails() {
+	d=$1; e=$2; shift 2
+	if "$@" 2>/tmp/.krg-err; then
+		not_ok "$d (succeeded)"
+	elif grep -q "$e" /tmp/.krg-err; then
+		ok "$d"
+	else
+		not_ok "$d (wanted '$e', got '$(cat /tmp/.krg-err)')"
+	fi
+}
+tap_done() { exit $_tap_fail; }

@@ -1,0 +1,130 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Helpers for the in-guest kselftest programs: load and unload our modules,
+ * read and write small files, run a function as another user.
+ */
+#ifndef KRG_TEST_H
+#define KRG_TEST_H
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define KRG_MODDIR	"/krg/modules"
+#define KRG_CFS		"/sys/kernel/config/krg_scheduler"
+#define KRG_USER_UID	1000	/* krguser in the guest's /etc/passwd */
+#define KRG_OTHER_UID	1001	/* krgother */
+
+/* Load /krg/modules/@name.ko; 0, or -errno (-EEXIST if already loaded). */
+static inline int krg_insmod(const char *name)
+{
+	char path[256];
+	int fd, ret;
+
+	snprintf(path, sizeof(path), KRG_MODDIR "/%s.ko", name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	ret = syscall(SYS_finit_module, fd, "", 0) ? -errno : 0;
+	close(fd);
+	return ret;
+}
+
+/* Unload @name without waiting; 0 or -errno (-EWOULDBLOCK when in use). */
+static inline int krg_rmmod(const char *name)
+{
+	return syscall(SYS_delete_module, name, O_NONBLOCK) ? -errno : 0;
+}
+
+static inline bool krg_mod_loaded(const char *name)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), "/sys/module/%s", name);
+	return access(path, F_OK) == 0;
+}
+
+/* Load @name unless it is loaded; 0 or -errno. */
+static inline int krg_need(const char *name)
+{
+	int ret = krg_insmod(name);
+
+	return ret == -EEXIST ? 0 : ret;
+}
+
+/* Read a small file into @buf (NUL-terminated, trailing newline cut). */
+static inline int krg_read(const char *path, char *buf, size_t len)
+{
+	ssize_t n;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, len - 1);
+	if (n < 0) {
+		n = -errno;
+		close(fd);
+		return n;
+	}
+	close(fd);
+	buf[n] = '\0';
+	if (n > 0 && buf[n - 1] == '\n')
+		buf[n - 1] = '\0';
+	return 0;
+}
+
+/* Write @s to @path in one write(); 0 or -errno. */
+static inline int krg_write(const char *path, const char *s)
+{
+	ssize_t n;
+	int fd;
+
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = write(fd, s, strlen(s));
+	n = n < 0 ? -errno : 0;
+	close(fd);
+	return n;
+}
+
+static inline bool krg_exists(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0;
+}
+
+/*
+ * Run @fn(@arg) in a child as @uid (gid = uid, no supplementary groups) and
+ * return what it returned (0..255), or -1 if it did not exit normally.
+ */
+static inline int krg_as_user(uid_t uid, int (*fn)(void *), void *arg)
+{
+	int status;
+	pid_t pid;
+
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		if (setgroups(0, NULL) || setgid(uid) || setuid(uid))
+			_exit(254);
+		_exit(fn(arg));
+	}
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
+}
+
+#endif /* KRG_TEST_H */

@@ -1,0 +1,146 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * libkrg.h - user-space access to krg.ko for the krgsched tools.
+ *
+ * Unless stated otherwise a function returns 0 (or a non-negative value) on
+ * success and -1 with errno set on failure. The pure helpers (node lists,
+ * capability names and specs) need no kernel and are unit-tested on the host.
+ *
+ * Not thread-safe: the device descriptor and the last ABI error are global.
+ */
+#ifndef _LIBKRG_H
+#define _LIBKRG_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#include <krg.h>
+
+/* ---- abi.c: ABI check and /dev/krg ---- */
+
+/*
+ * Read KRG_SYSFS_DIR/abi_version and compare it to KRG_ABI_VERSION.
+ * errno: ENOSYS if the file is absent (krg.ko not loaded), EPROTO if the
+ * version differs or cannot be parsed, else the error of reading the file.
+ */
+int krg_abi_check(void);
+
+/*
+ * Check the ABI (once) and open KRG_DEVICE (once, O_RDWR | O_CLOEXEC).
+ * Returns the descriptor, kept open until krg_close(). errno as
+ * krg_abi_check(), or the error of open(2) on KRG_DEVICE; a missing device
+ * node (ENOENT/ENXIO/ENODEV) is reported as ENOSYS.
+ */
+int krg_open(void);
+void krg_close(void);
+
+/*
+ * Describe the last failure of krg_abi_check() or krg_open(), whose errno
+ * was @err, into @buf: "krg.ko is not loaded (PATH: REASON)",
+ * "ABI version mismatch: kernel N, tools M", "cannot open PATH: REASON".
+ * Returns @buf.
+ */
+const char *krg_abi_strerror(int err, char *buf, size_t len);
+
+/* ---- caps.c / capname.c: capabilities ---- */
+
+/* Get or set the four sets of @t (@pid only for KRG_TARGET_PID). */
+int krg_caps_get(enum krg_target t, pid_t pid, struct krg_caps *out);
+int krg_caps_set(enum krg_target t, pid_t pid, const struct krg_caps *in);
+
+/* Read KRG_SYSFS_DIR/cap_supported (any strtoul base-0 number). */
+int krg_caps_supported(__u32 *mask);
+
+/* Name of capability @bit ("CAN_MIGRATE"), or NULL if it has none. */
+const char *krg_cap_name(int bit);
+
+/* Bit of capability @name (exact, case-insensitive), or -1/EINVAL. */
+int krg_cap_from_name(const char *name);
+
+/*
+ * Apply @spec to the set @old and store the result in @out:
+ *   "+A,B" adds, "-A,B" removes, "A,B" replaces, NUMBER replaces
+ *   (strtoul base 0, 32 bits, only bits < KRG_CAP_NR).
+ * On error returns -1/EINVAL, leaves @out unchanged and, if @bad is not NULL,
+ * points *@bad at a copy of the offending token ("" for an empty one; the
+ * copy lives until the next call, truncated to 63 characters).
+ */
+int krg_caps_apply(const char *spec, __u32 old, __u32 *out, const char **bad);
+
+/*
+ * Format @set as names separated by ", " ("CHANGE_KERRIGHED_CAP, DEBUG").
+ * Bits without a name are written "bitN". snprintf(3) semantics: returns
+ * the length the full text needs, @buf is always NUL-terminated if @len > 0.
+ */
+int krg_caps_format(__u32 set, char *buf, size_t len);
+
+/*
+ * The same, wrapped the Kerrighed way: every line starts with a tab, holds
+ * as many names as fit in 79 columns (tab = 8) and ends with '\n'. An empty
+ * set gives a single "\t\n" line. snprintf(3) semantics.
+ */
+int krg_caps_format_wrapped(__u32 set, char *buf, size_t len);
+
+/* ---- migrate.c ---- */
+
+/* Move process @pid to @node; @flags is KRG_MIGRATE_*. */
+int krg_migrate(pid_t pid, int node, unsigned int flags);
+
+/* ---- nodelist.c: node masks and the kernel's list format ---- */
+
+#define KRG_BITS_PER_LONG	(8 * sizeof(unsigned long))
+#define KRG_NODEMASK_LONGS	\
+	((KRG_MAX_NODES + KRG_BITS_PER_LONG - 1) / KRG_BITS_PER_LONG)
+
+/* A node mask is unsigned long mask[KRG_NODEMASK_LONGS]. */
+static inline void krg_nodemask_zero(unsigned long *mask)
+{
+	for (size_t i = 0; i < KRG_NODEMASK_LONGS; i++)
+		mask[i] = 0;
+}
+
+static inline void krg_node_set(int node, unsigned long *mask)
+{
+	mask[node / KRG_BITS_PER_LONG] |= 1UL << (node % KRG_BITS_PER_LONG);
+}
+
+static inline void krg_node_clear(int node, unsigned long *mask)
+{
+	mask[node / KRG_BITS_PER_LONG] &= ~(1UL << (node % KRG_BITS_PER_LONG));
+}
+
+static inline int krg_node_isset(int node, const unsigned long *mask)
+{
+	return !!(mask[node / KRG_BITS_PER_LONG] &
+		  (1UL << (node % KRG_BITS_PER_LONG)));
+}
+
+/*
+ * Parse a list such as "", "3" or "0-3,5" (trailing whitespace allowed)
+ * into @mask. errno: EINVAL for bad syntax or a reversed range, ERANGE for
+ * an id >= KRG_MAX_NODES. @mask is only written on success.
+ */
+int krg_nodelist_parse(const char *s, unsigned long *mask);
+
+/*
+ * Write @mask as the kernel does ("%*pbl": "0-3,5", "" when empty).
+ * Returns the length written, or -1/ERANGE (and a truncated string) if
+ * @len is too small.
+ */
+int krg_nodelist_format(const unsigned long *mask, char *buf, size_t len);
+
+/* ---- nodes.c: node information from KRG_SYSFS_DIR ---- */
+
+int krg_nodes_online(unsigned long *mask);
+int krg_nodes_possible(unsigned long *mask);
+/* The id of this node, or -1. */
+int krg_local_node(void);
+/* The CPU list of @node ("0-3"), without the newline; ERANGE if too long. */
+int krg_node_cpulist(int node, char *buf, size_t len);
+
+/* ---- sysfs.c (internal helpers shared by the above) ---- */
+
+/* Read KRG_SYSFS_DIR/@name into @buf, NUL-terminated, newline stripped. */
+int krg_sysfs_read(const char *name, char *buf, size_t len);
+
+#endif /* _LIBKRG_H */
