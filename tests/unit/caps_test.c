@@ -49,7 +49,7 @@ TEST(cap_from_name_invalid)
 		"CAN_MIGRATE ", "KRG_CAP_CAN_MIGRATE", "1", "ALL", "CAN-MIGRATE",
 	};
 
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
 		errno = 0;
 		EXPECT_EQ(-1, krg_cap_from_name(bad[i]))
 			TH_LOG("accepted '%s'", bad[i]);
@@ -84,7 +84,7 @@ TEST(apply_remove)
 	EXPECT_EQ(KRG_CAP_ALL_NAMED & ~B(CAN_MIGRATE), out);
 	ASSERT_EQ(0, krg_caps_apply("-DEBUG,CHECKPOINTABLE", B(DEBUG), &out,
 				    NULL));
-	EXPECT_EQ(0, out);
+	EXPECT_EQ(0U, out);
 }
 
 /* "LIST" replaces the old set. */
@@ -103,15 +103,15 @@ TEST(apply_number)
 	__u32 out = 0;
 
 	ASSERT_EQ(0, krg_caps_apply("3", 0xff, &out, NULL));
-	EXPECT_EQ(3, out);
+	EXPECT_EQ(3U, out);
 	ASSERT_EQ(0, krg_caps_apply("0x800", 0, &out, NULL));
 	EXPECT_EQ(B(SYSCALL_EXIT_HOOK), out);
 	ASSERT_EQ(0, krg_caps_apply("0X3", 0, &out, NULL));
-	EXPECT_EQ(3, out);
+	EXPECT_EQ(3U, out);
 	ASSERT_EQ(0, krg_caps_apply("07777", 0, &out, NULL));
 	EXPECT_EQ(KRG_CAP_ALL_NAMED, out);
 	ASSERT_EQ(0, krg_caps_apply("0", 0xff, &out, NULL));
-	EXPECT_EQ(0, out);
+	EXPECT_EQ(0U, out);
 	ASSERT_EQ(0, krg_caps_apply("4095", 0, &out, NULL));
 	EXPECT_EQ(KRG_CAP_ALL_NAMED, out);
 }
@@ -152,14 +152,14 @@ TEST(apply_invalid)
 	const char *bad;
 	__u32 out;
 
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		out = 0x5a5;
 		bad = NULL;
 		errno = 0;
 		EXPECT_EQ(-1, krg_caps_apply(cases[i].spec, 0, &out, &bad))
 			TH_LOG("accepted '%s'", cases[i].spec);
 		EXPECT_EQ(EINVAL, errno);
-		EXPECT_EQ(0x5a5, out);
+		EXPECT_EQ(0x5a5U, out);
 		ASSERT_NE(NULL, bad);
 		EXPECT_STREQ(cases[i].bad, bad)
 			TH_LOG("spec '%s'", cases[i].spec);
@@ -180,7 +180,7 @@ TEST(apply_long_token)
 	spec[sizeof(spec) - 1] = '\0';
 	ASSERT_EQ(-1, krg_caps_apply(spec, 0, &out, &bad));
 	ASSERT_NE(NULL, bad);
-	EXPECT_EQ(63, strlen(bad));
+	EXPECT_EQ(63UL, strlen(bad));
 }
 
 /* The flat list is names joined by ", ", unknown bits as bitN. */
@@ -226,7 +226,7 @@ TEST(format_wrapped)
 	for (line = strtok_r(buf, "\n", &save); line;
 	     line = strtok_r(NULL, "\n", &save), lines++) {
 		ASSERT_EQ('\t', line[0]);
-		EXPECT_LT(8 + strlen(line + 1), 80) TH_LOG("'%s'", line);
+		EXPECT_LT(8 + strlen(line + 1), 80UL) TH_LOG("'%s'", line);
 		/* Each name of the line, back to a set. */
 		for (char *tok = strtok(line + 1, ","); tok;
 		     tok = strtok(NULL, ",")) {

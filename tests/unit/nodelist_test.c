@@ -65,7 +65,7 @@ TEST(parse_invalid)
 	};
 	unsigned long mask[KRG_NODEMASK_LONGS];
 
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
 		krg_nodemask_zero(mask);
 		krg_node_set(7, mask);
 		errno = 0;
@@ -86,7 +86,7 @@ TEST(parse_out_of_range)
 	};
 	unsigned long mask[KRG_NODEMASK_LONGS];
 
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
 		errno = 0;
 		EXPECT_EQ(-1, krg_nodelist_parse(bad[i], mask))
 			TH_LOG("accepted '%s'", bad[i]);

@@ -285,7 +285,7 @@ static void explain_einval(const struct krg_caps *c, char *buf, size_t len)
 	struct krg_caps tmp = *c;
 	char names[512];
 
-	for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(rules); i++) {
 		__u32 extra = *set_of(&tmp, rules[i].inner) &
 			      ~*set_of(&tmp, rules[i].outer);
 

@@ -16,6 +16,10 @@
 
 #include <krg.h>
 
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#endif
+
 /* ---- abi.c: ABI check and /dev/krg ---- */
 
 /*
