@@ -25,10 +25,10 @@ MAKEFLAGS += --no-print-directory
 endif
 
 .DELETE_ON_ERROR:
-.PHONY: all modules tools tests unit vm-tests check check-unit check-vm vm-shell \
+.PHONY: bench all modules tools tests unit vm-tests check check-unit check-vm vm-shell \
 	clean help style kdir-check
 
-all: modules tools tests
+all: modules tools tests bench
 
 kdir-check:
 	@test -n "$(KABI)" -a -d "$(KDIR)" || { \
@@ -58,6 +58,9 @@ check-unit: unit
 check-vm: all
 	$(Q)tests/vm/run $(if $(T),$(T))
 
+bench:
+	$(Q)$(MAKE) -C bench
+
 vm-shell: all
 	$(Q)tests/vm/run --shell $(VMFLAGS)
 
@@ -73,6 +76,7 @@ clean:
 	$(Q)rm -f Module.symvers modules.order .*.cmd .module-common.o
 	$(Q)$(MAKE) -C tools clean
 	$(Q)$(MAKE) -C tests clean
+	$(Q)$(MAKE) -C bench clean
 	$(Q)rm -rf build
 
 help:
@@ -86,6 +90,7 @@ help:
 	@echo '  vm-shell      interactive guest, everything loaded, configfs mounted'
 	@echo '                (VMFLAGS="--nodes 4 --mem 1024" to shape it)'
 	@echo '  style         checkpatch over the kernel sources'
+	@echo '  bench         build the benchmarks; run one with tests/vm/run --bench NAME'
 	@echo '  clean         remove build products'
 	@echo 'Variables: KDIR (kernel headers), V=1 (show commands), KRG_CACHE'
 

@@ -4,20 +4,58 @@
  *
  *   krg_scheduler/probes/      mkdir <probe> activates a probe
  *   krg_scheduler/schedulers/  mkdir <name> creates a scheduler
+ *
+ * and the helpers every object directory uses.
  */
 #include <linux/configfs.h>
 #include <linux/module.h>
 #include "internal.h"
 
-static struct config_group *krg_probes_make_group(struct config_group *group,
-						  const char *name)
+/* The configuration lock: see the locking rules in internal.h. */
+DEFINE_MUTEX(krg_cfg_mutex);
+
+void krg_group_init(struct krg_group *kg, const char *name,
+		    const struct config_item_type *type,
+		    struct config_group *parent, struct config_item *owner)
 {
-	/* Probe types are registered by component modules (the core issue). */
-	return ERR_PTR(-ENOENT);
+	config_group_init_type_name(&kg->group, name, type);
+	configfs_add_default_group(&kg->group, parent);
+	kg->owner = config_item_get(owner);
+}
+
+void krg_group_release(struct config_item *item)
+{
+	struct krg_group *kg = container_of(to_config_group(item),
+					    struct krg_group, group);
+
+	config_item_put(kg->owner);
+}
+
+/* Drop the initial references of @group's default groups, deepest first. */
+void krg_remove_default_groups(struct config_group *group)
+{
+	struct config_group *child;
+
+	list_for_each_entry(child, &group->default_groups, group_entry)
+		krg_remove_default_groups(child);
+	configfs_remove_default_groups(group);
+}
+
+/* Strict booleans for attributes: "0" or "1", optionally with a newline. */
+int krg_parse_bool(const char *page, bool *out)
+{
+	if (sysfs_streq(page, "1"))
+		*out = true;
+	else if (sysfs_streq(page, "0"))
+		*out = false;
+	else
+		return -EINVAL;
+	return 0;
 }
 
 static struct configfs_group_operations krg_probes_group_ops = {
-	.make_group = krg_probes_make_group,
+	.make_group = krg_probe_make,
+	.drop_item = krg_probe_drop,
 };
 
 static const struct config_item_type krg_probes_type = {
@@ -27,6 +65,7 @@ static const struct config_item_type krg_probes_type = {
 
 static struct configfs_group_operations krg_schedulers_group_ops = {
 	.make_group = krg_scheduler_make,
+	.drop_item = krg_scheduler_drop,
 };
 
 static const struct config_item_type krg_schedulers_type = {
@@ -34,7 +73,20 @@ static const struct config_item_type krg_schedulers_type = {
 	.ct_owner = THIS_MODULE,
 };
 
+/* stats: what placement did since the core was loaded. */
+static ssize_t krg_root_stats_show(struct config_item *item, char *page)
+{
+	return krg_placement_stats_show(page);
+}
+CONFIGFS_ATTR_RO(krg_root_, stats);
+
+static struct configfs_attribute *krg_root_attrs[] = {
+	&krg_root_attr_stats,
+	NULL,
+};
+
 static const struct config_item_type krg_root_type = {
+	.ct_attrs = krg_root_attrs,
 	.ct_owner = THIS_MODULE,
 };
 

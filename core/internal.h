@@ -1,16 +1,273 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Declarations shared between the files of krg_scheduler.ko, and only them. */
+/*
+ * Declarations shared between the files of krg_scheduler.ko, and only them.
+ *
+ * Locking, in one place:
+ *  - krg_cfg_mutex serialises every configuration change: instance creation
+ *    and removal, link and unlink, subscriptions, attribute writes that
+ *    change shared state, the scheduler list. It is taken inside configfs
+ *    callbacks (which hold configfs's own locks) and never held while calling
+ *    into configfs or request_module().
+ *  - Readers on the hot paths (publish, pull, placement) run under
+ *    rcu_read_lock() only: subscriber lists, port connections, the
+ *    scheduler list, policies of schedulers and process-set members are
+ *    RCU-protected; writers publish with the *_rcu primitives under
+ *    krg_cfg_mutex and wait for a grace period before reusing or freeing.
+ *  - Small per-object state read in any context (a scheduler's node set and
+ *    flags) has its own spinlock, documented at the field.
+ */
 #ifndef _KRG_SCHED_INTERNAL_H
 #define _KRG_SCHED_INTERNAL_H
 
+#include <linux/atomic.h>
 #include <linux/configfs.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/rcupdate.h>
+#include <linux/workqueue.h>
+#include <krg/sched.h>
 
-/* configfs.c */
+/* Longest chain of sources (probe -> filters -> ports) the core accepts. */
+#define KRG_MAX_CHAIN	16
+/* Longest component or scheduler name. */
+#define KRG_NAME_MAX	64
+
+extern struct mutex krg_cfg_mutex;
+
+/*
+ * A default group embedded in another object's memory (a port in its
+ * filter, a source in its probe, ...). It holds a reference on @owner, the
+ * item of the object that contains it, from init to release, so that object
+ * is freed only after every one of its groups, even one kept alive by an open
+ * attribute file.
+ */
+struct krg_group {
+	struct config_group group;
+	struct config_item *owner;
+};
+
+void krg_group_init(struct krg_group *kg, const char *name,
+		    const struct config_item_type *type,
+		    struct config_group *parent, struct config_item *owner);
+void krg_group_release(struct config_item *item);
+void krg_remove_default_groups(struct config_group *group);
+
+/* --- registry.c --------------------------------------------------------- */
+
+enum krg_kind {
+	KRG_KIND_PROBE,
+	KRG_KIND_FILTER,
+	KRG_KIND_POLICY,
+};
+
+/*
+ * A registered type. Owned by the registry from register to unregister;
+ * instances point to it and hold a reference on @owner, so it cannot go
+ * while they exist.
+ */
+struct krg_type_entry {
+	struct list_head node;		/* in the registry, krg_registry_mutex */
+	enum krg_kind kind;
+	const char *name;
+	union {
+		const struct krg_probe_type *probe;
+		const struct krg_filter_type *filter;
+		const struct krg_policy_type *policy;
+		const void *any;
+	};
+	struct module *owner;
+	struct config_item_type ct;	/* configfs type of the instances */
+	struct configfs_attribute **attrs; /* core's + the component's */
+};
+
+struct krg_type_entry *krg_type_get(enum krg_kind kind, const char *name);
+void krg_type_put(struct krg_type_entry *e);
+extern struct configfs_item_operations krg_probe_item_ops;
+extern struct configfs_item_operations krg_filter_item_ops;
+extern struct configfs_item_operations krg_policy_item_ops;
+
+/* --- value.c: sources and subscriptions ------------------------------- */
+
+enum krg_source_kind {
+	KRG_SRC_PROBE,		/* a probe's source */
+	KRG_SRC_FILTER,		/* a filter's output */
+	KRG_SRC_PORT,		/* a port re-exported as a source */
+};
+
+struct krg_source {
+	enum krg_source_kind kind;
+	const struct krg_value_type *type;
+	struct list_head subscribers;	/* krg_port.sub_node; RCU, cfg mutex */
+	unsigned int nr_subscribers;	/* cfg mutex */
+	struct list_head users;		/* every connected krg_port.use_node; cfg mutex */
+};
+
+struct krg_port {
+	struct krg_group kg;		/* <owner>/<port>/ */
+	const struct krg_port_desc *desc;
+	unsigned int index;
+	struct krg_filter *filter;	/* owner: a filter, or */
+	struct krg_policy *policy;	/* a policy */
+	/* Connected source: RCU readers; written under krg_cfg_mutex. */
+	struct krg_source __rcu *conn;
+	struct config_item *link;	/* linked item, if connected by ln -s */
+	struct krg_filter *child;	/* filter made inside, if any */
+	bool subscribed;		/* on conn->subscribers; cfg mutex */
+	struct list_head sub_node;
+	struct list_head use_node;	/* on conn->users; cfg mutex */
+	struct krg_source tee;		/* this port as a link target */
+};
+
+void krg_source_init(struct krg_source *src, enum krg_source_kind kind,
+		     const struct krg_value_type *type);
+void krg_source_publish(struct krg_source *src);
+int krg_source_get_value(struct krg_source *src, void *out, unsigned int nr,
+			 const void *in, unsigned int in_nr);
+int krg_source_get_node_value(struct krg_source *src, int node, void *out,
+			      unsigned int nr, const void *in,
+			      unsigned int in_nr);
+ssize_t krg_source_show(struct krg_source *src, int node, char *page);
+bool krg_types_match(const struct krg_value_type *a,
+		     const struct krg_value_type *b);
+
+/* --- port.c ------------------------------------------------------------- */
+
+void krg_port_init(struct krg_port *port, const struct krg_port_desc *desc,
+		   unsigned int index, struct config_group *parent);
+void krg_port_refresh(struct krg_port *port);
+void krg_port_disconnect(struct krg_port *port);
+ssize_t krg_port_collected_value_show(struct krg_port *port, char *page);
+struct krg_source *krg_item_source(struct config_item *item);
+int krg_port_attach_child(struct krg_port *port, struct krg_filter *f);
+void krg_port_detach_child(struct krg_port *port);
+extern struct configfs_item_operations krg_port_item_ops;
+
+/* --- probe.c ------------------------------------------------------------ */
+
+struct config_group *krg_probe_make(struct config_group *parent,
+				    const char *name);
+void krg_probe_drop(struct config_group *parent, struct config_item *item);
+void krg_probe_release(struct config_item *item);
+extern struct configfs_attribute *krg_probe_common_attrs[];
+extern struct configfs_item_operations krg_probe_source_item_ops;
+struct krg_source *krg_probe_source_of(struct config_item *item);
+int krg_probe_source_get_value(struct krg_source *src, int node, void *out,
+			       unsigned int nr, const void *in,
+			       unsigned int in_nr);
+
+/* --- filter.c ----------------------------------------------------------- */
+
+struct krg_filter {
+	struct config_group group;
+	struct krg_source src;		/* the output */
+	struct krg_type_entry *entry;
+	const struct krg_filter_type *type;
+	struct krg_port *parent;	/* the port it was made in */
+	void *priv;
+	unsigned int nr_ports;
+	struct krg_port ports[];
+};
+
+struct config_group *krg_filter_make(struct krg_port *port, const char *name);
+void krg_filter_drop(struct krg_filter *f);
+void krg_filter_release(struct config_item *item);
+extern struct configfs_attribute *krg_filter_common_attrs[];
+void krg_filter_notify(struct krg_filter *f, struct krg_port *port);
+
+/* --- policy.c ----------------------------------------------------------- */
+
+struct krg_scheduler;
+
+struct krg_policy_stats {
+	atomic64_t placements;		/* new_task_node answered a node */
+	atomic64_t placements_none;	/* it answered KRG_NODE_NONE */
+	atomic64_t placements_bad;	/* answer outside the node set: ignored */
+	atomic64_t place_ns;		/* time spent in new_task_node */
+	atomic64_t migrations;		/* requests queued to the SSI layer */
+	atomic64_t refused;		/* requests refused */
+	atomic_t last_error;		/* errno of the last refusal */
+	atomic_t last_pid;
+	atomic_t last_node;
+};
+
+struct krg_policy {
+	struct config_group group;
+	struct krg_type_entry *entry;
+	const struct krg_policy_type *type;
+	struct krg_scheduler *sched;
+	struct krg_policy_stats stats;
+	void *priv;
+	unsigned int nr_ports;
+	struct krg_port ports[];
+};
+
+struct config_group *krg_policy_make(struct krg_scheduler *s,
+				     const char *name);
+void krg_policy_drop(struct krg_policy *p);
+void krg_policy_release(struct config_item *item);
+extern struct configfs_attribute *krg_policy_common_attrs[];
+void krg_policy_notify(struct krg_policy *p, struct krg_port *port);
+int krg_policy_place(struct krg_policy *p, struct task_struct *parent,
+		     struct task_struct *child);
+
+/* --- scheduler.c / process_set.c ---------------------------------------- */
+
+enum krg_member_kind {
+	KRG_MEMBER_PID,
+	KRG_MEMBER_PGID,
+	KRG_MEMBER_SID,
+	KRG_MEMBER_CGROUP,
+	KRG_MEMBER_NR,
+};
+
+struct krg_process_set {
+	struct krg_group kg;		/* process_set/ */
+	struct krg_group kinds[KRG_MEMBER_NR];
+	bool handle_all;		/* cfg mutex; READ_ONCE elsewhere */
+	struct list_head members[KRG_MEMBER_NR]; /* RCU, cfg mutex */
+	unsigned int nr_members;	/* cfg mutex */
+};
+
+struct krg_scheduler {
+	struct config_group group;
+	struct krg_process_set pset;
+	struct list_head node;		/* krg_schedulers; RCU, cfg mutex */
+	struct krg_policy __rcu *policy; /* RCU, cfg mutex */
+	/* lock protects node_set, exclusive and max_fit; any context. */
+	spinlock_t lock;
+	struct krg_nodemask node_set;
+	bool exclusive;
+	bool max_fit;
+};
+
+extern struct list_head krg_schedulers;
+
+struct config_group *krg_scheduler_make(struct config_group *parent,
+					const char *name);
+void krg_scheduler_drop(struct config_group *parent, struct config_item *item);
+void krg_scheduler_node_set(struct krg_scheduler *s, struct krg_nodemask *out);
+int krg_scheduler_nodes_init(void);
+void krg_scheduler_nodes_uninit(void);
+
+void krg_process_set_init(struct krg_process_set *ps, struct config_group *parent);
+bool krg_process_set_has(struct krg_process_set *ps, enum krg_member_kind kind,
+			 struct task_struct *p);
+
+/* --- placement.c -------------------------------------------------------- */
+
+int krg_placement_init(void);
+void krg_placement_uninit(void);
+ssize_t krg_placement_stats_show(char *page);
+
+/* --- configfs.c --------------------------------------------------------- */
+
 int krg_configfs_init(void);
 void krg_configfs_uninit(void);
 
-/* scheduler.c */
-struct config_group *krg_scheduler_make(struct config_group *parent,
-					const char *name);
+int krg_parse_bool(const char *page, bool *out);
+
+/* Rate-limited message about a refused configuration write. */
+#define krg_cfg_err(item, fmt, ...)					\
+	pr_notice_ratelimited("%s: " fmt, config_item_name(item), ##__VA_ARGS__)
 
 #endif /* _KRG_SCHED_INTERNAL_H */

@@ -9,18 +9,30 @@ static int __init krg_sched_init(void)
 {
 	int ret;
 
+	ret = krg_scheduler_nodes_init();
+	if (ret)
+		return ret;
+	ret = krg_placement_init();
+	if (ret)
+		goto err_nodes;
 	/* Publish last: the configfs tree is what users see. */
 	ret = krg_configfs_init();
 	if (ret)
-		return ret;
-
-	pr_info("loaded\n");
+		goto err_placement;
 	return 0;
+
+err_placement:
+	krg_placement_uninit();
+err_nodes:
+	krg_scheduler_nodes_uninit();
+	return ret;
 }
 
 static void __exit krg_sched_exit(void)
 {
 	krg_configfs_uninit();
+	krg_placement_uninit();
+	krg_scheduler_nodes_uninit();
 }
 
 module_init(krg_sched_init);

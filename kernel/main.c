@@ -14,15 +14,40 @@ static int __init krg_init(void)
 	if (ret)
 		return ret;
 
-	/* Publish last: the sysfs view appears once everything behind it works. */
-	ret = krg_sysfs_init();
+	ret = krg_caps_init();
 	if (ret)
 		goto err_nodes;
+
+	ret = krg_migrate_init();
+	if (ret)
+		goto err_caps;
+
+	/* From here on, forks and exits keep the task table up to date. */
+	ret = krg_hooks_init();
+	if (ret)
+		goto err_migrate;
+
+	/* Publish last: users see the device and sysfs once all works. */
+	ret = krg_dev_init();
+	if (ret)
+		goto err_hooks;
+
+	ret = krg_sysfs_init();
+	if (ret)
+		goto err_dev;
 
 	pr_info("loaded (ABI %d, backend %s)\n", KRG_ABI_VERSION,
 		krg_backend_name());
 	return 0;
 
+err_dev:
+	krg_dev_uninit();
+err_hooks:
+	krg_hooks_uninit();
+err_migrate:
+	krg_migrate_uninit();
+err_caps:
+	krg_caps_uninit();
 err_nodes:
 	krg_nodes_uninit();
 	return ret;
@@ -31,6 +56,10 @@ err_nodes:
 static void __exit krg_exit(void)
 {
 	krg_sysfs_uninit();
+	krg_dev_uninit();
+	krg_hooks_uninit();
+	krg_migrate_uninit();
+	krg_caps_uninit();
 	krg_nodes_uninit();
 }
 

@@ -4,6 +4,7 @@
  * have CPUs. A node is online while at least one of its CPUs is online.
  */
 #include <linux/cpuhotplug.h>
+#include <linux/ctype.h>
 #include <linux/export.h>
 #include <linux/nodemask.h>
 #include <linux/sched.h>
@@ -96,11 +97,47 @@ EXPORT_SYMBOL_GPL(krg_nodes_unregister_notifier);
 int krg_nodelist_parse(const char *buf, struct krg_nodemask *out)
 {
 	struct krg_nodemask tmp;
-	int ret;
+	const char *p = buf;
+	unsigned long a, b;
+	char *end;
 
-	ret = bitmap_parselist(buf, tmp.bits, KRG_MAX_NODES);
-	if (ret)
-		return ret;
+	/*
+	 * Strict: "N" or "N-M" (N <= M) items separated by single commas,
+	 * an optional trailing newline, nothing else. The empty list is
+	 * valid (callers decide whether they accept it).
+	 */
+	bitmap_zero(tmp.bits, KRG_MAX_NODES);
+	if (*p == '\n' && !p[1])
+		p++;
+	while (*p) {
+		if (!isdigit(*p))
+			return -EINVAL;
+		a = simple_strtoul(p, &end, 10);
+		if (end - p > 3)
+			return -ERANGE;
+		p = end;
+		b = a;
+		if (*p == '-') {
+			p++;
+			if (!isdigit(*p))
+				return -EINVAL;
+			b = simple_strtoul(p, &end, 10);
+			if (end - p > 3)
+				return -ERANGE;
+			p = end;
+		}
+		if (a > b)
+			return -EINVAL;
+		if (b >= KRG_MAX_NODES)
+			return -ERANGE;
+		bitmap_set(tmp.bits, a, b - a + 1);
+		if (*p == ',' && isdigit(p[1]))
+			p++;
+		else if (*p == '\n' && !p[1])
+			p++;
+		else if (*p)
+			return -EINVAL;
+	}
 	*out = tmp;
 	return 0;
 }

@@ -51,11 +51,36 @@ static ssize_t local_node_show(struct kobject *kobj,
 	return sysfs_emit(buf, "%d\n", krg_local_node());
 }
 
+static ssize_t cap_supported_show(struct kobject *kobj,
+				  struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%#x\n", KRG_CAP_SUPPORTED);
+}
+
+static ssize_t task_entries_show(struct kobject *kobj,
+				 struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%u\n", krg_tasks_count());
+}
+
+static ssize_t migrations_show(struct kobject *kobj,
+			       struct kobj_attribute *attr, char *buf)
+{
+	u64 requested, done, aborted;
+
+	krg_migration_stats(&requested, &done, &aborted);
+	return sysfs_emit(buf, "requested %llu\ndone %llu\naborted %llu\n",
+			  requested, done, aborted);
+}
+
 static struct kobj_attribute krg_attr_abi_version = __ATTR_RO(abi_version);
 static struct kobj_attribute krg_attr_backend = __ATTR_RO(backend);
 static struct kobj_attribute krg_attr_nodes_possible = __ATTR_RO(nodes_possible);
 static struct kobj_attribute krg_attr_nodes_online = __ATTR_RO(nodes_online);
 static struct kobj_attribute krg_attr_local_node = __ATTR_RO(local_node);
+static struct kobj_attribute krg_attr_cap_supported = __ATTR_RO(cap_supported);
+static struct kobj_attribute krg_attr_task_entries = __ATTR_RO(task_entries);
+static struct kobj_attribute krg_attr_migrations = __ATTR_RO(migrations);
 
 static struct attribute *krg_attrs[] = {
 	&krg_attr_abi_version.attr,
@@ -63,6 +88,9 @@ static struct attribute *krg_attrs[] = {
 	&krg_attr_nodes_possible.attr,
 	&krg_attr_nodes_online.attr,
 	&krg_attr_local_node.attr,
+	&krg_attr_cap_supported.attr,
+	&krg_attr_task_entries.attr,
+	&krg_attr_migrations.attr,
 	NULL,
 };
 

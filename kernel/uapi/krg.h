@@ -6,10 +6,21 @@
  * numbers. Two parts:
  *
  *  - /sys/kernel/krg/ (read-only): abi_version, backend, nodes_possible,
- *    nodes_online, local_node, node<N>/{cpulist,online}, cap_supported and
- *    task_entries. Node lists use the kernel's list format ("0-3,5").
- *  - /dev/krg: the ioctls below. Every ioctl takes a struct whose first member
- *    is its size, so the structs can grow at their end without a new number.
+ *    nodes_online, local_node, node<N>/{cpulist,online}, cap_supported,
+ *    task_entries and migrations. Node lists use the kernel's list format
+ *    ("0-3,5"). cap_supported is the mask of the capabilities the kernel
+ *    implements, in hexadecimal with a 0x prefix ("0x17"). task_entries is
+ *    the number of tasks krg.ko keeps state for (decimal): those whose sets
+ *    are not the defaults, or that it placed on a node. migrations holds
+ *    three lines "requested N", "done N", "aborted N": migrations queued,
+ *    carried out, and failed after being queued, since krg.ko was loaded.
+ *  - /dev/krg (mode 0666; each request checks the caller's rights): the
+ *    ioctls below. Every ioctl takes a struct whose first member is its size,
+ *    so the structs can grow at their end without a new number: the kernel
+ *    matches the command without its size bits, refuses a size smaller than
+ *    it knows (EINVAL), and accepts a larger one only if the bytes it does
+ *    not know are zero (else E2BIG). A bad pointer gives EFAULT, an unknown
+ *    command ENOTTY, a non-zero reserved member or an unknown flag EINVAL.
  *
  * abi_version is KRG_ABI_VERSION. It changes whenever a number or a layout
  * here changes incompatibly; libkrg refuses to talk to a different one.
@@ -74,6 +85,18 @@ enum krg_target {
 	KRG_TARGET_PID		= 2,	/* the process whose pid is @pid */
 };
 
+/*
+ * KRG_IOC_GET_CAPS and KRG_IOC_SET_CAPS need the caller to own the target
+ * (its effective uid is the target's real or effective uid) or to have
+ * CAP_SYS_ADMIN, else EPERM; ESRCH if there is no such process. SET
+ * follows Kerrighed's rules, in this order: EINVAL unless effective and
+ * inheritable_permitted are within permitted and inheritable_effective is
+ * within inheritable_permitted; ENOSYS if permitted holds a capability the
+ * kernel does not implement (cap_supported); EPERM as above, or if the
+ * target lacks CHANGE_KERRIGHED_CAP in its effective set. The new permitted
+ * set is the old one intersected with the requested one, and the three
+ * other sets are cut to it: permitted never grows.
+ */
 struct krg_cap_req {
 	__u32 size;		/* sizeof(struct krg_cap_req) */
 	__u32 target;		/* enum krg_target */
@@ -86,6 +109,16 @@ struct krg_cap_req {
 #define KRG_MIGRATE_NOWAIT	(1U << 0)	/* return once queued */
 #define KRG_MIGRATE_ALL		(KRG_MIGRATE_NOWAIT)
 
+/*
+ * KRG_IOC_MIGRATE: move the thread group of @pid to @node, like a user with
+ * the right to (its owner or CAP_SYS_ADMIN, else EPERM): a CPU affinity set
+ * by hand is overridden. Without KRG_MIGRATE_NOWAIT it returns once the
+ * migration is done, with its error if it failed (EINTR if the caller is
+ * killed meanwhile). Errors: ESRCH (no such process, or exiting), EACCES (no
+ * CAN_MIGRATE in its effective set), EBUSY (ptraced or already migrating),
+ * EINVAL (kernel thread, node out of range), EHOSTDOWN (node offline). A
+ * process already within @node's CPUs is not an error.
+ */
 struct krg_migrate_req {
 	__u32 size;		/* sizeof(struct krg_migrate_req) */
 	__u32 flags;		/* KRG_MIGRATE_* */

@@ -16,7 +16,7 @@ krg_modules() {
 krg_loaded() { grep -q "^$1 " /proc/modules; }
 
 krg_load() {
-	krg_loaded "$1" || insmod "$KRG_MODDIR/$1.ko"
+	krg_loaded "$1" || modprobe "$1"
 }
 
 krg_load_all() {

@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * burn: a CPU-bound job of a fixed amount of work, for the demo and the
+ * makespan benchmark.
+ *   burn -c          print how many work units this CPU does per second
+ *   burn UNITS       do UNITS units of work, then exit
+ * A unit is a fixed arithmetic loop, so a job's work does not depend on
+ * where or how fast it runs: only its completion time does.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define UNIT_LOOPS 100000
+
+static unsigned long sink;
+
+static void unit(void)
+{
+	unsigned long x = sink | 1;
+	int i;
+
+	for (i = 0; i < UNIT_LOOPS; i++)
+		x = x * 6364136223846793005UL + 1442695040888963407UL;
+	__atomic_store_n(&sink, x, __ATOMIC_RELAXED);
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+int main(int argc, char **argv)
+{
+	unsigned long n, i;
+	char *end;
+	double t0;
+
+	if (argc == 2 && !strcmp(argv[1], "-c")) {
+		t0 = now();
+		for (n = 0; now() - t0 < 1.0; n++)
+			unit();
+		printf("%lu\n", n);
+		return 0;
+	}
+	if (argc != 2) {
+		fprintf(stderr, "Usage: burn -c | burn UNITS\n");
+		return 1;
+	}
+	n = strtoul(argv[1], &end, 10);
+	if (*end || !n) {
+		fprintf(stderr, "burn: invalid unit count '%s'\n", argv[1]);
+		return 1;
+	}
+	for (i = 0; i < n; i++)
+		unit();
+	return 0;
+}

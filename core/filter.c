@@ -1,0 +1,150 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Filters: `mkdir <port>/<filter type>` makes a filter inside a port. A
+ * filter has its own ports (inputs) and one source (its output, which feeds
+ * the port it lives in and any port linked to it).
+ */
+#include <linux/configfs.h>
+#include <linux/slab.h>
+#include "internal.h"
+
+static inline struct krg_filter *to_krg_filter(struct config_item *item)
+{
+	return container_of(to_config_group(item), struct krg_filter, group);
+}
+
+struct krg_filter *krg_filter_from_item(struct config_item *item)
+{
+	return to_krg_filter(item);
+}
+EXPORT_SYMBOL_GPL(krg_filter_from_item);
+
+void *krg_filter_priv(struct krg_filter *filter)
+{
+	return filter->priv;
+}
+EXPORT_SYMBOL_GPL(krg_filter_priv);
+
+struct krg_port *krg_filter_port(struct krg_filter *filter, unsigned int index)
+{
+	return index < filter->nr_ports ? &filter->ports[index] : NULL;
+}
+EXPORT_SYMBOL_GPL(krg_filter_port);
+
+void krg_filter_publish(struct krg_filter *filter)
+{
+	krg_source_publish(&filter->src);
+}
+EXPORT_SYMBOL_GPL(krg_filter_publish);
+
+/* One of @f's ports was pushed a new value. Atomic. */
+void krg_filter_notify(struct krg_filter *f, struct krg_port *port)
+{
+	if (f->type->update)
+		f->type->update(f, port);
+	else
+		krg_filter_publish(f);
+}
+
+static ssize_t krg_filter_value_show(struct config_item *item, char *page)
+{
+	return krg_source_show(&to_krg_filter(item)->src, KRG_NODE_NONE, page);
+}
+CONFIGFS_ATTR_RO(krg_filter_, value);
+
+struct configfs_attribute *krg_filter_common_attrs[] = {
+	&krg_filter_attr_value,
+	NULL,
+};
+
+static void krg_filter_free(struct krg_filter *f)
+{
+	kfree(f->priv);
+	kfree(f);
+}
+
+struct config_group *krg_filter_make(struct krg_port *port, const char *name)
+{
+	const struct krg_filter_type *t;
+	struct krg_type_entry *e;
+	struct krg_filter *f;
+	unsigned int n = 0, i;
+	int ret;
+
+	e = krg_type_get(KRG_KIND_FILTER, name);
+	if (IS_ERR(e))
+		return ERR_CAST(e);
+	t = e->filter;
+	while (t->ports[n])
+		n++;
+
+	ret = -ENOMEM;
+	f = kzalloc(struct_size(f, ports, n), GFP_KERNEL);
+	if (!f)
+		goto err_put_type;
+	if (t->priv_size) {
+		f->priv = kzalloc(t->priv_size, GFP_KERNEL);
+		if (!f->priv)
+			goto err_free_filter;
+	}
+	f->entry = e;
+	f->type = t;
+	f->parent = port;
+	f->nr_ports = n;
+	krg_source_init(&f->src, KRG_SRC_FILTER, t->type);
+	config_group_init_type_name(&f->group, name, &e->ct);
+	for (i = 0; i < n; i++) {
+		f->ports[i].filter = f;
+		krg_port_init(&f->ports[i], t->ports[i], i, &f->group);
+	}
+
+	if (t->init) {
+		ret = t->init(f);
+		if (ret)
+			goto err_free_filter;
+	}
+
+	mutex_lock(&krg_cfg_mutex);
+	ret = krg_port_attach_child(port, f);
+	mutex_unlock(&krg_cfg_mutex);
+	if (ret)
+		goto err_exit;
+	return &f->group;
+
+err_exit:
+	if (t->exit)
+		t->exit(f);
+err_free_filter:
+	/* Not in configfs yet: nobody else holds it. */
+	krg_filter_free(f);
+err_put_type:
+	krg_type_put(e);
+	return ERR_PTR(ret);
+}
+
+/*
+ * rmdir of a filter. configfs has checked that nothing is linked to it or
+ * inside its ports, so only its own port connection remains.
+ */
+void krg_filter_drop(struct krg_filter *f)
+{
+	mutex_lock(&krg_cfg_mutex);
+	krg_port_detach_child(f->parent);
+	mutex_unlock(&krg_cfg_mutex);
+	if (f->type->exit)
+		f->type->exit(f);
+	krg_remove_default_groups(&f->group);
+}
+
+void krg_filter_release(struct config_item *item)
+{
+	struct krg_filter *f = to_krg_filter(item);
+	struct krg_type_entry *e = f->entry;
+
+	krg_filter_free(f);
+	krg_type_put(e);
+}
+
+struct configfs_item_operations krg_filter_item_ops = {
+	.release = krg_filter_release,
+};

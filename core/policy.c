@@ -1,0 +1,280 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Policies: `mkdir schedulers/<s>/<policy type>` attaches a policy to a
+ * scheduler (one per scheduler). The core calls it for placement and port
+ * updates, and carries out and records the migrations it asks for.
+ */
+#include <linux/configfs.h>
+#include <linux/sched.h>
+#include <linux/sched/clock.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <krg/migrate.h>
+#include "internal.h"
+
+static inline struct krg_policy *to_krg_policy(struct config_item *item)
+{
+	return container_of(to_config_group(item), struct krg_policy, group);
+}
+
+struct krg_policy *krg_policy_from_item(struct config_item *item)
+{
+	return to_krg_policy(item);
+}
+EXPORT_SYMBOL_GPL(krg_policy_from_item);
+
+void *krg_policy_priv(struct krg_policy *policy)
+{
+	return policy->priv;
+}
+EXPORT_SYMBOL_GPL(krg_policy_priv);
+
+struct krg_port *krg_policy_port(struct krg_policy *policy, unsigned int index)
+{
+	return index < policy->nr_ports ? &policy->ports[index] : NULL;
+}
+EXPORT_SYMBOL_GPL(krg_policy_port);
+
+void krg_policy_node_set(struct krg_policy *policy, struct krg_nodemask *out)
+{
+	krg_scheduler_node_set(policy->sched, out);
+}
+EXPORT_SYMBOL_GPL(krg_policy_node_set);
+
+bool krg_policy_handles(struct krg_policy *policy, struct task_struct *p)
+{
+	struct krg_process_set *ps = &policy->sched->pset;
+	int k;
+
+	if (READ_ONCE(ps->handle_all))
+		return true;
+	for (k = 0; k < KRG_MEMBER_NR; k++)
+		if (krg_process_set_has(ps, k, p))
+			return true;
+	return false;
+}
+EXPORT_SYMBOL_GPL(krg_policy_handles);
+
+int krg_policy_for_each_task(struct krg_policy *policy,
+			     int (*fn)(struct task_struct *p, void *arg),
+			     void *arg)
+{
+	struct task_struct *p;
+	int ret = 0;
+
+	rcu_read_lock();
+	for_each_process(p) {
+		if (p->flags & (PF_KTHREAD | PF_EXITING))
+			continue;
+		if (!krg_policy_handles(policy, p))
+			continue;
+		ret = fn(p, arg);
+		if (ret)
+			break;
+	}
+	rcu_read_unlock();
+	return ret;
+}
+EXPORT_SYMBOL_GPL(krg_policy_for_each_task);
+
+static void krg_policy_refused(struct krg_policy *policy,
+			       struct task_struct *p, int node, int err)
+{
+	atomic64_inc(&policy->stats.refused);
+	atomic_set(&policy->stats.last_error, -err);
+	atomic_set(&policy->stats.last_pid, task_tgid_nr(p));
+	atomic_set(&policy->stats.last_node, node);
+}
+
+int krg_policy_migrate(struct krg_policy *policy, struct task_struct *p,
+		       int node)
+{
+	struct krg_nodemask set;
+	int ret;
+
+	krg_scheduler_node_set(policy->sched, &set);
+	if (!krg_node_valid(node) || !test_bit(node, set.bits))
+		ret = -EINVAL;
+	else
+		ret = krg_migrate(p, node, KRG_MIGRATE_POLICY);
+	if (ret) {
+		krg_policy_refused(policy, p, node, ret);
+		return ret;
+	}
+	atomic64_inc(&policy->stats.migrations);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(krg_policy_migrate);
+
+/* A port of @p was pushed a new value. Atomic. */
+void krg_policy_notify(struct krg_policy *p, struct krg_port *port)
+{
+	if (p->type->update)
+		p->type->update(p, port);
+}
+
+/*
+ * Ask @p where @child goes. Returns a node of the scheduler's node set that
+ * is online, or KRG_NODE_NONE. Atomic.
+ */
+int krg_policy_place(struct krg_policy *p, struct task_struct *parent,
+		     struct task_struct *child)
+{
+	struct krg_nodemask set;
+	u64 t0;
+	int node;
+
+	if (!p->type->new_task_node)
+		return KRG_NODE_NONE;
+	t0 = local_clock();
+	node = p->type->new_task_node(p, parent, child);
+	atomic64_add(local_clock() - t0, &p->stats.place_ns);
+	if (node == KRG_NODE_NONE) {
+		atomic64_inc(&p->stats.placements_none);
+		return KRG_NODE_NONE;
+	}
+	krg_scheduler_node_set(p->sched, &set);
+	if (!krg_node_valid(node) || !test_bit(node, set.bits) ||
+	    !krg_node_online(node)) {
+		atomic64_inc(&p->stats.placements_bad);
+		return KRG_NODE_NONE;
+	}
+	atomic64_inc(&p->stats.placements);
+	return node;
+}
+
+/* stats: what the policy decided, one "key value" per line. */
+static ssize_t krg_policy_stats_show(struct config_item *item, char *page)
+{
+	struct krg_policy_stats *st = &to_krg_policy(item)->stats;
+	int err = atomic_read(&st->last_error);
+	u64 calls = atomic64_read(&st->placements) +
+		    atomic64_read(&st->placements_none) +
+		    atomic64_read(&st->placements_bad);
+	ssize_t len;
+
+	len = sysfs_emit(page,
+			 "placements %lld\nplacements_none %lld\n"
+			 "placements_ignored %lld\nmigrations %lld\n"
+			 "migrations_refused %lld\nnew_task_node_ns_mean %llu\n",
+			 atomic64_read(&st->placements),
+			 atomic64_read(&st->placements_none),
+			 atomic64_read(&st->placements_bad),
+			 atomic64_read(&st->migrations),
+			 atomic64_read(&st->refused),
+			 calls ? div64_u64(atomic64_read(&st->place_ns), calls) : 0);
+	if (err)
+		len += sysfs_emit_at(page, len,
+				     "last_refusal %pe pid %d node %d\n",
+				     ERR_PTR(-err), atomic_read(&st->last_pid),
+				     atomic_read(&st->last_node));
+	return len;
+}
+CONFIGFS_ATTR_RO(krg_policy_, stats);
+
+struct configfs_attribute *krg_policy_common_attrs[] = {
+	&krg_policy_attr_stats,
+	NULL,
+};
+
+static void krg_policy_free(struct krg_policy *p)
+{
+	kfree(p->priv);
+	kfree(p);
+}
+
+/* Called by the scheduler's make_group, without krg_cfg_mutex. */
+struct config_group *krg_policy_make(struct krg_scheduler *s,
+				     const char *name)
+{
+	const struct krg_policy_type *t;
+	struct krg_type_entry *e;
+	struct krg_policy *p;
+	unsigned int n = 0, i;
+	int ret;
+
+	e = krg_type_get(KRG_KIND_POLICY, name);
+	if (IS_ERR(e))
+		return ERR_CAST(e);
+	t = e->policy;
+	while (t->ports && t->ports[n])
+		n++;
+
+	ret = -ENOMEM;
+	p = kzalloc(struct_size(p, ports, n), GFP_KERNEL);
+	if (!p)
+		goto err_put_type;
+	if (t->priv_size) {
+		p->priv = kzalloc(t->priv_size, GFP_KERNEL);
+		if (!p->priv)
+			goto err_free_policy;
+	}
+	p->entry = e;
+	p->type = t;
+	p->sched = s;
+	p->nr_ports = n;
+	config_group_init_type_name(&p->group, name, &e->ct);
+	for (i = 0; i < n; i++) {
+		p->ports[i].policy = p;
+		krg_port_init(&p->ports[i], t->ports[i], i, &p->group);
+	}
+
+	if (t->init) {
+		ret = t->init(p);
+		if (ret)
+			goto err_free_policy;
+	}
+
+	/* Publish last: from here placement may call the policy. */
+	mutex_lock(&krg_cfg_mutex);
+	if (rcu_access_pointer(s->policy)) {
+		mutex_unlock(&krg_cfg_mutex);
+		krg_cfg_err(&s->group.cg_item, "already has a policy\n");
+		ret = -EBUSY;
+		goto err_exit;
+	}
+	rcu_assign_pointer(s->policy, p);
+	mutex_unlock(&krg_cfg_mutex);
+	return &p->group;
+
+err_exit:
+	if (t->exit)
+		t->exit(p);
+err_free_policy:
+	krg_policy_free(p);
+err_put_type:
+	krg_type_put(e);
+	return ERR_PTR(ret);
+}
+
+/*
+ * rmdir of the policy: detach it from its scheduler, wait for callers, then
+ * the component's exit. Its ports are unconnected (configfs refuses rmdir
+ * while they hold a link or a filter).
+ */
+void krg_policy_drop(struct krg_policy *p)
+{
+	struct krg_scheduler *s = p->sched;
+
+	mutex_lock(&krg_cfg_mutex);
+	if (rcu_access_pointer(s->policy) == p)
+		RCU_INIT_POINTER(s->policy, NULL);
+	mutex_unlock(&krg_cfg_mutex);
+	synchronize_rcu();
+	if (p->type->exit)
+		p->type->exit(p);
+	krg_remove_default_groups(&p->group);
+}
+
+void krg_policy_release(struct config_item *item)
+{
+	struct krg_policy *p = to_krg_policy(item);
+	struct krg_type_entry *e = p->entry;
+
+	krg_policy_free(p);
+	krg_type_put(e);
+}
+
+struct configfs_item_operations krg_policy_item_ops = {
+	.release = krg_policy_release,
+};

@@ -1,0 +1,362 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Ports: the inputs of filters and policies. A port is connected to one
+ * source, by `ln -s <source dir> <port dir>/` (a probe source, a filter, or
+ * another port) or by `mkdir <port dir>/<filter type>`. It subscribes to
+ * that source only while a policy is at the end of its chain (Kerrighed's
+ * rule), so pushes never run into dead ends.
+ */
+#include <linux/configfs.h>
+#include <linux/slab.h>
+#include "internal.h"
+
+static inline struct krg_port *to_krg_port(struct config_item *item)
+{
+	return container_of(to_config_group(item), struct krg_port, kg.group);
+}
+
+static struct krg_source *krg_port_conn(struct krg_port *port)
+{
+	return rcu_dereference_protected(port->conn,
+					 lockdep_is_held(&krg_cfg_mutex));
+}
+
+/* Does anything at the end of this port's chain want its values? */
+static bool krg_port_wanted(struct krg_port *port)
+{
+	if (port->policy)
+		return true;
+	return port->filter->src.nr_subscribers || port->tee.nr_subscribers;
+}
+
+static void krg_source_demand_changed(struct krg_source *src)
+{
+	struct krg_filter *f;
+	unsigned int i;
+
+	switch (src->kind) {
+	case KRG_SRC_PROBE:
+		break;
+	case KRG_SRC_FILTER:
+		f = container_of(src, struct krg_filter, src);
+		for (i = 0; i < f->nr_ports; i++)
+			krg_port_refresh(&f->ports[i]);
+		break;
+	case KRG_SRC_PORT:
+		krg_port_refresh(container_of(src, struct krg_port, tee));
+		break;
+	}
+}
+
+static void krg_port_set_subscribed(struct krg_port *port,
+				    struct krg_source *src, bool want)
+{
+	if (want == port->subscribed)
+		return;
+	port->subscribed = want;
+	if (want) {
+		list_add_tail_rcu(&port->sub_node, &src->subscribers);
+		if (src->nr_subscribers++ == 0)
+			krg_source_demand_changed(src);
+	} else {
+		list_del_rcu(&port->sub_node);
+		/* Publishers may still walk the node: wait before reuse. */
+		synchronize_rcu();
+		if (--src->nr_subscribers == 0)
+			krg_source_demand_changed(src);
+	}
+}
+
+/*
+ * Subscribe or unsubscribe @port to match what its chain wants, and let the
+ * sources above it know. Under krg_cfg_mutex; may sleep.
+ */
+void krg_port_refresh(struct krg_port *port)
+{
+	struct krg_source *src = krg_port_conn(port);
+
+	lockdep_assert_held(&krg_cfg_mutex);
+	krg_port_set_subscribed(port, src, src && krg_port_wanted(port));
+}
+
+/* Does @src (or anything feeding it) read from @port? */
+static bool krg_source_reads(struct krg_source *src, struct krg_port *port,
+			     int depth)
+{
+	struct krg_filter *f;
+	struct krg_port *p;
+	struct krg_source *up;
+	unsigned int i;
+
+	if (depth > KRG_MAX_CHAIN)
+		return true;	/* too deep: treat as a loop, refuse */
+	switch (src->kind) {
+	case KRG_SRC_PROBE:
+		return false;
+	case KRG_SRC_PORT:
+		p = container_of(src, struct krg_port, tee);
+		if (p == port)
+			return true;
+		up = krg_port_conn(p);
+		return up && krg_source_reads(up, port, depth + 1);
+	case KRG_SRC_FILTER:
+		f = container_of(src, struct krg_filter, src);
+		for (i = 0; i < f->nr_ports; i++) {
+			p = &f->ports[i];
+			if (p == port)
+				return true;
+			up = krg_port_conn(p);
+			if (up && krg_source_reads(up, port, depth + 1))
+				return true;
+		}
+		return false;
+	}
+	return true;
+}
+
+/* Sources above @src, @src included. */
+static int krg_depth_up(struct krg_source *src)
+{
+	struct krg_source *up;
+	struct krg_filter *f;
+	int d = 0, i;
+
+	switch (src->kind) {
+	case KRG_SRC_PROBE:
+		return 1;
+	case KRG_SRC_PORT:
+		up = krg_port_conn(container_of(src, struct krg_port, tee));
+		return 1 + (up ? krg_depth_up(up) : 0);
+	case KRG_SRC_FILTER:
+		f = container_of(src, struct krg_filter, src);
+		for (i = 0; i < f->nr_ports; i++) {
+			up = krg_port_conn(&f->ports[i]);
+			if (up)
+				d = max(d, krg_depth_up(up));
+		}
+		return 1 + d;
+	}
+	return KRG_MAX_CHAIN + 1;
+}
+
+static int krg_depth_down_src(struct krg_source *src);
+
+/* Ports and sources below @port, @port included. */
+static int krg_depth_down(struct krg_port *port)
+{
+	int d = krg_depth_down_src(&port->tee);
+
+	if (port->filter)
+		d = max(d, krg_depth_down_src(&port->filter->src));
+	return 1 + d;
+}
+
+static int krg_depth_down_src(struct krg_source *src)
+{
+	struct krg_port *user;
+	int d = 0;
+
+	list_for_each_entry(user, &src->users, use_node)
+		d = max(d, krg_depth_down(user));
+	return d;
+}
+
+/*
+ * Connect @port to @src. Refuses with -EBUSY a connected port, -EINVAL
+ * incompatible types, -ELOOP a loop or a chain longer than KRG_MAX_CHAIN.
+ */
+static int krg_port_connect(struct krg_port *port, struct krg_source *src)
+{
+	lockdep_assert_held(&krg_cfg_mutex);
+	if (krg_port_conn(port) || port->child)
+		return -EBUSY;
+	if (!krg_types_match(port->desc->type, src->type)) {
+		pr_notice_ratelimited("port %s accepts %s%s%s values, not %s%s%s\n",
+				      port->desc->name, port->desc->type->name,
+				      port->desc->type->param ? "(" : "",
+				      port->desc->type->param ?: "",
+				      src->type->name,
+				      src->type->param ? "(" : "",
+				      src->type->param ?: "");
+		return -EINVAL;
+	}
+	if (krg_source_reads(src, port, 0) ||
+	    krg_depth_up(src) + krg_depth_down(port) > KRG_MAX_CHAIN)
+		return -ELOOP;
+	list_add(&port->use_node, &src->users);
+	rcu_assign_pointer(port->conn, src);
+	krg_port_refresh(port);
+	return 0;
+}
+
+/* Disconnect @port; readers are gone when this returns. Under the mutex. */
+void krg_port_disconnect(struct krg_port *port)
+{
+	struct krg_source *src = krg_port_conn(port);
+
+	lockdep_assert_held(&krg_cfg_mutex);
+	if (!src)
+		return;
+	krg_port_set_subscribed(port, src, false);
+	RCU_INIT_POINTER(port->conn, NULL);
+	list_del_init(&port->use_node);
+	synchronize_rcu();		/* pullers that still saw @src */
+	port->link = NULL;
+}
+
+/*
+ * The source behind a configfs item that can be a link target, or NULL:
+ * a probe's source directory, a filter, or a port.
+ */
+struct krg_source *krg_item_source(struct config_item *item)
+{
+	const struct config_item_type *t = item->ci_type;
+
+	if (!t)
+		return NULL;
+	if (t->ct_item_ops == &krg_probe_source_item_ops)
+		return krg_probe_source_of(item);
+	if (t->ct_item_ops == &krg_filter_item_ops)
+		return &container_of(to_config_group(item), struct krg_filter,
+				     group)->src;
+	if (t->ct_item_ops == &krg_port_item_ops)
+		return &to_krg_port(item)->tee;
+	return NULL;
+}
+
+static int krg_port_allow_link(struct config_item *item,
+			       struct config_item *target)
+{
+	struct krg_port *port = to_krg_port(item);
+	struct krg_source *src = krg_item_source(target);
+	int ret;
+
+	if (!src) {
+		krg_cfg_err(item, "%s is not a source\n",
+			    config_item_name(target));
+		return -EINVAL;
+	}
+	mutex_lock(&krg_cfg_mutex);
+	ret = krg_port_connect(port, src);
+	if (!ret)
+		port->link = target;
+	mutex_unlock(&krg_cfg_mutex);
+	return ret;
+}
+
+static void krg_port_drop_link(struct config_item *item,
+			       struct config_item *target)
+{
+	struct krg_port *port = to_krg_port(item);
+
+	mutex_lock(&krg_cfg_mutex);
+	if (port->link == target)
+		krg_port_disconnect(port);
+	mutex_unlock(&krg_cfg_mutex);
+}
+
+static struct config_group *krg_port_make_group(struct config_group *group,
+						const char *name)
+{
+	return krg_filter_make(to_krg_port(&group->cg_item), name);
+}
+
+/* rmdir of the filter made inside this port. */
+static void krg_port_drop_item(struct config_group *group,
+			       struct config_item *item)
+{
+	krg_filter_drop(container_of(to_config_group(item), struct krg_filter,
+				     group));
+	config_item_put(item);
+}
+
+/* Called by filter.c with the new filter, under the mutex. */
+int krg_port_attach_child(struct krg_port *port, struct krg_filter *f)
+{
+	int ret;
+
+	lockdep_assert_held(&krg_cfg_mutex);
+	ret = krg_port_connect(port, &f->src);
+	if (!ret)
+		port->child = f;
+	return ret;
+}
+
+void krg_port_detach_child(struct krg_port *port)
+{
+	lockdep_assert_held(&krg_cfg_mutex);
+	krg_port_disconnect(port);
+	port->child = NULL;
+}
+
+ssize_t krg_port_collected_value_show(struct krg_port *port, char *page)
+{
+	return krg_source_show(&port->tee, KRG_NODE_NONE, page);
+}
+
+static ssize_t krg_port_collected_value_show_attr(struct config_item *item,
+						  char *page)
+{
+	return krg_port_collected_value_show(to_krg_port(item), page);
+}
+
+static struct configfs_attribute krg_port_attr_collected_value = {
+	.ca_name = "collected_value",
+	.ca_owner = THIS_MODULE,
+	.ca_mode = 0444,
+	.show = krg_port_collected_value_show_attr,
+};
+
+/* type: what the port accepts, e.g. "u64" or "load(pid_t)". */
+static ssize_t krg_port_type_show(struct config_item *item, char *page)
+{
+	const struct krg_value_type *t = to_krg_port(item)->desc->type;
+
+	if (t->param)
+		return sysfs_emit(page, "%s(%s)\n", t->name, t->param);
+	return sysfs_emit(page, "%s\n", t->name);
+}
+CONFIGFS_ATTR_RO(krg_port_, type);
+
+static struct configfs_attribute *krg_port_attrs[] = {
+	&krg_port_attr_collected_value,
+	&krg_port_attr_type,
+	NULL,
+};
+
+struct configfs_item_operations krg_port_item_ops = {
+	.release = krg_group_release,
+	.allow_link = krg_port_allow_link,
+	.drop_link = krg_port_drop_link,
+};
+
+static struct configfs_group_operations krg_port_group_ops = {
+	.make_group = krg_port_make_group,
+	.drop_item = krg_port_drop_item,
+};
+
+static const struct config_item_type krg_port_type = {
+	.ct_item_ops = &krg_port_item_ops,
+	.ct_group_ops = &krg_port_group_ops,
+	.ct_attrs = krg_port_attrs,
+	.ct_owner = THIS_MODULE,
+};
+
+/* A port as a default group of its owner's directory @parent. */
+void krg_port_init(struct krg_port *port, const struct krg_port_desc *desc,
+		   unsigned int index, struct config_group *parent)
+{
+	port->desc = desc;
+	port->index = index;
+	RCU_INIT_POINTER(port->conn, NULL);
+	INIT_LIST_HEAD(&port->use_node);
+	krg_source_init(&port->tee, KRG_SRC_PORT, desc->type);
+	krg_group_init(&port->kg, desc->name, &krg_port_type, parent,
+		       &parent->cg_item);
+}
+
+unsigned int krg_port_index(struct krg_port *port)
+{
+	return port->index;
+}
+EXPORT_SYMBOL_GPL(krg_port_index);

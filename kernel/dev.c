@@ -1,0 +1,170 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * /dev/krg: the ioctls of uapi/krg.h. The device is open to everyone
+ * (0666); each request checks the caller's permission over its target.
+ */
+#include <linux/fs.h>
+#include <linux/miscdevice.h>
+#include <linux/pid.h>
+#include <linux/sched/task.h>
+#include <linux/uaccess.h>
+#include "internal.h"
+
+/*
+ * A struct may grow at its end without a new ioctl number: the command is
+ * matched without its size bits, and the size member says what the caller
+ * passed (copy_struct_from_user() semantics, but smaller is refused).
+ */
+#define KRG_IOC_BASE(cmd)	((cmd) & ~(_IOC_SIZEMASK << _IOC_SIZESHIFT))
+
+static int krg_dev_copy_in(void *dst, size_t ksize, const void __user *src)
+{
+	u32 usize;
+
+	if (get_user(usize, (const u32 __user *)src))
+		return -EFAULT;
+	if (usize < ksize)
+		return -EINVAL;
+	if (usize > PAGE_SIZE)
+		return -E2BIG;
+	return copy_struct_from_user(dst, ksize, src, usize);
+}
+
+/* The task numbered @nr in the caller's pid namespace, with a reference. */
+static struct task_struct *krg_dev_find_task(pid_t nr)
+{
+	struct task_struct *p = NULL;
+	struct pid *pid;
+
+	pid = find_get_pid(nr);
+	if (pid) {
+		p = get_pid_task(pid, PIDTYPE_PID);
+		put_pid(pid);
+	}
+	return p ?: ERR_PTR(-ESRCH);
+}
+
+static struct task_struct *krg_dev_target(const struct krg_cap_req *req)
+{
+	struct task_struct *p;
+
+	if (req->reserved)
+		return ERR_PTR(-EINVAL);
+	switch (req->target) {
+	case KRG_TARGET_SELF:
+		if (req->pid)
+			return ERR_PTR(-EINVAL);
+		return get_task_struct(current);
+	case KRG_TARGET_PARENT:
+		if (req->pid)
+			return ERR_PTR(-EINVAL);
+		rcu_read_lock();
+		p = get_task_struct(rcu_dereference(current->real_parent));
+		rcu_read_unlock();
+		return p;
+	case KRG_TARGET_PID:
+		if (req->pid <= 0)
+			return ERR_PTR(-EINVAL);
+		return krg_dev_find_task(req->pid);
+	default:
+		return ERR_PTR(-EINVAL);
+	}
+}
+
+static long krg_dev_caps(unsigned int cmd, void __user *uarg)
+{
+	struct krg_cap_req req;
+	struct task_struct *p;
+	int ret;
+
+	ret = krg_dev_copy_in(&req, sizeof(req), uarg);
+	if (ret)
+		return ret;
+	p = krg_dev_target(&req);
+	if (IS_ERR(p))
+		return PTR_ERR(p);
+
+	if (cmd == KRG_IOC_BASE(KRG_IOC_SET_CAPS)) {
+		ret = krg_caps_set(p, &req.caps);
+	} else {
+		ret = krg_caps_get(p, &req.caps);
+		if (!ret && copy_to_user(uarg, &req, sizeof(req)))
+			ret = -EFAULT;
+	}
+	put_task_struct(p);
+	return ret;
+}
+
+static long krg_dev_migrate(void __user *uarg)
+{
+	struct krg_migration *m = NULL;
+	struct krg_migrate_req req;
+	struct task_struct *p;
+	int ret;
+
+	ret = krg_dev_copy_in(&req, sizeof(req), uarg);
+	if (ret)
+		return ret;
+	if ((req.flags & ~KRG_MIGRATE_ALL) || req.pid <= 0)
+		return -EINVAL;
+	p = krg_dev_find_task(req.pid);
+	if (IS_ERR(p))
+		return PTR_ERR(p);
+
+	if (!krg_may_access(p))
+		ret = -EPERM;
+	else
+		ret = krg_migrate_queue(p, req.node, KRG_MIGRATE_USER,
+					(req.flags & KRG_MIGRATE_NOWAIT) ?
+					NULL : &m);
+	put_task_struct(p);
+
+	/* Already there is what the user asked for. */
+	if (ret == -EALREADY)
+		return 0;
+	if (ret || !m)
+		return ret;
+	ret = krg_migration_wait(m);
+	krg_migration_put(m);
+	return ret;
+}
+
+static long krg_dev_ioctl(struct file *file, unsigned int cmd,
+			  unsigned long arg)
+{
+	void __user *uarg = (void __user *)arg;
+
+	switch (KRG_IOC_BASE(cmd)) {
+	case KRG_IOC_BASE(KRG_IOC_GET_CAPS):
+	case KRG_IOC_BASE(KRG_IOC_SET_CAPS):
+		return krg_dev_caps(KRG_IOC_BASE(cmd), uarg);
+	case KRG_IOC_BASE(KRG_IOC_MIGRATE):
+		return krg_dev_migrate(uarg);
+	default:
+		return -ENOTTY;
+	}
+}
+
+static const struct file_operations krg_dev_fops = {
+	.owner		= THIS_MODULE,
+	.unlocked_ioctl	= krg_dev_ioctl,
+	.compat_ioctl	= compat_ptr_ioctl,
+	.llseek		= noop_llseek,
+};
+
+static struct miscdevice krg_miscdev = {
+	.minor	= MISC_DYNAMIC_MINOR,
+	.name	= "krg",
+	.fops	= &krg_dev_fops,
+	.mode	= 0666,
+};
+
+int krg_dev_init(void)
+{
+	return misc_register(&krg_miscdev);
+}
+
+void krg_dev_uninit(void)
+{
+	misc_deregister(&krg_miscdev);
+}

@@ -1,0 +1,166 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Test-only module for the SSI layer (krg.ko): a distant fork placement
+ * hook whose answer is a parameter, a way to ask for a migration the way a
+ * policy does, and a record of the migration events. Everything is under
+ * /sys/module/krg_test_placement/parameters/:
+ *
+ *   node		(rw) what the hook answers (default -1, KRG_NODE_NONE)
+ *   delay_us		(rw) busy-wait in the hook, to widen races
+ *   calls		(ro) how many times the hook ran
+ *   migrate		(wo) "PID NODE": krg_migrate(PID, NODE, POLICY); the
+ *			     write fails with its error
+ *   events		(ro) "START END ABORT" counts of the events seen
+ *   last_event		(ro) "KIND PID FROM TO ERROR" of the last one
+ */
+#include <linux/atomic.h>
+#include <linux/delay.h>
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/pid.h>
+#include <linux/sched/task.h>
+#include <linux/spinlock.h>
+#include <krg/migrate.h>
+#include <krg/nodes.h>
+
+static int node = KRG_NODE_NONE;
+module_param(node, int, 0644);
+MODULE_PARM_DESC(node, "node the placement hook answers");
+
+static unsigned int delay_us;
+module_param(delay_us, uint, 0644);
+MODULE_PARM_DESC(delay_us, "busy-wait in the hook (microseconds)");
+
+static atomic_long_t ktp_calls;
+
+static int ktp_calls_get(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%ld\n", atomic_long_read(&ktp_calls));
+}
+
+static const struct kernel_param_ops ktp_calls_ops = {
+	.get = ktp_calls_get,
+};
+module_param_cb(calls, &ktp_calls_ops, NULL, 0444);
+MODULE_PARM_DESC(calls, "calls of the placement hook");
+
+static int ktp_place(struct task_struct *parent, struct task_struct *child)
+{
+	unsigned int us = READ_ONCE(delay_us);
+
+	atomic_long_inc(&ktp_calls);
+	if (us)
+		udelay(min(us, 1000U));
+	return READ_ONCE(node);
+}
+
+static const struct krg_placement_ops ktp_placement = {
+	.place = ktp_place,
+};
+
+static int ktp_migrate_set(const char *val, const struct kernel_param *kp)
+{
+	struct task_struct *p;
+	int nr, to, ret;
+
+	if (sscanf(val, "%d %d", &nr, &to) != 2)
+		return -EINVAL;
+	rcu_read_lock();
+	p = pid_task(find_vpid(nr), PIDTYPE_PID);
+	ret = p ? krg_migrate(p, to, KRG_MIGRATE_POLICY) : -ESRCH;
+	rcu_read_unlock();
+	return ret;
+}
+
+static const struct kernel_param_ops ktp_migrate_ops = {
+	.set = ktp_migrate_set,
+};
+module_param_cb(migrate, &ktp_migrate_ops, NULL, 0200);
+MODULE_PARM_DESC(migrate, "\"PID NODE\": migrate as a policy would");
+
+/* Written by the notifier (atomic), read by the parameters. */
+static DEFINE_SPINLOCK(ktp_events_lock);
+static unsigned long ktp_events[3];
+static struct krg_migration_event ktp_last;
+
+static int ktp_event(struct notifier_block *nb, unsigned long kind, void *data)
+{
+	const struct krg_migration_event *ev = data;
+	unsigned long flags;
+
+	if (kind < KRG_MIGRATION_START || kind > KRG_MIGRATION_ABORT)
+		return NOTIFY_DONE;
+	spin_lock_irqsave(&ktp_events_lock, flags);
+	ktp_events[kind - KRG_MIGRATION_START]++;
+	ktp_last = *ev;
+	spin_unlock_irqrestore(&ktp_events_lock, flags);
+	return NOTIFY_OK;
+}
+
+static struct notifier_block ktp_nb = {
+	.notifier_call = ktp_event,
+};
+
+static int ktp_events_get(char *buf, const struct kernel_param *kp)
+{
+	unsigned long flags, ev[3];
+
+	spin_lock_irqsave(&ktp_events_lock, flags);
+	memcpy(ev, ktp_events, sizeof(ev));
+	spin_unlock_irqrestore(&ktp_events_lock, flags);
+	return sysfs_emit(buf, "%lu %lu %lu\n", ev[0], ev[1], ev[2]);
+}
+
+static const struct kernel_param_ops ktp_events_ops = {
+	.get = ktp_events_get,
+};
+module_param_cb(events, &ktp_events_ops, NULL, 0444);
+MODULE_PARM_DESC(events, "START END ABORT events seen");
+
+static int ktp_last_get(char *buf, const struct kernel_param *kp)
+{
+	struct krg_migration_event ev;
+	unsigned long flags;
+
+	spin_lock_irqsave(&ktp_events_lock, flags);
+	ev = ktp_last;
+	spin_unlock_irqrestore(&ktp_events_lock, flags);
+	return sysfs_emit(buf, "%d %d %d %d %d\n", ev.kind, ev.pid, ev.from,
+			  ev.to, ev.error);
+}
+
+static const struct kernel_param_ops ktp_last_ops = {
+	.get = ktp_last_get,
+};
+module_param_cb(last_event, &ktp_last_ops, NULL, 0444);
+MODULE_PARM_DESC(last_event, "KIND PID FROM TO ERROR of the last event");
+
+static int __init ktp_init(void)
+{
+	int ret;
+
+	ret = krg_migration_register_notifier(&ktp_nb);
+	if (ret)
+		return ret;
+	ret = krg_placement_register(&ktp_placement);
+	if (ret)
+		goto err_notifier;
+	return 0;
+
+err_notifier:
+	krg_migration_unregister_notifier(&ktp_nb);
+	return ret;
+}
+
+static void __exit ktp_exit(void)
+{
+	krg_placement_unregister(&ktp_placement);
+	krg_migration_unregister_notifier(&ktp_nb);
+}
+
+module_init(ktp_init);
+module_exit(ktp_exit);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("krgsched test-only placement hook and migration probe");
+MODULE_AUTHOR("The krgsched developers");

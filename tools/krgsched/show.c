@@ -1,0 +1,461 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * krgsched show [NAME]: print live schedulers as a readable graph, or with
+ * --cfg as a libconfig file that `krgsched apply` accepts.
+ *
+ * What is an attribute to save is read from the tree itself: a regular
+ * file its owner may read and write. Read-only files (value, stats, ...)
+ * and write-only ones (commands) are not configuration.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "krgsched.h"
+
+static char root_real[PATH_MAX];
+
+/* Probes the shown schedulers link to (show --cfg NAME prints them too). */
+#define MAX_REFS 64
+static char probe_refs[MAX_REFS][256];
+static int nr_probe_refs;
+
+static void note_probe_ref(const char *target)
+{
+	char name[256];
+	size_t n;
+	int i;
+
+	if (strncmp(target, "probes/", 7))
+		return;
+	n = strcspn(target + 7, "/");
+	if (!n || n >= sizeof(name))
+		return;
+	memcpy(name, target + 7, n);
+	name[n] = '\0';
+	for (i = 0; i < nr_probe_refs; i++)
+		if (!strcmp(probe_refs[i], name))
+			return;
+	if (nr_probe_refs < MAX_REFS)
+		strcpy(probe_refs[nr_probe_refs++], name);
+}
+
+static bool probe_referenced(const char *name)
+{
+	int i;
+
+	for (i = 0; i < nr_probe_refs; i++)
+		if (!strcmp(probe_refs[i], name))
+			return true;
+	return false;
+}
+
+static int names_sorted(const char *dir, struct dirent ***list)
+{
+	return scandir(dir, list, NULL, alphasort);
+}
+
+static void free_names(struct dirent **l, int n)
+{
+	while (n-- > 0)
+		free(l[n]);
+	free(l);
+}
+
+static bool is_config_attr(const char *path)
+{
+	struct stat st;
+
+	return !lstat(path, &st) && S_ISREG(st.st_mode) &&
+	       (st.st_mode & 0600) == 0600;
+}
+
+static bool is_dir(const char *path)
+{
+	struct stat st;
+
+	return !lstat(path, &st) && S_ISDIR(st.st_mode);
+}
+
+static bool is_link(const char *path)
+{
+	struct stat st;
+
+	return !lstat(path, &st) && S_ISLNK(st.st_mode);
+}
+
+static int read_file(const char *path, char *buf, size_t len)
+{
+	FILE *f = fopen(path, "r");
+	size_t n;
+
+	if (!f)
+		return -1;
+	n = fread(buf, 1, len - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	while (n && buf[n - 1] == '\n')
+		buf[--n] = '\0';
+	return 0;
+}
+
+/* The link's target relative to the krg_scheduler directory. */
+static const char *link_target(const char *path, char *buf, size_t len)
+{
+	char real[PATH_MAX];
+	size_t rl = strlen(root_real);
+
+	if (!realpath(path, real)) {
+		snprintf(buf, len, "(dangling)");
+		return buf;
+	}
+	if (!strncmp(real, root_real, rl) && real[rl] == '/')
+		snprintf(buf, len, "%s", real + rl + 1);
+	else
+		snprintf(buf, len, "%s", real);
+	note_probe_ref(buf);
+	return buf;
+}
+
+static bool is_number(const char *s)
+{
+	if (*s == '-')
+		s++;
+	if (!*s || strlen(s) > 18)
+		return false;
+	for (; *s; s++)
+		if (*s < '0' || *s > '9')
+			return false;
+	return true;
+}
+
+static void indent(FILE *out, int n)
+{
+	fprintf(out, "%*s", 2 * n, "");
+}
+
+/* Attributes of @dir: "a=1, b=2" (graph) or "a = 1;" lines (cfg). */
+static void show_attrs(const char *dir, bool cfg, int depth, FILE *out,
+		       const char *const *skip)
+{
+	char path[PATH_MAX], val[512];
+	const char *const *k;
+	struct dirent **l;
+	int n, i, shown = 0;
+
+	n = names_sorted(dir, &l);
+	for (i = 0; i < n; i++) {
+		const char *name = l[i]->d_name;
+
+		if (name[0] == '.')
+			continue;
+		for (k = skip; k && *k; k++)
+			if (!strcmp(*k, name))
+				break;
+		if (k && *k)
+			continue;
+		pathf(path, sizeof(path), "%s/%s", dir, name);
+		if (!is_config_attr(path) || read_file(path, val, sizeof(val)))
+			continue;
+		if (cfg) {
+			indent(out, depth);
+			if (is_number(val))
+				fprintf(out, "%s = %s%s;\n", name, val,
+					strlen(val) > 9 ? "L" : "");
+			else
+				fprintf(out, "%s = \"%s\";\n", name, val);
+		} else {
+			fprintf(out, "%s%s=%s", shown ? ", " : " (", name, val);
+		}
+		shown++;
+	}
+	if (!cfg && shown)
+		fputc(')', out);
+	if (n > 0)
+		free_names(l, n);
+}
+
+static void show_ports(const char *dir, bool cfg, int depth, FILE *out);
+
+/* One port: its link, or the filter made in it. */
+static void show_port(const char *port, const char *name, bool cfg, int depth,
+		      FILE *out)
+{
+	char path[PATH_MAX], t[PATH_MAX], val[256];
+	struct dirent **l;
+	int n, i;
+	bool any = false;
+
+	n = names_sorted(port, &l);
+	for (i = 0; i < n; i++) {
+		if (l[i]->d_name[0] == '.')
+			continue;
+		pathf(path, sizeof(path), "%s/%s", port, l[i]->d_name);
+		if (is_link(path)) {
+			link_target(path, t, sizeof(t));
+			indent(out, depth);
+			if (cfg)
+				fprintf(out, "%s = { link = \"%s\"; };\n", name, t);
+			else
+				fprintf(out, "%s <- %s\n", name, t);
+			any = true;
+		} else if (is_dir(path)) {
+			indent(out, depth);
+			if (cfg) {
+				fprintf(out, "%s = {\n", name);
+				indent(out, depth + 1);
+				fprintf(out, "filter = \"%s\";\n", l[i]->d_name);
+				indent(out, depth + 1);
+				fprintf(out, "attrs = {\n");
+				show_attrs(path, true, depth + 2, out, NULL);
+				indent(out, depth + 1);
+				fprintf(out, "};\n");
+				indent(out, depth + 1);
+				fprintf(out, "ports = {\n");
+				show_ports(path, true, depth + 2, out);
+				indent(out, depth + 1);
+				fprintf(out, "};\n");
+				indent(out, depth);
+				fprintf(out, "};\n");
+			} else {
+				pathf(t, sizeof(t), "%s/value", path);
+				if (read_file(t, val, sizeof(val)))
+					val[0] = '\0';
+				fprintf(out, "%s <- filter %s = %s", name,
+					l[i]->d_name, val);
+				show_attrs(path, false, 0, out, NULL);
+				fputc('\n', out);
+				show_ports(path, false, depth + 1, out);
+			}
+			any = true;
+		}
+	}
+	if (!any && !cfg) {
+		indent(out, depth);
+		fprintf(out, "%s (not connected)\n", name);
+	}
+	if (n > 0)
+		free_names(l, n);
+}
+
+static void show_ports(const char *dir, bool cfg, int depth, FILE *out)
+{
+	char path[PATH_MAX];
+	struct dirent **l;
+	int n, i;
+
+	n = names_sorted(dir, &l);
+	for (i = 0; i < n; i++) {
+		if (l[i]->d_name[0] == '.')
+			continue;
+		pathf(path, sizeof(path), "%s/%s", dir, l[i]->d_name);
+		if (is_dir(path))
+			show_port(path, l[i]->d_name, cfg, depth, out);
+	}
+	if (n > 0)
+		free_names(l, n);
+}
+
+static const char *const member_dirs[][2] = {
+	{ "single_processes", "processes" },
+	{ "process_groups", "process_groups" },
+	{ "process_sessions", "sessions" },
+	{ "cgroups", "cgroups" },
+};
+
+static void show_members(const char *sdir, bool cfg, FILE *out)
+{
+	char path[PATH_MAX], sub[PATH_MAX + 256], val[PATH_MAX];
+	struct dirent **l;
+	unsigned int k;
+	int n, i, shown;
+
+	pathf(path, sizeof(path), "%s/process_set/handle_all", sdir);
+	if (!read_file(path, val, sizeof(val)) && !strcmp(val, "1")) {
+		fprintf(out, cfg ? "    process_set = { handle_all = true; };\n"
+				 : "  process_set: handle_all\n");
+		return;
+	}
+	if (cfg)
+		fprintf(out, "    process_set = {\n");
+	else
+		fprintf(out, "  process_set:");
+	for (k = 0; k < sizeof(member_dirs) / sizeof(member_dirs[0]); k++) {
+		pathf(path, sizeof(path), "%s/process_set/%s", sdir,
+			 member_dirs[k][0]);
+		n = names_sorted(path, &l);
+		shown = 0;
+		for (i = 0; i < n; i++) {
+			const char *m = l[i]->d_name;
+
+			if (m[0] == '.')
+				continue;
+			if (k == 3) {
+				pathf(sub, sizeof(sub), "%s/%s/path", path, m);
+				if (read_file(sub, val, sizeof(val)) || !val[0])
+					continue;
+				m = val;
+			}
+			if (cfg)
+				fprintf(out, shown ? ", " : "      %s = [ ",
+					member_dirs[k][1]);
+			else
+				fprintf(out, shown ? "," : " %s ",
+					member_dirs[k][1]);
+			fprintf(out, k == 3 && cfg ? "\"%s\"" : "%s", m);
+			shown++;
+		}
+		if (shown && cfg)
+			fprintf(out, " ];\n");
+		if (n > 0)
+			free_names(l, n);
+	}
+	fprintf(out, cfg ? "    };\n" : "\n");
+}
+
+static void show_scheduler(const char *sdir, const char *name, bool cfg,
+			   FILE *out)
+{
+	static const char *const sched_skip[] = { "node_set_max_fit", NULL };
+	char path[PATH_MAX], val[1024];
+	struct dirent **l;
+	int n, i;
+
+	if (cfg) {
+		fprintf(out, "  {\n    name = \"%s\";\n", name);
+		/* node_set only when it does not follow the online nodes. */
+		pathf(path, sizeof(path), "%s/node_set_max_fit", sdir);
+		if (!read_file(path, val, sizeof(val)) && !strcmp(val, "1"))
+			show_attrs(sdir, true, 2, out, (const char *const[]){
+				"node_set", "node_set_max_fit", NULL });
+		else
+			show_attrs(sdir, true, 2, out, sched_skip);
+	} else {
+		pathf(path, sizeof(path), "%s/status", sdir);
+		read_file(path, val, sizeof(val));
+		fprintf(out, "scheduler %s: %s\n  ", name, val);
+		show_attrs(sdir, false, 0, out, NULL);
+		fputc('\n', out);
+	}
+	show_members(sdir, cfg, out);
+
+	n = names_sorted(sdir, &l);
+	for (i = 0; i < n; i++) {
+		const char *p = l[i]->d_name;
+
+		if (p[0] == '.' || !strcmp(p, "process_set"))
+			continue;
+		pathf(path, sizeof(path), "%s/%s", sdir, p);
+		if (!is_dir(path))
+			continue;
+		if (cfg) {
+			fprintf(out, "    policy = {\n      name = \"%s\";\n", p);
+			fprintf(out, "      attrs = {\n");
+			show_attrs(path, true, 4, out, NULL);
+			fprintf(out, "      };\n      ports = {\n");
+			show_ports(path, true, 4, out);
+			fprintf(out, "      };\n    };\n");
+		} else {
+			fprintf(out, "  policy %s", p);
+			show_attrs(path, false, 0, out, NULL);
+			fputc('\n', out);
+			show_ports(path, false, 2, out);
+		}
+	}
+	if (n > 0)
+		free_names(l, n);
+	if (cfg)
+		fprintf(out, "  }");
+}
+
+static void show_probes(const struct ctl *c, FILE *out, bool only_refs)
+{
+	char dir[PATH_MAX], path[PATH_MAX];
+	struct dirent **l;
+	int n, i, shown = 0;
+
+	cfs_path(c, dir, sizeof(dir), "probes");
+	n = names_sorted(dir, &l);
+	for (i = 0; i < n; i++) {
+		if (l[i]->d_name[0] == '.')
+			continue;
+		pathf(path, sizeof(path), "%s/%s", dir, l[i]->d_name);
+		if (!is_dir(path) ||
+		    (only_refs && !probe_referenced(l[i]->d_name)))
+			continue;
+		if (c->cfg) {
+			fprintf(out, "%s  {\n    name = \"%s\";\n",
+				shown ? ",\n" : "probes = (\n", l[i]->d_name);
+			show_attrs(path, true, 2, out, NULL);
+			fprintf(out, "  }");
+		} else {
+			fprintf(out, "probe %s", l[i]->d_name);
+			show_attrs(path, false, 0, out, NULL);
+			fputc('\n', out);
+		}
+		shown++;
+	}
+	if (c->cfg && shown)
+		fprintf(out, "\n);\n");
+	if (n > 0)
+		free_names(l, n);
+}
+
+int krgsched_show(const struct ctl *c, const char *name, FILE *real_out)
+{
+	char dir[PATH_MAX], path[PATH_MAX], *body = NULL;
+	size_t body_len = 0;
+	struct dirent **l;
+	int n, i, shown = 0;
+	FILE *out;
+
+	if (cfs_check_root(c))
+		return -1;
+	if (!realpath(c->root, root_real))
+		return -1;
+	if (name) {
+		pathf(path, sizeof(path), "schedulers/%s", name);
+		if (!cfs_is_dir(c, path)) {
+			fprintf(stderr, "krgsched: no scheduler '%s'\n", name);
+			return -1;
+		}
+	}
+	/* Schedulers first, into memory: they tell which probes they use. */
+	out = open_memstream(&body, &body_len);
+	if (!out)
+		return -1;
+
+	cfs_path(c, dir, sizeof(dir), "schedulers");
+	n = names_sorted(dir, &l);
+	for (i = 0; i < n; i++) {
+		if (l[i]->d_name[0] == '.')
+			continue;
+		if (name && strcmp(name, l[i]->d_name))
+			continue;
+		pathf(path, sizeof(path), "%s/%s", dir, l[i]->d_name);
+		if (!is_dir(path))
+			continue;
+		if (c->cfg)
+			fprintf(out, shown ? ",\n" : "schedulers = (\n");
+		show_scheduler(path, l[i]->d_name, c->cfg, out);
+		shown++;
+	}
+	if (c->cfg && shown)
+		fprintf(out, "\n);\n");
+	if (n > 0)
+		free_names(l, n);
+	fclose(out);
+
+	if (c->cfg)
+		fprintf(real_out, "# krgsched show --cfg: apply with `krgsched apply FILE`\n");
+	/* Every probe, or with a NAME (--cfg) the probes it links to. */
+	if (!name || c->cfg)
+		show_probes(c, real_out, name != NULL);
+	fwrite(body, 1, body_len, real_out);
+	free(body);
+	return 0;
+}
