@@ -291,6 +291,8 @@ void krg_port_detach_child(struct krg_port *port)
 
 ssize_t krg_port_collected_value_show(struct krg_port *port, char *page)
 {
+	if (!rcu_access_pointer(port->conn))
+		return sysfs_emit(page, "(not connected)\n");
 	return krg_source_show(&port->tee, KRG_NODE_NONE, page);
 }
 

@@ -193,7 +193,7 @@ ssize_t krg_source_show(struct krg_source *src, int node, char *page)
 	if (ret == -EAGAIN)
 		return sysfs_emit(page, "(no value yet)\n");
 	if (ret == -ENODATA)
-		return sysfs_emit(page, "(not connected)\n");
+		return sysfs_emit(page, "(no data)\n");
 	if (ret < 0)
 		return ret;
 	if (ret == 0)

@@ -241,7 +241,7 @@ TEST_F(core, value_flow)
 	ASSERT_EQ(0, mk(POL "/in/test_pass"));
 	ASSERT_EQ(0, mk(POL "/in/test_pass/in/test_pass"));
 	EXPECT_EQ(-ENOTEMPTY, rm(POL "/in/test_pass"));
-	EXPECT_STREQ("(not connected)", rd(POL "/in/collected_value"));
+	EXPECT_STREQ("(no data)", rd(POL "/in/collected_value"));
 	ASSERT_EQ(0, ln(PR "/value", POL "/in/test_pass/in/test_pass/in/value"));
 	EXPECT_STREQ("(no value yet)", rd(POL "/in/collected_value"));
 	EXPECT_STREQ("in 0 aux 0 node_sets 0", rd(POL "/updates"));

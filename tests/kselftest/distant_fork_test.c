@@ -6,7 +6,6 @@
  * an invalid node leave the child alone; threads are not placed; and the
  * hook can come and go while processes fork.
  */
-#define _GNU_SOURCE
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
