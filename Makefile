@@ -25,7 +25,7 @@ MAKEFLAGS += --no-print-directory
 endif
 
 .DELETE_ON_ERROR:
-.PHONY: bench all modules tools tests unit vm-tests check check-unit check-vm vm-shell \
+.PHONY: demo bench all modules tools tests unit vm-tests check check-unit check-vm vm-shell \
 	clean help style kdir-check
 
 all: modules tools tests bench
@@ -61,6 +61,9 @@ check-vm: all
 bench:
 	$(Q)$(MAKE) -C bench
 
+demo: all
+	$(Q)scripts/demo.sh $(VMFLAGS)
+
 vm-shell: all
 	$(Q)tests/vm/run --shell $(VMFLAGS)
 
@@ -84,6 +87,7 @@ help:
 	@echo '  all (default) build every kernel module, tool and test'
 	@echo '  modules       kernel modules only (KDIR=$(KDIR))'
 	@echo '  tools         user tools (tools/)'
+	@echo '  demo          the demo: jobs spread over NUMA nodes by the MOSIX balancer'
 	@echo '  check         host unit tests, then the VM suite; "N passed, N failed"'
 	@echo '  check-unit    host unit tests only'
 	@echo '  check-vm      VM suite only; T="name ..." runs a subset'

@@ -188,9 +188,15 @@ static void mosix_walk(struct mosix_probe *mp, u64 dt)
 		e->runnable_ns = r;
 		if (!dt)
 			continue;
+		/*
+		 * No thread is runnable longer than the period: more is time
+		 * accounted late (run_delay grows only when a waiting task
+		 * finally runs; a busy CPU's clock only at its ticks), which
+		 * would show as a spike of several processes' load.
+		 */
 		node = krg_task_node(t);
 		if (krg_node_valid(node))
-			mp->runnable[node] += dr;
+			mp->runnable[node] += min(dr, dt);
 		ran = min(mosix_units(dr, dt), MOSIX_SINGLE_PROCESS_LOAD);
 		WRITE_ONCE(e->load, mosix_mean(e->load, ran));
 	}
