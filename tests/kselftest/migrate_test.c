@@ -7,7 +7,6 @@
  * left alone by policies but not by its owner, and every request is
  * counted and announced.
  */
-#define _GNU_SOURCE
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
