@@ -55,9 +55,8 @@ bool krg_policy_handles(struct krg_policy *policy, struct task_struct *p)
 }
 EXPORT_SYMBOL_GPL(krg_policy_handles);
 
-int krg_policy_for_each_task(struct krg_policy *policy,
-			     int (*fn)(struct task_struct *p, void *arg),
-			     void *arg)
+int krg_policy_walk_tasks(struct krg_policy *policy, krg_task_fn fn,
+			  void *arg)
 {
 	struct task_struct *p;
 	int ret = 0;
@@ -75,7 +74,7 @@ int krg_policy_for_each_task(struct krg_policy *policy,
 	rcu_read_unlock();
 	return ret;
 }
-EXPORT_SYMBOL_GPL(krg_policy_for_each_task);
+EXPORT_SYMBOL_GPL(krg_policy_walk_tasks);
 
 static void krg_policy_refused(struct krg_policy *policy,
 			       struct task_struct *p, int node, int err)

@@ -94,12 +94,26 @@ int krg_nodes_unregister_notifier(struct notifier_block *nb)
 }
 EXPORT_SYMBOL_GPL(krg_nodes_unregister_notifier);
 
+/* Decimal digits at @p into @id; their count, or -ERANGE past 3 digits. */
+static int krg_parse_id(const char *p, unsigned int *id)
+{
+	int n;
+
+	*id = 0;
+	for (n = 0; isdigit(p[n]); n++) {
+		if (n == 3)
+			return -ERANGE;
+		*id = *id * 10 + (p[n] - '0');
+	}
+	return n;
+}
+
 int krg_nodelist_parse(const char *buf, struct krg_nodemask *out)
 {
 	struct krg_nodemask tmp;
 	const char *p = buf;
-	unsigned long a, b;
-	char *end;
+	unsigned int a, b;
+	int n;
 
 	/*
 	 * Strict: "N" or "N-M" (N <= M) items separated by single commas,
@@ -112,19 +126,19 @@ int krg_nodelist_parse(const char *buf, struct krg_nodemask *out)
 	while (*p) {
 		if (!isdigit(*p))
 			return -EINVAL;
-		a = simple_strtoul(p, &end, 10);
-		if (end - p > 3)
-			return -ERANGE;
-		p = end;
+		n = krg_parse_id(p, &a);
+		if (n < 0)
+			return n;
+		p += n;
 		b = a;
 		if (*p == '-') {
 			p++;
 			if (!isdigit(*p))
 				return -EINVAL;
-			b = simple_strtoul(p, &end, 10);
-			if (end - p > 3)
-				return -ERANGE;
-			p = end;
+			n = krg_parse_id(p, &b);
+			if (n < 0)
+				return n;
+			p += n;
 		}
 		if (a > b)
 			return -EINVAL;

@@ -46,8 +46,9 @@
  * step, as source or target, so that two sources never pick the same idle
  * target on the same stale values (Kerrighed's nodes decided independently
  * and could); and a target counts the process sent to it until its load
- * value changes (see mosix_read_loads()). In cluster mode each node will run its own instance and act
- * for itself only: the set of acting nodes is a parameter of the step.
+ * value changes (see mosix_read_loads()). In cluster mode each node will
+ * run its own instance and act for itself only: the set of acting nodes is
+ * a parameter of the step.
  * When nodes leave the node set, the processes on them that may migrate
  * are sent to the least loaded nodes of the new set (Kerrighed expelled
  * them when its own node left), in batches.
@@ -294,7 +295,7 @@ static unsigned int mosix_plan(struct mosix_step *s,
 	return s->nr_moves;
 }
 
-/* krg_policy_for_each_task() callback: keep the two most loaded. RCU. */
+/* krg_policy_walk_tasks() callback: keep the two most loaded. RCU. */
 static int mosix_scan(struct task_struct *p, void *arg)
 {
 	struct mosix_step *s = arg;
@@ -362,7 +363,7 @@ static void mosix_balance(struct mosix_lb *lb, struct mosix_step *s,
 	if (!mosix_plan(s, set, acting))
 		return;
 	s->scanned = 0;
-	krg_policy_for_each_task(lb->policy, mosix_scan, s);
+	krg_policy_walk_tasks(lb->policy, mosix_scan, s);
 	for (i = 0; i < s->nr_moves; i++) {
 		mv = &s->moves[i];
 		p = mv->cand[1] ?: mv->cand[0];
@@ -378,7 +379,7 @@ static void mosix_balance(struct mosix_lb *lb, struct mosix_step *s,
 	}
 }
 
-/* krg_policy_for_each_task() callback: processes on leaving nodes. RCU. */
+/* krg_policy_walk_tasks() callback: processes on leaving nodes. RCU. */
 static int mosix_collect(struct task_struct *p, void *arg)
 {
 	struct mosix_step *s = arg;
@@ -405,7 +406,7 @@ static bool mosix_expel(struct mosix_lb *lb, struct mosix_step *s,
 	if (s->fallback >= KRG_MAX_NODES)
 		return false;		/* nowhere to go */
 	s->nr_expel = 0;
-	krg_policy_for_each_task(lb->policy, mosix_collect, s);
+	krg_policy_walk_tasks(lb->policy, mosix_collect, s);
 	for (i = 0; i < s->nr_expel; i++) {
 		bitmap_zero(s->busy, KRG_MAX_NODES);
 		m = mosix_target(s, set, KRG_NODE_NONE, U64_MAX);

@@ -234,6 +234,9 @@ void krg_policy_node_set(struct krg_policy *policy, struct krg_nodemask *out);
  */
 bool krg_policy_handles(struct krg_policy *policy, struct task_struct *p);
 
+/* A visitor of krg_policy_walk_tasks(). */
+typedef int (*krg_task_fn)(struct task_struct *p, void *arg);
+
 /*
  * Call @fn for every process (thread group leader) the policy's scheduler
  * handles, under rcu_read_lock(): @fn must not sleep; it may take a
@@ -241,9 +244,8 @@ bool krg_policy_handles(struct krg_policy *policy, struct task_struct *p);
  * returns non-zero, and returns that value (0 when every process was seen).
  * Kernel threads and exiting processes are skipped. Atomic.
  */
-int krg_policy_for_each_task(struct krg_policy *policy,
-			     int (*fn)(struct task_struct *p, void *arg),
-			     void *arg);
+int krg_policy_walk_tasks(struct krg_policy *policy, krg_task_fn fn,
+			  void *arg);
 
 /*
  * Ask the SSI layer to migrate @p to @node on behalf of @policy. The core

@@ -88,7 +88,17 @@ refused "the older job still may not migrate" "lacks CAN_MIGRATE" \
 
 spin; job=$!
 status_is "migrate JOB 1" 0 migrate "$job" 1
+check "... with nothing on stderr (its memory moved too)" test ! -s /tmp/.krg-err
 check "JOB's CPUs are node 1's" test "$(allowed "$job")" = "$(cpulist 1)"
+# Its private memory (heap, stack) is on node 1 now: migrate_pages(2).
+grep -E 'heap|stack' /proc/$job/numa_maps > /tmp/.krg-maps
+check "JOB's heap and stack pages are on node 1" \
+	sh -c "grep -q N1= /tmp/.krg-maps && ! grep -q N0= /tmp/.krg-maps"
+status_is "migrate --keep-memory JOB 0" 0 migrate --keep-memory "$job" 0
+grep -E 'heap|stack' /proc/$job/numa_maps > /tmp/.krg-maps
+check "... leaves its pages on node 1" \
+	sh -c "grep -q N1= /tmp/.krg-maps && ! grep -q N0= /tmp/.krg-maps"
+status_is "migrate JOB 1" 0 migrate "$job" 1
 status_is "migrate JOB 0" 0 migrate "$job" 0
 check "JOB's CPUs are node 0's" test "$(allowed "$job")" = "$(cpulist 0)"
 status_is "migrate JOB 0 again (already there)" 0 migrate "$job" 0

@@ -13,7 +13,10 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdbool.h>
 #include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "libkrg.h"
 
@@ -23,6 +26,7 @@ struct migrate_control {
 	pid_t pid;
 	int node;
 	unsigned int flags;		/* KRG_MIGRATE_* */
+	bool keep_memory;		/* --keep-memory */
 };
 
 static void __attribute__((noreturn)) usage(void)
@@ -35,6 +39,7 @@ static void __attribute__((noreturn)) usage(void)
 	fputs("\nMove process <pid> (all its threads) to node <node>.\n", out);
 	fputs("\nOptions:\n", out);
 	fputs(" -n, --nowait     return once the migration is queued\n", out);
+	fputs(" -k, --keep-memory  do not move the process's memory\n", out);
 	fputs(" -h, --help       display this help\n", out);
 	fputs(" -V, --version    display version\n", out);
 	fputs("\nThe process needs CAN_MIGRATE in its effective Kerrighed"
@@ -75,16 +80,20 @@ static void parse_args(struct migrate_control *ctl, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "nowait",	no_argument, NULL, 'n' },
+		{ "keep-memory", no_argument, NULL, 'k' },
 		{ "help",	no_argument, NULL, 'h' },
 		{ "version",	no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
 	int c;
 
-	while ((c = getopt_long(argc, argv, "+nhV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+nkhV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'n':
 			ctl->flags |= KRG_MIGRATE_NOWAIT;
+			break;
+		case 'k':
+			ctl->keep_memory = true;
 			break;
 		case 'h':
 			usage();
@@ -133,6 +142,34 @@ static const char *reason(int err, int node, char *buf, size_t len)
 	}
 }
 
+/*
+ * With the numa backend, move the process's pages to @node too
+ * (migrate_pages(2)); NUMA balancing would move them later anyway. Moving
+ * another user's pages needs CAP_SYS_NICE: failing is only a note, the
+ * migration itself succeeded.
+ */
+static void move_memory(const struct migrate_control *ctl)
+{
+	unsigned long from[KRG_MAX_NODES / (8 * sizeof(unsigned long))];
+	unsigned long to[KRG_MAX_NODES / (8 * sizeof(unsigned long))];
+	char backend[32];
+	long left;
+
+	if (krg_sysfs_read("backend", backend, sizeof(backend)) ||
+	    strncmp(backend, "numa", 4))
+		return;
+	memset(from, 0, sizeof(from));
+	memset(to, 0, sizeof(to));
+	if (krg_nodes_online(from))
+		return;
+	krg_node_clear(ctl->node, from);
+	krg_node_set(ctl->node, to);
+	left = syscall(SYS_migrate_pages, ctl->pid, KRG_MAX_NODES + 1, from, to);
+	if (left < 0)
+		warnx("process %d moved to node %d; its memory stays where it is (%s)",
+		      ctl->pid, ctl->node, strerror(errno));
+}
+
 int main(int argc, char **argv)
 {
 	struct migrate_control ctl = { 0 };
@@ -148,6 +185,8 @@ int main(int argc, char **argv)
 		warnx("cannot migrate process %d to node %d: %s", ctl.pid,
 		      ctl.node, reason(errno, ctl.node, msg, sizeof(msg)));
 		ret = EXIT_FAILURE;
+	} else if (!ctl.keep_memory && !(ctl.flags & KRG_MIGRATE_NOWAIT)) {
+		move_memory(&ctl);
 	}
 	krg_close();
 	return ret;
