@@ -54,8 +54,8 @@ pkgs=(
 	build-essential gcc make bc kmod pahole libelf-dev zlib1g-dev pkg-config
 	# BPF
 	clang llvm
-	# tools
-	libconfig-dev libcgroup-dev
+	# tools (krgsched reads libconfig files)
+	libconfig-dev
 	# VM harness
 	qemu-system-x86 busybox-static cpio xz-utils
 	# the reference kernel's headers, and the source package for kselftest headers
