@@ -17,35 +17,6 @@
 #define PR	KRG_CFS "/probes/test_probe"
 #define POL	S "/test_policy"
 
-static int mk(const char *path)
-{
-	return mkdir(path, 0755) ? -errno : 0;
-}
-
-static int rm(const char *path)
-{
-	return rmdir(path) ? -errno : 0;
-}
-
-static int ln(const char *target, const char *link)
-{
-	return symlink(target, link) ? -errno : 0;
-}
-
-static int ul(const char *link)
-{
-	return unlink(link) ? -errno : 0;
-}
-
-static const char *rd(const char *path)
-{
-	static char buf[4096];
-
-	if (krg_read(path, buf, sizeof(buf)))
-		return "(unreadable)";
-	return buf;
-}
-
 /* Remove whatever a test left, deepest first; ignore what is not there. */
 static void cleanup(void)
 {
@@ -96,138 +67,138 @@ TEST_F(core, scheduler_layout)
 {
 	char online[64];
 
-	ASSERT_EQ(0, mk(S));
-	ASSERT_EQ(-EEXIST, mk(S));
+	ASSERT_EQ(0, krg_mkdir(S));
+	ASSERT_EQ(-EEXIST, krg_mkdir(S));
 	ASSERT_EQ(0, krg_read("/sys/kernel/krg/nodes_online", online,
 			      sizeof(online)));
-	EXPECT_STREQ(online, rd(S "/node_set"));
-	EXPECT_STREQ("0", rd(S "/node_set_exclusive"));
-	EXPECT_STREQ("1", rd(S "/node_set_max_fit"));
-	EXPECT_STREQ("idle: no policy", rd(S "/status"));
-	EXPECT_STREQ("0", rd(S "/process_set/handle_all"));
+	EXPECT_STREQ(online, krg_rd(S "/node_set"));
+	EXPECT_STREQ("0", krg_rd(S "/node_set_exclusive"));
+	EXPECT_STREQ("1", krg_rd(S "/node_set_max_fit"));
+	EXPECT_STREQ("idle: no policy", krg_rd(S "/status"));
+	EXPECT_STREQ("0", krg_rd(S "/process_set/handle_all"));
 	EXPECT_TRUE(krg_exists(S "/process_set/single_processes"));
 	EXPECT_TRUE(krg_exists(S "/process_set/process_groups"));
 	EXPECT_TRUE(krg_exists(S "/process_set/process_sessions"));
 	EXPECT_TRUE(krg_exists(S "/process_set/cgroups"));
-	ASSERT_EQ(0, rm(S));
+	ASSERT_EQ(0, krg_rmdir(S));
 	ASSERT_FALSE(krg_exists(S));
 }
 
 /* mkdir in the fixed directories is refused: they are not ours to change. */
 TEST_F(core, fixed_dirs)
 {
-	ASSERT_EQ(0, mk(S));
-	EXPECT_EQ(-EPERM, mk(KRG_CFS "/x"));
-	EXPECT_EQ(-EPERM, mk(S "/process_set/x"));
-	EXPECT_EQ(-EPERM, rm(S "/process_set"));
-	EXPECT_EQ(-EPERM, rm(KRG_CFS "/probes"));
-	EXPECT_EQ(-EPERM, ln(S, KRG_CFS "/schedulers/l"));
+	ASSERT_EQ(0, krg_mkdir(S));
+	EXPECT_EQ(-EPERM, krg_mkdir(KRG_CFS "/x"));
+	EXPECT_EQ(-EPERM, krg_mkdir(S "/process_set/x"));
+	EXPECT_EQ(-EPERM, krg_rmdir(S "/process_set"));
+	EXPECT_EQ(-EPERM, krg_rmdir(KRG_CFS "/probes"));
+	EXPECT_EQ(-EPERM, krg_ln(S, KRG_CFS "/schedulers/l"));
 }
 
 /* A probe is autoloaded on mkdir and shows its sources and per-node values. */
 TEST_F(core, probe_autoload)
 {
-	ASSERT_EQ(0, mk(PR));
+	ASSERT_EQ(0, krg_mkdir(PR));
 	EXPECT_TRUE(krg_mod_loaded("krg_test_probe"));
-	EXPECT_STREQ("(no value yet)", rd(PR "/value/value"));
-	EXPECT_STREQ("u64", rd(PR "/value/type"));
-	EXPECT_STREQ("u64(pid_t)", rd(PR "/per_pid/type"));
-	EXPECT_STREQ("(needs a pid_t parameter)", rd(PR "/per_pid/value"));
+	EXPECT_STREQ("(no value yet)", krg_rd(PR "/value/value"));
+	EXPECT_STREQ("u64", krg_rd(PR "/value/type"));
+	EXPECT_STREQ("u64(pid_t)", krg_rd(PR "/per_pid/type"));
+	EXPECT_STREQ("(needs a pid_t parameter)", krg_rd(PR "/per_pid/value"));
 	ASSERT_EQ(0, krg_write(PR "/set", "42"));
-	EXPECT_STREQ("42", rd(PR "/value/value"));
-	EXPECT_STREQ("(no value yet)", rd(PR "/value/nodes/1/value"));
+	EXPECT_STREQ("42", krg_rd(PR "/value/value"));
+	EXPECT_STREQ("(no value yet)", krg_rd(PR "/value/nodes/1/value"));
 	ASSERT_EQ(0, krg_write(PR "/set_node", "1 99"));
-	EXPECT_STREQ("99", rd(PR "/value/nodes/1/value"));
-	EXPECT_STREQ("1000", rd(PR "/probe_period"));
+	EXPECT_STREQ("99", krg_rd(PR "/value/nodes/1/value"));
+	EXPECT_STREQ("1000", krg_rd(PR "/probe_period"));
 	/* The module is pinned while the probe exists, free after. */
 	EXPECT_EQ(-EWOULDBLOCK, krg_rmmod("krg_test_probe"));
-	ASSERT_EQ(0, rm(PR));
+	ASSERT_EQ(0, krg_rmdir(PR));
 	EXPECT_EQ(0, krg_rmmod("krg_test_probe"));
 }
 
 /* Unknown or malformed type names are ENOENT, wherever they are made. */
 TEST_F(core, unknown_types)
 {
-	EXPECT_EQ(-ENOENT, mk(KRG_CFS "/probes/no_such_probe"));
-	EXPECT_EQ(-ENOENT, mk(KRG_CFS "/probes/bad name!"));
-	ASSERT_EQ(0, mk(S));
-	EXPECT_EQ(-ENOENT, mk(S "/no_such_policy"));
-	ASSERT_EQ(0, mk(POL));
-	EXPECT_EQ(-ENOENT, mk(POL "/in/no_such_filter"));
+	EXPECT_EQ(-ENOENT, krg_mkdir(KRG_CFS "/probes/no_such_probe"));
+	EXPECT_EQ(-ENOENT, krg_mkdir(KRG_CFS "/probes/bad name!"));
+	ASSERT_EQ(0, krg_mkdir(S));
+	EXPECT_EQ(-ENOENT, krg_mkdir(S "/no_such_policy"));
+	ASSERT_EQ(0, krg_mkdir(POL));
+	EXPECT_EQ(-ENOENT, krg_mkdir(POL "/in/no_such_filter"));
 	/* A probe type is not a policy type and the reverse. */
-	EXPECT_EQ(-ENOENT, mk(POL "/in/test_policy"));
-	EXPECT_EQ(-ENOENT, mk(KRG_CFS "/probes/test_policy"));
+	EXPECT_EQ(-ENOENT, krg_mkdir(POL "/in/test_policy"));
+	EXPECT_EQ(-ENOENT, krg_mkdir(KRG_CFS "/probes/test_policy"));
 }
 
 /* One policy per scheduler; its ports and stats are there. */
 TEST_F(core, one_policy)
 {
-	ASSERT_EQ(0, mk(S));
-	ASSERT_EQ(0, mk(POL));
-	EXPECT_STREQ("active: policy test_policy", rd(S "/status"));
-	EXPECT_EQ(-EBUSY, mk(S "/test_policy2"));
+	ASSERT_EQ(0, krg_mkdir(S));
+	ASSERT_EQ(0, krg_mkdir(POL));
+	EXPECT_STREQ("active: policy test_policy", krg_rd(S "/status"));
+	EXPECT_EQ(-EBUSY, krg_mkdir(S "/test_policy2"));
 	EXPECT_TRUE(krg_exists(POL "/in/collected_value"));
-	EXPECT_STREQ("u64", rd(POL "/in/type"));
-	EXPECT_STREQ("(not connected)", rd(POL "/in/collected_value"));
-	EXPECT_EQ(0, strncmp("placements 0\n", rd(POL "/stats"), 13));
+	EXPECT_STREQ("u64", krg_rd(POL "/in/type"));
+	EXPECT_STREQ("(not connected)", krg_rd(POL "/in/collected_value"));
+	EXPECT_EQ(0, strncmp("placements 0\n", krg_rd(POL "/stats"), 13));
 	/* The scheduler cannot go while it has a policy. */
-	EXPECT_EQ(-ENOTEMPTY, rm(S));
-	ASSERT_EQ(0, rm(POL));
-	EXPECT_STREQ("idle: no policy", rd(S "/status"));
+	EXPECT_EQ(-ENOTEMPTY, krg_rmdir(S));
+	ASSERT_EQ(0, krg_rmdir(POL));
+	EXPECT_STREQ("idle: no policy", krg_rd(S "/status"));
 }
 
 /* ln -s connects a port to a probe source; the types must match. */
 TEST_F(core, links)
 {
-	ASSERT_EQ(0, mk(PR));
-	ASSERT_EQ(0, mk(S));
-	ASSERT_EQ(0, mk(POL));
+	ASSERT_EQ(0, krg_mkdir(PR));
+	ASSERT_EQ(0, krg_mkdir(S));
+	ASSERT_EQ(0, krg_mkdir(POL));
 	ASSERT_EQ(0, krg_write(PR "/set", "5"));
-	ASSERT_EQ(0, ln(PR "/value", POL "/in/value"));
-	EXPECT_STREQ("5", rd(POL "/in/collected_value"));
+	ASSERT_EQ(0, krg_ln(PR "/value", POL "/in/value"));
+	EXPECT_STREQ("5", krg_rd(POL "/in/collected_value"));
 	/* A port takes one source. */
-	EXPECT_EQ(-EBUSY, ln(PR "/ticks", POL "/in/ticks"));
-	EXPECT_EQ(-EBUSY, mk(POL "/in/test_pass"));
+	EXPECT_EQ(-EBUSY, krg_ln(PR "/ticks", POL "/in/ticks"));
+	EXPECT_EQ(-EBUSY, krg_mkdir(POL "/in/test_pass"));
 	/* Types: "load" and "u64(pid_t)" are not "u64". */
-	EXPECT_EQ(-EINVAL, ln(PR "/load", POL "/aux/load"));
-	EXPECT_EQ(-EINVAL, ln(PR "/per_pid", POL "/aux/per_pid"));
+	EXPECT_EQ(-EINVAL, krg_ln(PR "/load", POL "/aux/load"));
+	EXPECT_EQ(-EINVAL, krg_ln(PR "/per_pid", POL "/aux/per_pid"));
 	/* Not a source at all. */
-	ASSERT_EQ(0, mk(S2));
-	EXPECT_EQ(-EINVAL, ln(S2, POL "/aux/s2"));
+	ASSERT_EQ(0, krg_mkdir(S2));
+	EXPECT_EQ(-EINVAL, krg_ln(S2, POL "/aux/s2"));
 	/* Links are made in ports only. */
-	EXPECT_EQ(-EPERM, ln(PR "/value", S "/value"));
-	EXPECT_EQ(-EPERM, ln(PR "/value", POL "/value"));
+	EXPECT_EQ(-EPERM, krg_ln(PR "/value", S "/value"));
+	EXPECT_EQ(-EPERM, krg_ln(PR "/value", POL "/value"));
 	/* Linked items cannot go. */
-	EXPECT_EQ(-EBUSY, rm(PR));
-	EXPECT_EQ(-ENOTEMPTY, rm(POL));
-	ASSERT_EQ(0, ul(POL "/in/value"));
-	EXPECT_STREQ("(not connected)", rd(POL "/in/collected_value"));
-	ASSERT_EQ(0, rm(POL));
-	ASSERT_EQ(0, rm(PR));
+	EXPECT_EQ(-EBUSY, krg_rmdir(PR));
+	EXPECT_EQ(-ENOTEMPTY, krg_rmdir(POL));
+	ASSERT_EQ(0, krg_unlink(POL "/in/value"));
+	EXPECT_STREQ("(not connected)", krg_rd(POL "/in/collected_value"));
+	ASSERT_EQ(0, krg_rmdir(POL));
+	ASSERT_EQ(0, krg_rmdir(PR));
 }
 
 /* A port may link to another port and to a filter; loops are refused. */
 TEST_F(core, port_and_filter_links)
 {
-	ASSERT_EQ(0, mk(PR));
-	ASSERT_EQ(0, mk(S));
-	ASSERT_EQ(0, mk(POL));
+	ASSERT_EQ(0, krg_mkdir(PR));
+	ASSERT_EQ(0, krg_mkdir(S));
+	ASSERT_EQ(0, krg_mkdir(POL));
 	ASSERT_EQ(0, krg_write(PR "/set", "8"));
-	ASSERT_EQ(0, mk(POL "/in/test_pass"));
-	ASSERT_EQ(0, ln(PR "/value", POL "/in/test_pass/in/value"));
+	ASSERT_EQ(0, krg_mkdir(POL "/in/test_pass"));
+	ASSERT_EQ(0, krg_ln(PR "/value", POL "/in/test_pass/in/value"));
 	/* aux reads what in reads, through in. */
-	ASSERT_EQ(0, ln(POL "/in", POL "/aux/in"));
-	EXPECT_STREQ("8", rd(POL "/aux/collected_value"));
+	ASSERT_EQ(0, krg_ln(POL "/in", POL "/aux/in"));
+	EXPECT_STREQ("8", krg_rd(POL "/aux/collected_value"));
 	/* in cannot read aux: aux reads in. */
-	ASSERT_EQ(0, ul(POL "/in/test_pass/in/value"));
-	EXPECT_EQ(-ELOOP, ln(POL "/aux", POL "/in/test_pass/in/aux"));
-	ASSERT_EQ(0, ul(POL "/aux/in"));
+	ASSERT_EQ(0, krg_unlink(POL "/in/test_pass/in/value"));
+	EXPECT_EQ(-ELOOP, krg_ln(POL "/aux", POL "/in/test_pass/in/aux"));
+	ASSERT_EQ(0, krg_unlink(POL "/aux/in"));
 	/* A filter can be shared by linking to it. */
-	ASSERT_EQ(0, ln(PR "/value", POL "/in/test_pass/in/value"));
-	ASSERT_EQ(0, ln(POL "/in/test_pass", POL "/aux/test_pass"));
-	EXPECT_STREQ("8", rd(POL "/aux/collected_value"));
-	EXPECT_EQ(-EBUSY, rm(POL "/in/test_pass"));
-	ASSERT_EQ(0, ul(POL "/aux/test_pass"));
+	ASSERT_EQ(0, krg_ln(PR "/value", POL "/in/test_pass/in/value"));
+	ASSERT_EQ(0, krg_ln(POL "/in/test_pass", POL "/aux/test_pass"));
+	EXPECT_STREQ("8", krg_rd(POL "/aux/collected_value"));
+	EXPECT_EQ(-EBUSY, krg_rmdir(POL "/in/test_pass"));
+	ASSERT_EQ(0, krg_unlink(POL "/aux/test_pass"));
 }
 
 /* A pushed value reaches the policy through two filters; pull agrees. */
@@ -235,29 +206,29 @@ TEST_F(core, value_flow)
 {
 	char *p;
 
-	ASSERT_EQ(0, mk(PR));
-	ASSERT_EQ(0, mk(S));
-	ASSERT_EQ(0, mk(POL));
-	ASSERT_EQ(0, mk(POL "/in/test_pass"));
-	ASSERT_EQ(0, mk(POL "/in/test_pass/in/test_pass"));
-	EXPECT_EQ(-ENOTEMPTY, rm(POL "/in/test_pass"));
-	EXPECT_STREQ("(no data)", rd(POL "/in/collected_value"));
-	ASSERT_EQ(0, ln(PR "/value", POL "/in/test_pass/in/test_pass/in/value"));
-	EXPECT_STREQ("(no value yet)", rd(POL "/in/collected_value"));
-	EXPECT_STREQ("in 0 aux 0 node_sets 0", rd(POL "/updates"));
+	ASSERT_EQ(0, krg_mkdir(PR));
+	ASSERT_EQ(0, krg_mkdir(S));
+	ASSERT_EQ(0, krg_mkdir(POL));
+	ASSERT_EQ(0, krg_mkdir(POL "/in/test_pass"));
+	ASSERT_EQ(0, krg_mkdir(POL "/in/test_pass/in/test_pass"));
+	EXPECT_EQ(-ENOTEMPTY, krg_rmdir(POL "/in/test_pass"));
+	EXPECT_STREQ("(no data)", krg_rd(POL "/in/collected_value"));
+	ASSERT_EQ(0, krg_ln(PR "/value", POL "/in/test_pass/in/test_pass/in/value"));
+	EXPECT_STREQ("(no value yet)", krg_rd(POL "/in/collected_value"));
+	EXPECT_STREQ("in 0 aux 0 node_sets 0", krg_rd(POL "/updates"));
 	ASSERT_EQ(0, krg_write(PR "/set", "1234"));
-	EXPECT_STREQ("in 1 aux 0 node_sets 0", rd(POL "/updates"));
-	EXPECT_STREQ("1234", rd(POL "/last"));
-	EXPECT_STREQ("1234", rd(POL "/in/collected_value"));
-	EXPECT_STREQ("1234", rd(POL "/in/test_pass/value"));
-	EXPECT_STREQ("1234", rd(POL "/in/test_pass/in/collected_value"));
+	EXPECT_STREQ("in 1 aux 0 node_sets 0", krg_rd(POL "/updates"));
+	EXPECT_STREQ("1234", krg_rd(POL "/last"));
+	EXPECT_STREQ("1234", krg_rd(POL "/in/collected_value"));
+	EXPECT_STREQ("1234", krg_rd(POL "/in/test_pass/value"));
+	EXPECT_STREQ("1234", krg_rd(POL "/in/test_pass/in/collected_value"));
 	ASSERT_EQ(0, krg_write(PR "/set", "18446744073709551615"));
-	EXPECT_STREQ("in 2 aux 0 node_sets 0", rd(POL "/updates"));
-	EXPECT_STREQ("18446744073709551615", rd(POL "/in/collected_value"));
+	EXPECT_STREQ("in 2 aux 0 node_sets 0", krg_rd(POL "/updates"));
+	EXPECT_STREQ("18446744073709551615", krg_rd(POL "/in/collected_value"));
 	/* A disconnected chain no longer pushes. */
-	ASSERT_EQ(0, ul(POL "/in/test_pass/in/test_pass/in/value"));
+	ASSERT_EQ(0, krg_unlink(POL "/in/test_pass/in/test_pass/in/value"));
 	ASSERT_EQ(0, krg_write(PR "/set", "1"));
-	p = strdup(rd(POL "/updates"));
+	p = strdup(krg_rd(POL "/updates"));
 	EXPECT_STREQ("in 2 aux 0 node_sets 0", p);
 	free(p);
 }
@@ -267,14 +238,14 @@ TEST_F(core, periodic_push)
 {
 	char first[32];
 
-	ASSERT_EQ(0, mk(PR));
+	ASSERT_EQ(0, krg_mkdir(PR));
 	ASSERT_EQ(0, krg_write(PR "/probe_period", "50"));
-	ASSERT_EQ(0, mk(S));
-	ASSERT_EQ(0, mk(POL));
-	ASSERT_EQ(0, ln(PR "/ticks", POL "/aux/ticks"));
-	strcpy(first, rd(POL "/updates"));
+	ASSERT_EQ(0, krg_mkdir(S));
+	ASSERT_EQ(0, krg_mkdir(POL));
+	ASSERT_EQ(0, krg_ln(PR "/ticks", POL "/aux/ticks"));
+	strcpy(first, krg_rd(POL "/updates"));
 	usleep(600 * 1000);
-	EXPECT_STRNE(first, rd(POL "/updates"));
+	EXPECT_STRNE(first, krg_rd(POL "/updates"));
 }
 
 /* probe_period accepts 10..3600000 ms and nothing else. */
@@ -286,15 +257,15 @@ TEST_F(core, probe_period_garbage)
 	};
 	unsigned int i;
 
-	ASSERT_EQ(0, mk(PR));
+	ASSERT_EQ(0, krg_mkdir(PR));
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		EXPECT_NE(0, krg_write(PR "/probe_period", bad[i]))
 			TH_LOG("probe_period accepted '%s'", bad[i]);
-		EXPECT_STREQ("1000", rd(PR "/probe_period"));
+		EXPECT_STREQ("1000", krg_rd(PR "/probe_period"));
 	}
 	EXPECT_EQ(0, krg_write(PR "/probe_period", "10"));
 	EXPECT_EQ(0, krg_write(PR "/probe_period", "3600000\n"));
-	EXPECT_STREQ("3600000", rd(PR "/probe_period"));
+	EXPECT_STREQ("3600000", krg_rd(PR "/probe_period"));
 }
 
 /* node_set takes a list of online nodes; garbage leaves it unchanged. */
@@ -309,58 +280,58 @@ TEST_F(core, node_set_garbage)
 
 	memset(big, '1', sizeof(big) - 1);
 	big[sizeof(big) - 1] = '\0';
-	ASSERT_EQ(0, mk(S));
+	ASSERT_EQ(0, krg_mkdir(S));
 	ASSERT_EQ(0, krg_write(S "/node_set", "0"));
-	EXPECT_STREQ("0", rd(S "/node_set_max_fit"));
+	EXPECT_STREQ("0", krg_rd(S "/node_set_max_fit"));
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		EXPECT_NE(0, krg_write(S "/node_set", bad[i]))
 			TH_LOG("node_set accepted '%s'", bad[i]);
-		EXPECT_STREQ("0", rd(S "/node_set"));
+		EXPECT_STREQ("0", krg_rd(S "/node_set"));
 	}
 	EXPECT_NE(0, krg_write(S "/node_set", big));
-	EXPECT_STREQ("0", rd(S "/node_set"));
+	EXPECT_STREQ("0", krg_rd(S "/node_set"));
 	EXPECT_EQ(0, krg_write(S "/node_set", "0-1\n"));
-	EXPECT_STREQ("0-1", rd(S "/node_set"));
+	EXPECT_STREQ("0-1", krg_rd(S "/node_set"));
 	for (i = 0; i < 4; i++) {
 		static const char *const b[] = { "2", "yes please", "-1", "" };
 
 		EXPECT_NE(0, krg_write(S "/node_set_exclusive", b[i]));
 		EXPECT_NE(0, krg_write(S "/node_set_max_fit", b[i]));
 	}
-	EXPECT_STREQ("0", rd(S "/node_set_exclusive"));
-	EXPECT_STREQ("0", rd(S "/node_set_max_fit"));
+	EXPECT_STREQ("0", krg_rd(S "/node_set_exclusive"));
+	EXPECT_STREQ("0", krg_rd(S "/node_set_max_fit"));
 	EXPECT_EQ(-EACCES, krg_write(S "/status", "x"));
 }
 
 /* An exclusive scheduler shares its nodes with no other scheduler. */
 TEST_F(core, exclusive)
 {
-	ASSERT_EQ(0, mk(S));
-	ASSERT_EQ(0, mk(S2));
+	ASSERT_EQ(0, krg_mkdir(S));
+	ASSERT_EQ(0, krg_mkdir(S2));
 	/* Both hold every node: neither can be exclusive. */
 	EXPECT_EQ(-EBUSY, krg_write(S "/node_set_exclusive", "1"));
 	ASSERT_EQ(0, krg_write(S "/node_set", "0"));
 	ASSERT_EQ(0, krg_write(S2 "/node_set", "1"));
 	ASSERT_EQ(0, krg_write(S "/node_set_exclusive", "1"));
 	EXPECT_EQ(-EBUSY, krg_write(S2 "/node_set", "0-1"));
-	EXPECT_STREQ("1", rd(S2 "/node_set"));
+	EXPECT_STREQ("1", krg_rd(S2 "/node_set"));
 	/* max_fit takes the nodes that are left. */
 	ASSERT_EQ(0, krg_write(S2 "/node_set_max_fit", "1"));
-	EXPECT_STREQ("1", rd(S2 "/node_set"));
+	EXPECT_STREQ("1", krg_rd(S2 "/node_set"));
 	ASSERT_EQ(0, krg_write(S "/node_set_exclusive", "0"));
 	ASSERT_EQ(0, krg_write(S2 "/node_set_max_fit", "1"));
-	EXPECT_STREQ("0-1", rd(S2 "/node_set"));
+	EXPECT_STREQ("0-1", krg_rd(S2 "/node_set"));
 }
 
 /* The policy hears about node set changes. */
 TEST_F(core, update_node_set)
 {
-	ASSERT_EQ(0, mk(S));
-	ASSERT_EQ(0, mk(POL));
+	ASSERT_EQ(0, krg_mkdir(S));
+	ASSERT_EQ(0, krg_mkdir(POL));
 	ASSERT_EQ(0, krg_write(S "/node_set", "1"));
-	EXPECT_STREQ("in 0 aux 0 node_sets 1", rd(POL "/updates"));
+	EXPECT_STREQ("in 0 aux 0 node_sets 1", krg_rd(POL "/updates"));
 	EXPECT_NE(0, krg_write(S "/node_set", "junk"));
-	EXPECT_STREQ("in 0 aux 0 node_sets 1", rd(POL "/updates"));
+	EXPECT_STREQ("in 0 aux 0 node_sets 1", krg_rd(POL "/updates"));
 }
 
 /* handle_all and explicit members exclude each other (EPERM). */
@@ -368,17 +339,17 @@ TEST_F(core, handle_all)
 {
 	char path[256];
 
-	ASSERT_EQ(0, mk(S));
+	ASSERT_EQ(0, krg_mkdir(S));
 	EXPECT_NE(0, krg_write(S "/process_set/handle_all", "maybe"));
 	EXPECT_NE(0, krg_write(S "/process_set/handle_all", ""));
 	snprintf(path, sizeof(path), S "/process_set/single_processes/%d",
 		 getpid());
-	ASSERT_EQ(0, mk(path));
+	ASSERT_EQ(0, krg_mkdir(path));
 	EXPECT_EQ(-EPERM, krg_write(S "/process_set/handle_all", "1"));
-	ASSERT_EQ(0, rm(path));
+	ASSERT_EQ(0, krg_rmdir(path));
 	ASSERT_EQ(0, krg_write(S "/process_set/handle_all", "1"));
-	EXPECT_STREQ("1", rd(S "/process_set/handle_all"));
-	EXPECT_EQ(-EPERM, mk(path));
+	EXPECT_STREQ("1", krg_rd(S "/process_set/handle_all"));
+	EXPECT_EQ(-EPERM, krg_mkdir(path));
 	ASSERT_EQ(0, krg_write(S "/process_set/handle_all", "0"));
 }
 
@@ -389,26 +360,26 @@ TEST_F(core, members)
 	char path[256];
 	unsigned int i;
 
-	ASSERT_EQ(0, mk(S));
+	ASSERT_EQ(0, krg_mkdir(S));
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		snprintf(path, sizeof(path), S "/process_set/single_processes/%s",
 			 bad[i]);
 		if (bad[i][0])
-			EXPECT_EQ(-EINVAL, mk(path)) TH_LOG("member '%s'", bad[i]);
+			EXPECT_EQ(-EINVAL, krg_mkdir(path)) TH_LOG("member '%s'", bad[i]);
 	}
 	/* pid_max is at most 4194304: this one cannot exist. */
-	EXPECT_EQ(-ESRCH, mk(S "/process_set/single_processes/4194305"));
-	EXPECT_EQ(-ESRCH, mk(S "/process_set/process_groups/4194305"));
+	EXPECT_EQ(-ESRCH, krg_mkdir(S "/process_set/single_processes/4194305"));
+	EXPECT_EQ(-ESRCH, krg_mkdir(S "/process_set/process_groups/4194305"));
 	snprintf(path, sizeof(path), S "/process_set/process_groups/%d",
 		 getpgrp());
-	ASSERT_EQ(0, mk(path));
-	EXPECT_EQ(-EEXIST, mk(path));
-	EXPECT_EQ(-ENOTEMPTY, rm(S));
-	ASSERT_EQ(0, rm(path));
+	ASSERT_EQ(0, krg_mkdir(path));
+	EXPECT_EQ(-EEXIST, krg_mkdir(path));
+	EXPECT_EQ(-ENOTEMPTY, krg_rmdir(S));
+	ASSERT_EQ(0, krg_rmdir(path));
 	snprintf(path, sizeof(path), S "/process_set/process_sessions/%d",
 		 getsid(0));
-	ASSERT_EQ(0, mk(path));
-	ASSERT_EQ(0, rm(path));
+	ASSERT_EQ(0, krg_mkdir(path));
+	ASSERT_EQ(0, krg_rmdir(path));
 }
 
 /* cgroups/<name> resolves a cgroup v2 path; path re-targets it. */
@@ -417,17 +388,17 @@ TEST_F(core, cgroup_members)
 	ASSERT_EQ(0, access("/sys/fs/cgroup/cgroup.procs", F_OK));
 	mkdir("/sys/fs/cgroup/krgjobs", 0755);
 	mkdir("/sys/fs/cgroup/krgjobs/c1", 0755);
-	ASSERT_EQ(0, mk(S));
-	ASSERT_EQ(0, mk(S "/process_set/cgroups/krgjobs"));
-	EXPECT_STREQ("/krgjobs", rd(S "/process_set/cgroups/krgjobs/path"));
-	ASSERT_EQ(0, mk(S "/process_set/cgroups/c1"));
-	EXPECT_STREQ("", rd(S "/process_set/cgroups/c1/path"));
+	ASSERT_EQ(0, krg_mkdir(S));
+	ASSERT_EQ(0, krg_mkdir(S "/process_set/cgroups/krgjobs"));
+	EXPECT_STREQ("/krgjobs", krg_rd(S "/process_set/cgroups/krgjobs/path"));
+	ASSERT_EQ(0, krg_mkdir(S "/process_set/cgroups/c1"));
+	EXPECT_STREQ("", krg_rd(S "/process_set/cgroups/c1/path"));
 	EXPECT_EQ(-ENOENT, krg_write(S "/process_set/cgroups/c1/path", "/nope"));
 	EXPECT_EQ(-EINVAL, krg_write(S "/process_set/cgroups/c1/path", "krgjobs"));
 	EXPECT_EQ(0, krg_write(S "/process_set/cgroups/c1/path", "/krgjobs/c1\n"));
-	EXPECT_STREQ("/krgjobs/c1", rd(S "/process_set/cgroups/c1/path"));
-	ASSERT_EQ(0, rm(S "/process_set/cgroups/c1"));
-	ASSERT_EQ(0, rm(S "/process_set/cgroups/krgjobs"));
+	EXPECT_STREQ("/krgjobs/c1", krg_rd(S "/process_set/cgroups/c1/path"));
+	ASSERT_EQ(0, krg_rmdir(S "/process_set/cgroups/c1"));
+	ASSERT_EQ(0, krg_rmdir(S "/process_set/cgroups/krgjobs"));
 	rmdir("/sys/fs/cgroup/krgjobs/c1");
 	rmdir("/sys/fs/cgroup/krgjobs");
 }
@@ -441,9 +412,9 @@ TEST_F(core, long_names)
 	memset(name, 'a', sizeof(name) - 1);
 	name[sizeof(name) - 1] = '\0';
 	snprintf(path, sizeof(path), KRG_CFS "/schedulers/%s", name);
-	EXPECT_EQ(-ENAMETOOLONG, mk(path));
+	EXPECT_EQ(-ENAMETOOLONG, krg_mkdir(path));
 	snprintf(path, sizeof(path), KRG_CFS "/probes/%s", name);
-	EXPECT_EQ(-ENOENT, mk(path));
+	EXPECT_EQ(-ENOENT, krg_mkdir(path));
 }
 
 /* A child that spins until killed; with CAN_MIGRATE when @can_migrate. */
@@ -480,8 +451,8 @@ TEST_F(core, policy_migrate)
 	char req[64], buf[1024];
 	pid_t no, yes;
 
-	ASSERT_EQ(0, mk(S));
-	ASSERT_EQ(0, mk(POL));
+	ASSERT_EQ(0, krg_mkdir(S));
+	ASSERT_EQ(0, krg_mkdir(POL));
 	no = spinner(false);
 	yes = spinner(true);
 	ASSERT_GT(no, 0);
@@ -529,9 +500,9 @@ static int user_try(void *arg)
 /* Unprivileged users can read the tree but not change it. */
 TEST_F(core, unprivileged)
 {
-	ASSERT_EQ(0, mk(PR));
-	ASSERT_EQ(0, mk(S));
-	ASSERT_EQ(0, mk(POL));
+	ASSERT_EQ(0, krg_mkdir(PR));
+	ASSERT_EQ(0, krg_mkdir(S));
+	ASSERT_EQ(0, krg_mkdir(POL));
 	EXPECT_EQ(0, krg_as_user(KRG_USER_UID, user_try, NULL));
 	EXPECT_TRUE(krg_exists(S));
 }

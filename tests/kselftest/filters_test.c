@@ -23,34 +23,10 @@
 #define RC	IN "/remote_cache_filter"
 #define EW	IN "/ewma_filter"
 
-static int mk(const char *path)
-{
-	return mkdir(path, 0755) ? -errno : 0;
-}
-
-static int ln(const char *target, const char *link)
-{
-	return symlink(target, link) ? -errno : 0;
-}
-
-static const char *rd(const char *path)
-{
-	static char buf[4096];
-
-	if (krg_read(path, buf, sizeof(buf)))
-		return "(unreadable)";
-	return buf;
-}
-
-static long long rdll(const char *path)
-{
-	return strtoll(rd(path), NULL, 0);
-}
-
 /* The number after "@key " in a "key value" per line file, or -1. */
 static long long stat_of(const char *path, const char *key)
 {
-	const char *buf = rd(path), *p = buf;
+	const char *buf = krg_rd(path), *p = buf;
 	size_t n = strlen(key);
 
 	while (p && *p) {
@@ -68,7 +44,7 @@ static int updates(void)
 {
 	int in = -1;
 
-	sscanf(rd(POL "/updates"), "in %d", &in);
+	sscanf(krg_rd(POL "/updates"), "in %d", &in);
 	return in;
 }
 
@@ -144,7 +120,7 @@ static long long wait_past(const char *path, const char *key, long long old)
 	int i;
 
 	for (i = 0; i < 1000; i++) {
-		v = key ? stat_of(path, key) : rdll(path);
+		v = key ? stat_of(path, key) : krg_rdll(path);
 		if (v > old)
 			break;
 		usleep(10 * 1000);
@@ -174,7 +150,7 @@ struct bad_input {
 				  krg_write(attr, (bad)[__i].in))	\
 				TH_LOG("%s accepted '%s'", attr,	\
 				       (bad)[__i].in);			\
-			EXPECT_STREQ(keep, rd(attr));			\
+			EXPECT_STREQ(keep, krg_rd(attr));			\
 		}							\
 	} while (0)
 
@@ -191,9 +167,9 @@ FIXTURE_SETUP(flt)
 	ASSERT_EQ(0, krg_need("krg"));
 	ASSERT_EQ(0, krg_need("krg_scheduler"));
 	cleanup();
-	ASSERT_EQ(0, mk(PR));
-	ASSERT_EQ(0, mk(S));
-	ASSERT_EQ(0, mk(POL));
+	ASSERT_EQ(0, krg_mkdir(PR));
+	ASSERT_EQ(0, krg_mkdir(S));
+	ASSERT_EQ(0, krg_mkdir(POL));
 }
 
 FIXTURE_TEARDOWN(flt)
@@ -213,10 +189,10 @@ TEST_F(flt, autoload)
 
 	for (i = 0; i < ARRAY_SIZE(names); i++) {
 		snprintf(path, sizeof(path), IN "/%s", names[i]);
-		ASSERT_EQ(0, mk(path));
+		ASSERT_EQ(0, krg_mkdir(path));
 		EXPECT_TRUE(krg_mod_loaded(names[i]));
 		snprintf(path, sizeof(path), IN "/%s/source/type", names[i]);
-		EXPECT_STREQ("u64", rd(path));
+		EXPECT_STREQ("u64", krg_rd(path));
 		/* Pinned while in use, free after. */
 		EXPECT_EQ(-EWOULDBLOCK, krg_rmmod(names[i]));
 		snprintf(path, sizeof(path), IN "/%s", names[i]);
@@ -237,12 +213,12 @@ TEST_F(flt, no_value_yet)
 
 	for (i = 0; i < ARRAY_SIZE(names); i++) {
 		snprintf(path, sizeof(path), IN "/%s", names[i]);
-		ASSERT_EQ(0, mk(path));
+		ASSERT_EQ(0, krg_mkdir(path));
 		snprintf(link, sizeof(link), "%s/source/value", path);
-		ASSERT_EQ(0, ln(PR "/value", link));
+		ASSERT_EQ(0, krg_ln(PR "/value", link));
 		snprintf(link, sizeof(link), "%s/value", path);
-		EXPECT_STREQ("(no value yet)", rd(link)) TH_LOG("%s", names[i]);
-		EXPECT_STREQ("(no value yet)", rd(IN "/collected_value"));
+		EXPECT_STREQ("(no value yet)", krg_rd(link)) TH_LOG("%s", names[i]);
+		EXPECT_STREQ("(no value yet)", krg_rd(IN "/collected_value"));
 		snprintf(link, sizeof(link), "%s/source/value", path);
 		ASSERT_EQ(0, unlink(link));
 		ASSERT_EQ(0, rmdir(path));
@@ -253,9 +229,9 @@ TEST_F(flt, no_value_yet)
 /* threshold_filter: a push passes when some node's value is >= threshold. */
 TEST_F(flt, threshold)
 {
-	ASSERT_EQ(0, mk(THR));
-	EXPECT_STREQ("0", rd(THR "/threshold"));
-	ASSERT_EQ(0, ln(PR "/value", THR "/source/value"));
+	ASSERT_EQ(0, krg_mkdir(THR));
+	EXPECT_STREQ("0", krg_rd(THR "/threshold"));
+	ASSERT_EQ(0, krg_ln(PR "/value", THR "/source/value"));
 	ASSERT_EQ(0, krg_write(THR "/threshold", "100"));
 	/* Below on every node: held. */
 	ASSERT_EQ(0, set_node(0, 10));
@@ -263,13 +239,13 @@ TEST_F(flt, threshold)
 	ASSERT_EQ(0, set(7));
 	EXPECT_EQ(0, updates());
 	/* Pulls pass through unchanged whatever the threshold. */
-	EXPECT_STREQ("7", rd(THR "/value"));
-	EXPECT_STREQ("7", rd(IN "/collected_value"));
+	EXPECT_STREQ("7", krg_rd(THR "/value"));
+	EXPECT_STREQ("7", krg_rd(IN "/collected_value"));
 	/* Equal on one node: passes. */
 	ASSERT_EQ(0, set_node(1, 100));
 	ASSERT_EQ(0, set(8));
 	EXPECT_EQ(1, updates());
-	EXPECT_STREQ("8", rd(POL "/last"));
+	EXPECT_STREQ("8", krg_rd(POL "/last"));
 	/* Above on another node: passes. */
 	ASSERT_EQ(0, set_node(0, 150));
 	ASSERT_EQ(0, set_node(1, 0));
@@ -280,7 +256,7 @@ TEST_F(flt, threshold)
 	ASSERT_EQ(0, set(10));
 	EXPECT_EQ(2, updates());
 	ASSERT_EQ(0, krg_write(THR "/threshold", "0x96"));
-	EXPECT_STREQ("150", rd(THR "/threshold"));
+	EXPECT_STREQ("150", krg_rd(THR "/threshold"));
 	ASSERT_EQ(0, set(11));
 	EXPECT_EQ(3, updates());
 	EXPECT_EQ(3, stat_of(THR "/stats", "passed"));
@@ -290,11 +266,11 @@ TEST_F(flt, threshold)
 /* threshold_filter: no node with a value holds the push, even at 0. */
 TEST_F(flt, threshold_no_node_value)
 {
-	ASSERT_EQ(0, mk(THR));
-	ASSERT_EQ(0, ln(PR "/value", THR "/source/value"));
+	ASSERT_EQ(0, krg_mkdir(THR));
+	ASSERT_EQ(0, krg_ln(PR "/value", THR "/source/value"));
 	ASSERT_EQ(0, set(5));
 	EXPECT_EQ(0, updates());
-	EXPECT_STREQ("5", rd(IN "/collected_value"));
+	EXPECT_STREQ("5", krg_rd(IN "/collected_value"));
 	ASSERT_EQ(0, set_node(1, 0));
 	ASSERT_EQ(0, set(5));
 	EXPECT_EQ(1, updates());
@@ -305,17 +281,17 @@ TEST_F(flt, threshold_per_node_pull)
 {
 	long long polls;
 
-	ASSERT_EQ(0, mk(RC));
-	ASSERT_EQ(0, mk(RC "/source/threshold_filter"));
+	ASSERT_EQ(0, krg_mkdir(RC));
+	ASSERT_EQ(0, krg_mkdir(RC "/source/threshold_filter"));
 	ASSERT_EQ(0, krg_write(RC "/source/threshold_filter/threshold", "1000"));
-	ASSERT_EQ(0, ln(PR "/value", RC "/source/threshold_filter/source/v"));
+	ASSERT_EQ(0, krg_ln(PR "/value", RC "/source/threshold_filter/source/v"));
 	ASSERT_EQ(0, set_node(0, 12));
 	ASSERT_EQ(0, set_node(1, 34));
 	polls = stat_of(RC "/stats", "polls");
 	ASSERT_EQ(0, krg_write(RC "/polling_period", "3600000"));
 	ASSERT_GT(wait_past(RC "/stats", "polls", polls), polls);
-	EXPECT_EQ(0, strncmp(rd(RC "/cache"), "0 12 ", 5)) TH_LOG("%s", rd(RC "/cache"));
-	EXPECT_NE(NULL, strstr(rd(RC "/cache"), "\n1 34 "));
+	EXPECT_EQ(0, strncmp(krg_rd(RC "/cache"), "0 12 ", 5)) TH_LOG("%s", krg_rd(RC "/cache"));
+	EXPECT_NE(NULL, strstr(krg_rd(RC "/cache"), "\n1 34 "));
 }
 
 static const struct bad_input bad_u64[] = {
@@ -328,11 +304,11 @@ static const struct bad_input bad_u64[] = {
 /* threshold_filter: garbage is refused and changes nothing. */
 TEST_F(flt, threshold_garbage)
 {
-	ASSERT_EQ(0, mk(THR));
+	ASSERT_EQ(0, krg_mkdir(THR));
 	ASSERT_EQ(0, krg_write(THR "/threshold", "42"));
 	EXPECT_GARBAGE(THR "/threshold", bad_u64, "42");
 	EXPECT_EQ(0, krg_write(THR "/threshold", "18446744073709551615\n"));
-	EXPECT_STREQ("18446744073709551615", rd(THR "/threshold"));
+	EXPECT_STREQ("18446744073709551615", krg_rd(THR "/threshold"));
 }
 
 /* freq_limit_filter: with a long interval only the first push passes. */
@@ -340,25 +316,25 @@ TEST_F(flt, freq_limit_long_interval)
 {
 	int i;
 
-	ASSERT_EQ(0, mk(FRQ));
-	EXPECT_STREQ("2000000000", rd(FRQ "/min_interval"));
-	ASSERT_EQ(0, ln(PR "/value", FRQ "/source/value"));
+	ASSERT_EQ(0, krg_mkdir(FRQ));
+	EXPECT_STREQ("2000000000", krg_rd(FRQ "/min_interval"));
+	ASSERT_EQ(0, krg_ln(PR "/value", FRQ "/source/value"));
 	ASSERT_EQ(0, krg_write(FRQ "/min_interval", "3600000000000"));
 	for (i = 1; i <= 5; i++)
 		ASSERT_EQ(0, set(i));
 	EXPECT_EQ(1, updates());
-	EXPECT_STREQ("1", rd(POL "/last"));
+	EXPECT_STREQ("1", krg_rd(POL "/last"));
 	EXPECT_EQ(1, stat_of(FRQ "/stats", "passed"));
 	EXPECT_EQ(4, stat_of(FRQ "/stats", "held_interval"));
 	/* Pulls are not limited. */
-	EXPECT_STREQ("5", rd(FRQ "/value"));
-	EXPECT_STREQ("5", rd(IN "/collected_value"));
+	EXPECT_STREQ("5", krg_rd(FRQ "/value"));
+	EXPECT_STREQ("5", krg_rd(IN "/collected_value"));
 	/* A 1 ns interval lets every push through. */
 	ASSERT_EQ(0, krg_write(FRQ "/min_interval", "1"));
 	ASSERT_EQ(0, set(6));
 	ASSERT_EQ(0, set(7));
 	EXPECT_EQ(3, updates());
-	EXPECT_STREQ("7", rd(POL "/last"));
+	EXPECT_STREQ("7", krg_rd(POL "/last"));
 	ASSERT_EQ(0, krg_write(FRQ "/min_interval", "0"));
 	ASSERT_EQ(0, set(8));
 	EXPECT_EQ(4, updates());
@@ -370,9 +346,9 @@ TEST_F(flt, freq_limit_long_interval)
  */
 TEST_F(flt, freq_limit_last_event)
 {
-	ASSERT_EQ(0, mk(FRQ));
-	ASSERT_EQ(0, ln(PR "/value", FRQ "/source/value"));
-	ASSERT_EQ(0, ln(PR "/value", FRQ "/last_event/value"));
+	ASSERT_EQ(0, krg_mkdir(FRQ));
+	ASSERT_EQ(0, krg_ln(PR "/value", FRQ "/source/value"));
+	ASSERT_EQ(0, krg_ln(PR "/value", FRQ "/last_event/value"));
 	/* 0 ns since the event, min_interval 0: equal, passes. */
 	ASSERT_EQ(0, krg_write(FRQ "/min_interval", "0"));
 	ASSERT_EQ(0, set(UINT64_MAX));
@@ -399,9 +375,9 @@ TEST_F(flt, freq_limit_last_event)
 /* freq_limit_filter: nothing passes while events are on going. */
 TEST_F(flt, freq_limit_on_going)
 {
-	ASSERT_EQ(0, mk(FRQ));
-	ASSERT_EQ(0, ln(PR "/value", FRQ "/source/value"));
-	ASSERT_EQ(0, ln(PR "/value", FRQ "/events_on_going/value"));
+	ASSERT_EQ(0, krg_mkdir(FRQ));
+	ASSERT_EQ(0, krg_ln(PR "/value", FRQ "/source/value"));
+	ASSERT_EQ(0, krg_ln(PR "/value", FRQ "/events_on_going/value"));
 	ASSERT_EQ(0, krg_write(FRQ "/min_interval", "0"));
 	ASSERT_EQ(0, set(0));
 	EXPECT_EQ(1, updates());
@@ -415,10 +391,10 @@ TEST_F(flt, freq_limit_on_going)
 /* freq_limit_filter: a last_event with no value yet holds pushes back. */
 TEST_F(flt, freq_limit_event_unknown)
 {
-	ASSERT_EQ(0, mk(FRQ));
-	ASSERT_EQ(0, ln(PR "/value", FRQ "/source/value"));
+	ASSERT_EQ(0, krg_mkdir(FRQ));
+	ASSERT_EQ(0, krg_ln(PR "/value", FRQ "/source/value"));
 	/* An average of nothing: -EAGAIN. */
-	ASSERT_EQ(0, mk(FRQ "/last_event/ewma_filter"));
+	ASSERT_EQ(0, krg_mkdir(FRQ "/last_event/ewma_filter"));
 	ASSERT_EQ(0, krg_write(FRQ "/min_interval", "0"));
 	ASSERT_EQ(0, set(1));
 	EXPECT_EQ(0, updates());
@@ -435,7 +411,7 @@ TEST_F(flt, freq_limit_garbage)
 		{ "9223372036854775808", ERANGE },
 	};
 
-	ASSERT_EQ(0, mk(FRQ));
+	ASSERT_EQ(0, krg_mkdir(FRQ));
 	EXPECT_GARBAGE(FRQ "/min_interval", bad_u64, "2000000000");
 	EXPECT_GARBAGE(FRQ "/min_interval", too_long, "2000000000");
 	EXPECT_EQ(0, krg_write(FRQ "/min_interval", "9223372036854775807"));
@@ -451,36 +427,36 @@ TEST_F(flt, remote_cache)
 	int before;
 
 	ASSERT_EQ(0, pin_node(0));
-	ASSERT_EQ(0, mk(RC));
-	EXPECT_STREQ("1000", rd(RC "/polling_period"));
-	EXPECT_STREQ("(no value yet)", rd(RC "/value"));
+	ASSERT_EQ(0, krg_mkdir(RC));
+	EXPECT_STREQ("1000", krg_rd(RC "/polling_period"));
+	EXPECT_STREQ("(no value yet)", krg_rd(RC "/value"));
 	EXPECT_GE(stat_of(RC "/stats", "misses"), 1);
-	ASSERT_EQ(0, ln(PR "/value", RC "/source/value"));
+	ASSERT_EQ(0, krg_ln(PR "/value", RC "/source/value"));
 	ASSERT_EQ(0, set_node(0, 10));
 	ASSERT_EQ(0, set_node(1, 20));
 	/* Writing the period polls at once, then hourly. */
 	polls = stat_of(RC "/stats", "polls");
 	ASSERT_EQ(0, krg_write(RC "/polling_period", "3600000"));
 	polls = wait_past(RC "/stats", "polls", polls);
-	EXPECT_STREQ("10", rd(RC "/value"));
-	EXPECT_EQ(0, strncmp(rd(RC "/cache"), "0 10 ", 5));
-	EXPECT_NE(NULL, strstr(rd(RC "/cache"), "\n1 20 "));
+	EXPECT_STREQ("10", krg_rd(RC "/value"));
+	EXPECT_EQ(0, strncmp(krg_rd(RC "/cache"), "0 10 ", 5));
+	EXPECT_NE(NULL, strstr(krg_rd(RC "/cache"), "\n1 20 "));
 	/* Stale until the next poll; reads are hits. */
 	ASSERT_EQ(0, set_node(0, 11));
 	hits = stat_of(RC "/stats", "hits");
-	EXPECT_STREQ("10", rd(RC "/value"));
-	EXPECT_STREQ("10", rd(IN "/collected_value"));
+	EXPECT_STREQ("10", krg_rd(RC "/value"));
+	EXPECT_STREQ("10", krg_rd(IN "/collected_value"));
 	EXPECT_EQ(hits + 2, stat_of(RC "/stats", "hits"));
 	/* A push of the source is passed on; the pull still reads the cache. */
 	before = updates();
 	ASSERT_EQ(0, set(5));
 	EXPECT_EQ(before + 1, updates());
-	EXPECT_STREQ("10", rd(POL "/last"));
+	EXPECT_STREQ("10", krg_rd(POL "/last"));
 	EXPECT_EQ(polls, stat_of(RC "/stats", "polls"));
 	/* A poll that finds a change republishes. */
 	ASSERT_EQ(0, krg_write(RC "/polling_period", "3600000"));
 	polls = wait_past(RC "/stats", "polls", polls);
-	EXPECT_STREQ("11", rd(RC "/value"));
+	EXPECT_STREQ("11", krg_rd(RC "/value"));
 	/* (last was pulled by the worker, on whichever node it ran.) */
 	EXPECT_EQ(before + 2, updates());
 	/* One that finds none does not. */
@@ -489,7 +465,7 @@ TEST_F(flt, remote_cache)
 	EXPECT_EQ(before + 2, updates());
 	/* The local value is the local node's. */
 	ASSERT_EQ(0, pin_node(1));
-	EXPECT_STREQ("20", rd(RC "/value"));
+	EXPECT_STREQ("20", krg_rd(RC "/value"));
 	/* Removed, its worker is gone and the module can go. */
 	ASSERT_EQ(0, unlink(RC "/source/value"));
 	ASSERT_EQ(0, rmdir(RC));
@@ -501,7 +477,7 @@ TEST_F(flt, remote_cache_periodic)
 {
 	long long polls;
 
-	ASSERT_EQ(0, mk(RC));
+	ASSERT_EQ(0, krg_mkdir(RC));
 	ASSERT_EQ(0, krg_write(RC "/polling_period", "20"));
 	polls = stat_of(RC "/stats", "polls");
 	EXPECT_GT(wait_past(RC "/stats", "polls", polls + 3), polls + 3);
@@ -517,7 +493,7 @@ TEST_F(flt, remote_cache_garbage)
 		{ "99999999999999999999", ERANGE },
 	};
 
-	ASSERT_EQ(0, mk(RC));
+	ASSERT_EQ(0, krg_mkdir(RC));
 	EXPECT_GARBAGE(RC "/polling_period", bad, "1000");
 	EXPECT_EQ(0, krg_write(RC "/polling_period", "10"));
 	EXPECT_EQ(-EACCES, krg_write(RC "/cache", "1"));
@@ -552,9 +528,9 @@ TEST_F(flt, ewma_arithmetic)
 	unsigned int i;
 
 	ASSERT_EQ(0, pin_node(0));
-	ASSERT_EQ(0, mk(EW));
-	EXPECT_STREQ("250", rd(EW "/weight"));
-	ASSERT_EQ(0, ln(PR "/value", EW "/source/value"));
+	ASSERT_EQ(0, krg_mkdir(EW));
+	EXPECT_STREQ("250", krg_rd(EW "/weight"));
+	ASSERT_EQ(0, krg_ln(PR "/value", EW "/source/value"));
 	for (i = 0; i < ARRAY_SIZE(samples); i++) {
 		ASSERT_EQ(0, set_node(0, samples[i]));
 		ASSERT_EQ(0, set_node(1, 3 * samples[i] + 1));
@@ -562,26 +538,26 @@ TEST_F(flt, ewma_arithmetic)
 		want0 = ewma_step(&m0, samples[i], 250);
 		want1 = ewma_step(&m1, 3 * samples[i] + 1, 250);
 		snprintf(buf, sizeof(buf), "%llu", want0);
-		EXPECT_STREQ(buf, rd(EW "/value")) TH_LOG("sample %u", i);
-		EXPECT_STREQ(buf, rd(POL "/last"));
+		EXPECT_STREQ(buf, krg_rd(EW "/value")) TH_LOG("sample %u", i);
+		EXPECT_STREQ(buf, krg_rd(POL "/last"));
 	}
 	EXPECT_EQ((int)ARRAY_SIZE(samples), updates());
-	EXPECT_EQ((long long)(2 * ARRAY_SIZE(samples)), rdll(EW "/samples"));
+	EXPECT_EQ((long long)(2 * ARRAY_SIZE(samples)), krg_rdll(EW "/samples"));
 	ASSERT_EQ(0, pin_node(1));
 	snprintf(buf, sizeof(buf), "%llu", want1);
-	EXPECT_STREQ(buf, rd(EW "/value"));
+	EXPECT_STREQ(buf, krg_rd(EW "/value"));
 	/* Another weight applies from the next sample on. */
 	ASSERT_EQ(0, pin_node(0));
 	ASSERT_EQ(0, krg_write(EW "/weight", "600"));
 	ASSERT_EQ(0, set_node(0, 40));
 	ASSERT_EQ(0, set(0));
 	snprintf(buf, sizeof(buf), "%llu", ewma_step(&m0, 40, 600));
-	EXPECT_STREQ(buf, rd(EW "/value"));
+	EXPECT_STREQ(buf, krg_rd(EW "/value"));
 	/* 1000 permille: the last sample. */
 	ASSERT_EQ(0, krg_write(EW "/weight", "1000"));
 	ASSERT_EQ(0, set_node(0, 123456789));
 	ASSERT_EQ(0, set(0));
-	EXPECT_STREQ("123456789", rd(EW "/value"));
+	EXPECT_STREQ("123456789", krg_rd(EW "/value"));
 }
 
 /* ewma_filter: a constant input is reached exactly, from above and below. */
@@ -590,39 +566,39 @@ TEST_F(flt, ewma_converges)
 	int i;
 
 	ASSERT_EQ(0, pin_node(0));
-	ASSERT_EQ(0, mk(EW));
-	ASSERT_EQ(0, ln(PR "/value", EW "/source/value"));
+	ASSERT_EQ(0, krg_mkdir(EW));
+	ASSERT_EQ(0, krg_ln(PR "/value", EW "/source/value"));
 	ASSERT_EQ(0, set_node(0, 0));
 	ASSERT_EQ(0, set(0));
 	ASSERT_EQ(0, set_node(0, 777));
 	for (i = 0; i < 60; i++)
 		ASSERT_EQ(0, set(0));
-	EXPECT_STREQ("777", rd(EW "/value"));
+	EXPECT_STREQ("777", krg_rd(EW "/value"));
 	ASSERT_EQ(0, set_node(0, 5));
 	for (i = 0; i < 60; i++)
 		ASSERT_EQ(0, set(0));
-	EXPECT_STREQ("5", rd(EW "/value"));
+	EXPECT_STREQ("5", krg_rd(EW "/value"));
 	/* Large values do not overflow. */
 	ASSERT_EQ(0, set_node(0, UINT64_MAX));
 	for (i = 0; i < 200; i++)
 		ASSERT_EQ(0, set(0));
-	EXPECT_STREQ("18446744073709551615", rd(EW "/value"));
+	EXPECT_STREQ("18446744073709551615", krg_rd(EW "/value"));
 }
 
 /* ewma_filter: a node without samples has no average; pulls do not sample. */
 TEST_F(flt, ewma_no_sample)
 {
 	ASSERT_EQ(0, pin_node(0));
-	ASSERT_EQ(0, mk(EW));
-	ASSERT_EQ(0, ln(PR "/value", EW "/source/value"));
+	ASSERT_EQ(0, krg_mkdir(EW));
+	ASSERT_EQ(0, krg_ln(PR "/value", EW "/source/value"));
 	ASSERT_EQ(0, set(9));
-	EXPECT_STREQ("(no value yet)", rd(EW "/value"));
+	EXPECT_STREQ("(no value yet)", krg_rd(EW "/value"));
 	EXPECT_EQ(0, updates());
 	ASSERT_EQ(0, set_node(0, 9));
-	EXPECT_STREQ("(no value yet)", rd(EW "/value"));
-	EXPECT_EQ(0, rdll(EW "/samples"));
+	EXPECT_STREQ("(no value yet)", krg_rd(EW "/value"));
+	EXPECT_EQ(0, krg_rdll(EW "/samples"));
 	ASSERT_EQ(0, set(9));
-	EXPECT_STREQ("9", rd(EW "/value"));
+	EXPECT_STREQ("9", krg_rd(EW "/value"));
 	EXPECT_EQ(1, updates());
 }
 
@@ -635,7 +611,7 @@ TEST_F(flt, ewma_garbage)
 		{ "1001", ERANGE }, { "99999999999999999999", ERANGE },
 	};
 
-	ASSERT_EQ(0, mk(EW));
+	ASSERT_EQ(0, krg_mkdir(EW));
 	EXPECT_GARBAGE(EW "/weight", bad, "250");
 	EXPECT_EQ(0, krg_write(EW "/weight", "1"));
 	EXPECT_EQ(0, krg_write(EW "/weight", "1000"));

@@ -24,34 +24,10 @@
 #define MIGS	"/sys/kernel/krg/migrations"
 #define MAXN	4
 
-static int mk(const char *path)
-{
-	return mkdir(path, 0755) ? -errno : 0;
-}
-
-static int ln(const char *target, const char *link)
-{
-	return symlink(target, link) ? -errno : 0;
-}
-
-static const char *rd(const char *path)
-{
-	static char buf[4096];
-
-	if (krg_read(path, buf, sizeof(buf)))
-		return "(unreadable)";
-	return buf;
-}
-
-static long long rdll(const char *path)
-{
-	return strtoll(rd(path), NULL, 0);
-}
-
 /* The number after "@key " in a "key value" per line file, or -1. */
 static long long stat_of(const char *path, const char *key)
 {
-	const char *buf = rd(path), *p = buf;
+	const char *buf = krg_rd(path), *p = buf;
 	size_t n = strlen(key);
 
 	while (p && *p) {
@@ -87,7 +63,7 @@ static long long wait_past(const char *path, const char *key, long long old)
 	int i;
 
 	for (i = 0; i < 2000; i++) {
-		v = key ? stat_of(path, key) : rdll(path);
+		v = key ? stat_of(path, key) : krg_rdll(path);
 		if (v > old)
 			break;
 		usleep(10 * 1000);
@@ -272,7 +248,7 @@ static int member(pid_t pid)
 	char path[128];
 
 	snprintf(path, sizeof(path), S "/process_set/single_processes/%d", pid);
-	return mk(path);
+	return krg_mkdir(path);
 }
 
 /* The node after @node in @set (a list of node ids), wrapping. */
@@ -297,7 +273,7 @@ FIXTURE_SETUP(pol)
 	cleanup();
 	self->nodes = nr_nodes();
 	ASSERT_GE(self->nodes, 2);
-	ASSERT_EQ(0, mk(S));
+	ASSERT_EQ(0, krg_mkdir(S));
 }
 
 FIXTURE_TEARDOWN(pol)
@@ -327,8 +303,8 @@ TEST_F(pol, round_robin)
 	cpu_set_t cpus;
 	char buf[16];
 
-	ASSERT_EQ(0, mk(RR));
-	EXPECT_STREQ("-1", rd(RR "/last_target"));
+	ASSERT_EQ(0, krg_mkdir(RR));
+	EXPECT_STREQ("-1", krg_rd(RR "/last_target"));
 	ASSERT_EQ(0, member(getpid()));
 	ASSERT_EQ(0, change_caps(KRG_TARGET_SELF, 0,
 				 KRG_CAP_BIT(KRG_CAP_DISTANT_FORK), true,
@@ -340,7 +316,7 @@ TEST_F(pol, round_robin)
 		all[n] = n;
 	last = rr_rounds(_metadata, all, self->nodes, 0);
 	snprintf(buf, sizeof(buf), "%d", last);
-	EXPECT_STREQ(buf, rd(RR "/last_target"));
+	EXPECT_STREQ(buf, krg_rd(RR "/last_target"));
 	/* A smaller node set: the ring goes on from the last node given. */
 	if (self->nodes >= 4) {
 		static const int odd[] = { 1, 3 }, other[] = { 0, 2, 3 };
@@ -361,9 +337,9 @@ TEST_F(pol, round_robin)
 /* least_loaded places on the node with the lowest value; ties: lowest id. */
 TEST_F(pol, least_loaded)
 {
-	ASSERT_EQ(0, mk(PR));
-	ASSERT_EQ(0, mk(LL));
-	ASSERT_EQ(0, ln(PR "/value", LL "/load/value"));
+	ASSERT_EQ(0, krg_mkdir(PR));
+	ASSERT_EQ(0, krg_mkdir(LL));
+	ASSERT_EQ(0, krg_ln(PR "/value", LL "/load/value"));
 	ASSERT_EQ(0, member(getpid()));
 	ASSERT_EQ(0, change_caps(KRG_TARGET_SELF, 0,
 				 KRG_CAP_BIT(KRG_CAP_DISTANT_FORK), true,
@@ -371,7 +347,7 @@ TEST_F(pol, least_loaded)
 	/* No value on any node: no decision. */
 	EXPECT_EQ(-1, child_node());
 	EXPECT_EQ(1, stat_of(LL "/stats", "placements_none"));
-	EXPECT_STREQ("-1", rd(LL "/last_target"));
+	EXPECT_STREQ("-1", krg_rd(LL "/last_target"));
 	/* Only node 1 has a value. */
 	ASSERT_EQ(0, set_node(1, 500));
 	EXPECT_EQ(1, child_node());
@@ -381,7 +357,7 @@ TEST_F(pol, least_loaded)
 	EXPECT_EQ(0, child_node());	/* tie */
 	ASSERT_EQ(0, set_node(0, 51));
 	EXPECT_EQ(1, child_node());
-	EXPECT_STREQ("1", rd(LL "/last_target"));
+	EXPECT_STREQ("1", krg_rd(LL "/last_target"));
 	if (self->nodes >= 4) {
 		ASSERT_EQ(0, set_node(2, 30));
 		ASSERT_EQ(0, set_node(3, 30));
@@ -402,10 +378,10 @@ TEST_F(pol, least_loaded_cached)
 {
 	long long polls;
 
-	ASSERT_EQ(0, mk(PR));
-	ASSERT_EQ(0, mk(LL));
-	ASSERT_EQ(0, mk(LL "/load/remote_cache_filter"));
-	ASSERT_EQ(0, ln(PR "/value", LL "/load/remote_cache_filter/source/v"));
+	ASSERT_EQ(0, krg_mkdir(PR));
+	ASSERT_EQ(0, krg_mkdir(LL));
+	ASSERT_EQ(0, krg_mkdir(LL "/load/remote_cache_filter"));
+	ASSERT_EQ(0, krg_ln(PR "/value", LL "/load/remote_cache_filter/source/v"));
 	ASSERT_EQ(0, member(getpid()));
 	ASSERT_EQ(0, change_caps(KRG_TARGET_SELF, 0,
 				 KRG_CAP_BIT(KRG_CAP_DISTANT_FORK), true,
@@ -475,7 +451,7 @@ static int mx_wait_step(long long steps, long long asked)
 /* Feed the loads, push local_load once, wait for the step. */
 static int mx_step(int nodes)
 {
-	long long steps = rdll(MX "/steps");
+	long long steps = krg_rdll(MX "/steps");
 	long long asked = stat_of(MX "/stats", "migrations");
 
 	if (mx_feed(nodes) || set(1))
@@ -500,7 +476,7 @@ static int mx_settle(int nodes)
 /* Write the node set; wait for the step it starts. */
 static int mx_node_set(int nodes, const char *list)
 {
-	long long steps = rdll(MX "/steps");
+	long long steps = krg_rdll(MX "/steps");
 	long long asked = stat_of(MX "/stats", "migrations");
 
 	if (mx_feed(nodes) || krg_write(S "/node_set", list))
@@ -538,15 +514,15 @@ TEST_F_TIMEOUT(pol, mosix, 300)
 	long long asked;
 	int i;
 
-	ASSERT_EQ(0, mk(PR));
+	ASSERT_EQ(0, krg_mkdir(PR));
 	ASSERT_EQ(0, krg_write(S "/node_set", "0-1"));
-	ASSERT_EQ(0, mk(MX));
-	EXPECT_STREQ("130", rd(MX "/stab_factor"));
-	EXPECT_STREQ("none", rd(MX "/last_move"));
-	ASSERT_EQ(0, ln(PR "/value", MX "/local_load/v"));
-	ASSERT_EQ(0, ln(PR "/value", MX "/remote_load/v"));
-	ASSERT_EQ(0, ln(PR "/value", MX "/single_process_load/v"));
-	ASSERT_EQ(0, ln(PR "/per_pid", MX "/process_load/v"));
+	ASSERT_EQ(0, krg_mkdir(MX));
+	EXPECT_STREQ("130", krg_rd(MX "/stab_factor"));
+	EXPECT_STREQ("none", krg_rd(MX "/last_move"));
+	ASSERT_EQ(0, krg_ln(PR "/value", MX "/local_load/v"));
+	ASSERT_EQ(0, krg_ln(PR "/value", MX "/remote_load/v"));
+	ASSERT_EQ(0, krg_ln(PR "/value", MX "/single_process_load/v"));
+	ASSERT_EQ(0, krg_ln(PR "/per_pid", MX "/process_load/v"));
 
 	/* Children inherit CAN_MIGRATE; all start on node 0. */
 	ASSERT_EQ(0, change_caps(KRG_TARGET_SELF, 0,
@@ -572,14 +548,14 @@ TEST_F_TIMEOUT(pol, mosix, 300)
 	/* 600/0 -> 500/100 -> 400/200: then 2.3 * 200 >= 400, done. */
 	EXPECT_EQ(2, mx_settle(self->nodes));
 	expect_nodes(_metadata, start);
-	EXPECT_NE(NULL, strstr(rd(MX "/last_move"), "from 0 to 1"));
+	EXPECT_NE(NULL, strstr(krg_rd(MX "/last_move"), "from 0 to 1"));
 
 	/* Quiet period: the same loads, and balanced ones, move nothing. */
 	asked = stat_of(MX "/stats", "migrations");
 	for (i = 0; i < 5; i++)
 		EXPECT_EQ(0, mx_step(self->nodes));
 	for (i = 0; i < 5; i++) {
-		long long steps = rdll(MX "/steps");
+		long long steps = krg_rdll(MX "/steps");
 
 		ASSERT_EQ(0, set_node(0, 300));
 		ASSERT_EQ(0, set_node(1, 300));
@@ -639,9 +615,9 @@ static const char *mx_loads(int nodes)
 	for (n = 0; n < nodes && len < sizeof(buf) - 40; n++) {
 		snprintf(path, sizeof(path), MP "/norm_mean_load/nodes/%d/value", n);
 		len += snprintf(buf + len, sizeof(buf) - len, "%d:%lld/", n,
-				rdll(path));
+				krg_rdll(path));
 		snprintf(path, sizeof(path), MP "/norm_upper_load/nodes/%d/value", n);
-		len += snprintf(buf + len, sizeof(buf) - len, "%lld ", rdll(path));
+		len += snprintf(buf + len, sizeof(buf) - len, "%lld ", krg_rdll(path));
 	}
 	return buf;
 }
@@ -662,23 +638,23 @@ TEST_F_TIMEOUT(pol, mosix_legacy, 300)
 	if (!krg_exists(KRG_MODDIR "/mosix_probe.ko") ||
 	    !krg_exists(KRG_MODDIR "/migration_probe.ko"))
 		SKIP(return, "mosix_probe or migration_probe not built");
-	ASSERT_EQ(0, mk(MP));
-	ASSERT_EQ(0, mk(MG));
-	ASSERT_EQ(0, mk(MX));
-	ASSERT_EQ(0, mk(LFRQ));
-	ASSERT_EQ(0, mk(LTHR));
-	ASSERT_EQ(0, mk(RRC));
-	ASSERT_EQ(0, mk(SRC));
+	ASSERT_EQ(0, krg_mkdir(MP));
+	ASSERT_EQ(0, krg_mkdir(MG));
+	ASSERT_EQ(0, krg_mkdir(MX));
+	ASSERT_EQ(0, krg_mkdir(LFRQ));
+	ASSERT_EQ(0, krg_mkdir(LTHR));
+	ASSERT_EQ(0, krg_mkdir(RRC));
+	ASSERT_EQ(0, krg_mkdir(SRC));
 	/* threshold: 1.5 single process loads, once the probe has measured. */
-	for (i = 0; i < 500 && !isdigit(*rd(MP "/norm_single_process_load/value")); i++)
+	for (i = 0; i < 500 && !isdigit(*krg_rd(MP "/norm_single_process_load/value")); i++)
 		usleep(10 * 1000);
 	snprintf(thr, sizeof(thr), "%lld",
-		 rdll(MP "/norm_single_process_load/value") * 3 / 2);
+		 krg_rdll(MP "/norm_single_process_load/value") * 3 / 2);
 	ASSERT_EQ(0, krg_write(LTHR "/threshold", thr));
-	ASSERT_EQ(0, ln(MG "/last_migration", LFRQ "/last_event/m"));
-	ASSERT_EQ(0, ln(MP "/process_load", MX "/process_load/m"));
-	ASSERT_EQ(0, ln(MP "/norm_upper_load", RRC "/source/m"));
-	ASSERT_EQ(0, ln(MP "/norm_single_process_load", SRC "/source/m"));
+	ASSERT_EQ(0, krg_ln(MG "/last_migration", LFRQ "/last_event/m"));
+	ASSERT_EQ(0, krg_ln(MP "/process_load", MX "/process_load/m"));
+	ASSERT_EQ(0, krg_ln(MP "/norm_upper_load", RRC "/source/m"));
+	ASSERT_EQ(0, krg_ln(MP "/norm_single_process_load", SRC "/source/m"));
 
 	ASSERT_EQ(0, change_caps(KRG_TARGET_SELF, 0,
 				 KRG_CAP_BIT(KRG_CAP_CAN_MIGRATE), false,
@@ -689,16 +665,16 @@ TEST_F_TIMEOUT(pol, mosix_legacy, 300)
 		ASSERT_EQ(0, krg_migrate(kids[n], 0, 0));
 	}
 	/* The last link starts the pushes. */
-	ASSERT_EQ(0, ln(MP "/norm_mean_load", LTHR "/source/m"));
+	ASSERT_EQ(0, krg_ln(MP "/norm_mean_load", LTHR "/source/m"));
 	for (i = 0; i < 1200 && spread(self->nodes) > 1; i++)
 		usleep(100 * 1000);
-	EXPECT_LE(spread(self->nodes), 1) TH_LOG("%s", rd(MX "/last_move"));
+	EXPECT_LE(spread(self->nodes), 1) TH_LOG("%s", krg_rd(MX "/last_move"));
 	asked = stat_of(MX "/stats", "migrations");
 	EXPECT_EQ(self->nodes - 1, asked);
 	/* Quiet period: four min_intervals, not one migration more. */
 	sleep(8);
 	EXPECT_EQ(asked, stat_of(MX "/stats", "migrations"))
-		TH_LOG("%s; loads %s", rd(MX "/last_move"), mx_loads(self->nodes));
+		TH_LOG("%s; loads %s", krg_rd(MX "/last_move"), mx_loads(self->nodes));
 	EXPECT_LE(spread(self->nodes), 1);
 	EXPECT_GT(stat_of(LFRQ "/stats", "passed"), 0);
 }
@@ -711,17 +687,17 @@ TEST_F(pol, mosix_garbage)
 	};
 	unsigned int i;
 
-	ASSERT_EQ(0, mk(MX));
+	ASSERT_EQ(0, krg_mkdir(MX));
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		EXPECT_NE(0, krg_write(MX "/stab_factor", bad[i]))
 			TH_LOG("stab_factor accepted '%s'", bad[i]);
-		EXPECT_STREQ("130", rd(MX "/stab_factor"));
+		EXPECT_STREQ("130", krg_rd(MX "/stab_factor"));
 	}
 	EXPECT_EQ(-ERANGE, krg_write(MX "/stab_factor", "10001"));
 	EXPECT_EQ(-EINVAL, krg_write(MX "/stab_factor", "x"));
 	EXPECT_EQ(0, krg_write(MX "/stab_factor", "0"));
 	EXPECT_EQ(0, krg_write(MX "/stab_factor", "10000\n"));
-	EXPECT_STREQ("10000", rd(MX "/stab_factor"));
+	EXPECT_STREQ("10000", krg_rd(MX "/stab_factor"));
 	EXPECT_EQ(-EACCES, krg_write(MX "/steps", "1"));
 }
 
@@ -733,9 +709,9 @@ TEST_F(pol, mosix_exit)
 {
 	int i;
 
-	ASSERT_EQ(0, mk(PR));
-	ASSERT_EQ(0, mk(MX));
-	ASSERT_EQ(0, ln(PR "/value", MX "/local_load/v"));
+	ASSERT_EQ(0, krg_mkdir(PR));
+	ASSERT_EQ(0, krg_mkdir(MX));
+	ASSERT_EQ(0, krg_ln(PR "/value", MX "/local_load/v"));
 	ASSERT_EQ(0, set_node(0, 1000));
 	ASSERT_EQ(0, set_node(1, 0));
 	for (i = 0; i < 200; i++)

@@ -39,25 +39,6 @@ static const char *const all_probes[] = {
 
 static pid_t children[MAX_CHILDREN];
 
-static int mk(const char *path)
-{
-	return mkdir(path, 0755) ? -errno : 0;
-}
-
-static int rm(const char *path)
-{
-	return rmdir(path) ? -errno : 0;
-}
-
-static const char *rd(const char *path)
-{
-	static char buf[4096];
-
-	if (krg_read(path, buf, sizeof(buf)))
-		return "(unreadable)";
-	return buf;
-}
-
 /* A value file holding a number: true and *@v, false otherwise. */
 static bool num(const char *path, long long *v)
 {
@@ -371,10 +352,10 @@ TEST_F_TIMEOUT(probes, cpu_usage, 60)
 	char per_cpu[4096];
 	cpu_set_t set;
 
-	ASSERT_EQ(0, mk(CPU));
-	EXPECT_STREQ("1000", rd(CPU "/probe_period"));
-	EXPECT_STREQ("u64", rd(CPU "/usage/type"));
-	EXPECT_STREQ("u64(int)", rd(CPU "/cpu_usage/type"));
+	ASSERT_EQ(0, krg_mkdir(CPU));
+	EXPECT_STREQ("1000", krg_rd(CPU "/probe_period"));
+	EXPECT_STREQ("u64", krg_rd(CPU "/usage/type"));
+	EXPECT_STREQ("u64(int)", krg_rd(CPU "/cpu_usage/type"));
 	/* cpus: the online CPUs of each node. */
 	for (int n = 0; n < 2; n++) {
 		ASSERT_EQ(0, node_cpus(n, &set));
@@ -404,14 +385,14 @@ TEST_F_TIMEOUT(probes, cpu_usage, 60)
 		if (!CPU_ISSET(c, &set))
 			continue;
 		snprintf(want, sizeof(want), "cpu %d node 1 usage ", c);
-		snprintf(per_cpu, sizeof(per_cpu), "%s", rd(CPU "/per_cpu"));
+		snprintf(per_cpu, sizeof(per_cpu), "%s", krg_rd(CPU "/per_cpu"));
 		ASSERT_NE(NULL, strstr(per_cpu, want))
 			TH_LOG("per_cpu: %s", per_cpu);
 		v = atoll(strstr(per_cpu, want) + strlen(want));
 		EXPECT_GT(v, 900);
 		break;
 	}
-	EXPECT_STREQ("(needs a int parameter)", rd(CPU "/cpu_usage/value"));
+	EXPECT_STREQ("(needs a int parameter)", krg_rd(CPU "/cpu_usage/value"));
 	EXPECT_TRUE(num(CPU "/cost_ns", &v));
 	EXPECT_GT(v, 0);
 }
@@ -426,7 +407,7 @@ TEST_F(probes, memory)
 	long long total[2], freekb, v;
 	char path[96];
 
-	ASSERT_EQ(0, mk(MEM));
+	ASSERT_EQ(0, krg_mkdir(MEM));
 	for (int n = 0; n < 2; n++) {
 		snprintf(path, sizeof(path),
 			 "/sys/devices/system/node/node%d/meminfo", n);
@@ -465,7 +446,7 @@ TEST_F_TIMEOUT(probes, mosix_mean_load, 120)
 
 	ASSERT_EQ(0, node_cpus(1, &set));
 	cpus = CPU_COUNT(&set);
-	ASSERT_EQ(0, mk(MOSIX));
+	ASSERT_EQ(0, krg_mkdir(MOSIX));
 	ASSERT_EQ(0, krg_write(MOSIX "/probe_period", "100"));
 	EXPECT_EQ(1000, node_val(MOSIX, "single_process_load", 1));
 	EXPECT_EQ(1000 / cpus, node_val(MOSIX, "norm_single_process_load", 1));
@@ -532,11 +513,11 @@ TEST_F_TIMEOUT(probes, mosix_process_load, 60)
 	ASSERT_LT(0, busy);
 	idle = sleeper(0);
 	ASSERT_LT(0, idle);
-	ASSERT_EQ(0, mk(MOSIX));
+	ASSERT_EQ(0, krg_mkdir(MOSIX));
 	ASSERT_EQ(0, krg_write(MOSIX "/probe_period", "100"));
-	EXPECT_STREQ("u64(pid_t)", rd(MOSIX "/process_load/type"));
+	EXPECT_STREQ("u64(pid_t)", krg_rd(MOSIX "/process_load/type"));
 	EXPECT_STREQ("(needs a pid_t parameter)",
-		     rd(MOSIX "/process_load/value"));
+		     krg_rd(MOSIX "/process_load/value"));
 	EXPECT_TRUE(WAIT_FOR((v = pid_val(MOSIX, busy)) > 850, 5))
 		TH_LOG("busy process: process_load %lld", v);
 	EXPECT_LE(v, 1000);
@@ -554,7 +535,7 @@ TEST_F_TIMEOUT(probes, active_tasks, 60)
 {
 	long long v = -1;
 
-	ASSERT_EQ(0, mk(LOAD));
+	ASSERT_EQ(0, krg_mkdir(LOAD));
 	ASSERT_EQ(0, krg_write(LOAD "/probe_period", "100"));
 	ASSERT_LT(0, spinner(1));
 	ASSERT_LT(0, spinner(1));
@@ -579,7 +560,7 @@ TEST_F_TIMEOUT(probes, process_jiffies, 60)
 	long long hz, j, ticks, tck = sysconf(_SC_CLK_TCK);
 	pid_t pid;
 
-	ASSERT_EQ(0, mk(LOAD));
+	ASSERT_EQ(0, krg_mkdir(LOAD));
 	ASSERT_TRUE(num(LOAD "/hz", &hz));
 	ASSERT_LT(0, hz);
 	pid = spinner(1);
@@ -597,7 +578,7 @@ TEST_F_TIMEOUT(probes, process_jiffies, 60)
 	EXPECT_LE(llabs_diff(j * tck / hz, ticks), 2)
 		TH_LOG("process_jiffies %lld at HZ %lld, /proc %lld at %lld",
 		       j, hz, ticks, tck);
-	EXPECT_STREQ("u64(pid_t)", rd(LOAD "/process_jiffies/type"));
+	EXPECT_STREQ("u64(pid_t)", krg_rd(LOAD "/process_jiffies/type"));
 	kill(pid, SIGCONT);
 }
 
@@ -612,8 +593,8 @@ TEST_F(probes, total_vm)
 
 	pid = sleeper(64);
 	ASSERT_LT(0, pid);
-	ASSERT_EQ(0, mk(SIZE));
-	EXPECT_STREQ("u64(pid_t)", rd(SIZE "/total_vm/type"));
+	ASSERT_EQ(0, krg_mkdir(SIZE));
+	EXPECT_STREQ("u64(pid_t)", krg_rd(SIZE "/total_vm/type"));
 	snprintf(path, sizeof(path), "/proc/%d/status", pid);
 	EXPECT_EQ(kb_field(path, "VmSize"), pid_val(SIZE, pid));
 	EXPECT_LE(64 * 1024, pid_val(SIZE, pid));
@@ -623,7 +604,7 @@ TEST_F(probes, total_vm)
 	ASSERT_EQ(0, krg_write(SIZE "/pid", "2"));
 	snprintf(msg, sizeof(msg),
 		 "(process 2 has no address space (kernel thread or exiting))");
-	EXPECT_STREQ(msg, rd(SIZE "/pid_value"));
+	EXPECT_STREQ(msg, krg_rd(SIZE "/pid_value"));
 }
 
 /*
@@ -642,37 +623,37 @@ TEST_F(probes, pid_attributes)
 		char path[128], vpath[128];
 		pid_t pid;
 
-		ASSERT_EQ(0, mk(p));
+		ASSERT_EQ(0, krg_mkdir(p));
 		snprintf(path, sizeof(path), "%s/pid", p);
 		snprintf(vpath, sizeof(vpath), "%s/pid_value", p);
-		EXPECT_STREQ("(none)", rd(path));
+		EXPECT_STREQ("(none)", krg_rd(path));
 		EXPECT_STREQ("(no process selected: write a pid to pid)",
-			     rd(vpath));
+			     krg_rd(vpath));
 		for (unsigned int b = 0; b < sizeof(bad) / sizeof(bad[0]); b++) {
 			EXPECT_EQ(-EINVAL, krg_write(path, bad[b]))
 				TH_LOG("%s accepted '%s'", path, bad[b]);
 		}
 		EXPECT_EQ(-ESRCH, krg_write(path, "99999999"));
-		EXPECT_STREQ("(none)", rd(path));
+		EXPECT_STREQ("(none)", krg_rd(path));
 
 		pid = sleeper(0);
 		ASSERT_LT(0, pid);
 		snprintf(s, sizeof(s), "%d", pid);
 		ASSERT_EQ(0, krg_write(path, s));
-		EXPECT_STREQ(s, rd(path));
+		EXPECT_STREQ(s, krg_rd(path));
 		/* A zombie has exited. */
 		kill(pid, SIGKILL);
 		ASSERT_TRUE(WAIT_FOR(proc_state(pid) == 'Z', 5));
 		snprintf(want, sizeof(want), "(process %d has exited)", pid);
-		EXPECT_STREQ(want, rd(vpath));
+		EXPECT_STREQ(want, krg_rd(vpath));
 		/* So has a reaped one; its number stays selected. */
 		reap(pid);
-		EXPECT_STREQ(want, rd(vpath));
-		EXPECT_STREQ(s, rd(path));
+		EXPECT_STREQ(want, krg_rd(vpath));
+		EXPECT_STREQ(s, krg_rd(path));
 		EXPECT_EQ(-ESRCH, krg_write(path, s));
 		ASSERT_EQ(0, krg_write(path, "0"));
-		EXPECT_STREQ("(none)", rd(path));
-		ASSERT_EQ(0, rm(p));
+		EXPECT_STREQ("(none)", krg_rd(path));
+		ASSERT_EQ(0, krg_rmdir(p));
 	}
 }
 
@@ -689,8 +670,8 @@ TEST_F_TIMEOUT(probes, migration, 60)
 	pid_t pid;
 	int ret;
 
-	ASSERT_EQ(0, mk(MIG));
-	EXPECT_STREQ("0", rd(MIG "/probe_period"));
+	ASSERT_EQ(0, krg_mkdir(MIG));
+	EXPECT_STREQ("0", krg_rd(MIG "/probe_period"));
 	EXPECT_EQ(-EPERM, krg_write(MIG "/probe_period", "100"));
 	for (int n = 0; n < 2; n++) {
 		EXPECT_EQ(0, node_val(MIG, "last_migration", n));
@@ -759,17 +740,17 @@ TEST_F_TIMEOUT(probes, thermal, 60)
 	int id;
 
 	ASSERT_EQ(0, krg_need("krg_test_thermal"));
-	ASSERT_EQ(0, mk(THERM));
+	ASSERT_EQ(0, krg_mkdir(THERM));
 	ASSERT_EQ(0, krg_write(THERM "/probe_period", "100"));
-	EXPECT_STREQ("s64", rd(THERM "/temperature/type"));
-	EXPECT_STREQ("", rd(THERM "/zone"));
-	EXPECT_STREQ("(no value yet)", rd(THERM "/temperature/value"));
+	EXPECT_STREQ("s64", krg_rd(THERM "/temperature/type"));
+	EXPECT_STREQ("", krg_rd(THERM "/zone"));
+	EXPECT_STREQ("(no value yet)", krg_rd(THERM "/temperature/value"));
 
 	ASSERT_EQ(0, krg_write(THERM_PARAM "temp", "25000"));
 	ASSERT_EQ(0, krg_write(THERM "/zone", "krg_test"));
-	EXPECT_STREQ("krg_test", rd(THERM "/zone"));
+	EXPECT_STREQ("krg_test", krg_rd(THERM "/zone"));
 	/* Read when written, not a period later. */
-	EXPECT_STREQ("25000", rd(THERM "/temperature/value"));
+	EXPECT_STREQ("25000", krg_rd(THERM "/temperature/value"));
 	ASSERT_EQ(0, krg_write(THERM_PARAM "temp", "42000"));
 	EXPECT_TRUE(WAIT_FOR(num(THERM "/temperature/value", &v) &&
 			     v == 42000, 5)) TH_LOG("temperature %lld", v);
@@ -782,7 +763,7 @@ TEST_F_TIMEOUT(probes, thermal, 60)
 
 	/* A broken sensor: no value, then back. */
 	ASSERT_EQ(0, krg_write(THERM_PARAM "error", "5"));
-	EXPECT_TRUE(WAIT_FOR(!strcmp(rd(THERM "/temperature/value"),
+	EXPECT_TRUE(WAIT_FOR(!strcmp(krg_rd(THERM "/temperature/value"),
 				     "(no value yet)"), 5));
 	ASSERT_EQ(0, krg_write(THERM_PARAM "error", "0"));
 	EXPECT_TRUE(WAIT_FOR(num(THERM "/temperature/value", &v) &&
@@ -790,19 +771,19 @@ TEST_F_TIMEOUT(probes, thermal, 60)
 
 	/* Twins: ambiguous by type, fine by device name. */
 	EXPECT_EQ(-EEXIST, krg_write(THERM "/zone", "krg_test_twin"));
-	EXPECT_STREQ("krg_test", rd(THERM "/zone"));
+	EXPECT_STREQ("krg_test", krg_rd(THERM "/zone"));
 	id = zone_id("krg_test_twin", 1);
 	ASSERT_LE(0, id);
 	snprintf(buf, sizeof(buf), "thermal_zone%d", id);
 	ASSERT_EQ(0, krg_write(THERM "/zone", buf));
-	EXPECT_STREQ(buf, rd(THERM "/zone"));
+	EXPECT_STREQ(buf, krg_rd(THERM "/zone"));
 	ASSERT_TRUE(num(THERM "/temperature/value", &v));
 	EXPECT_TRUE(v == -4999 || v == -4998) TH_LOG("twin reads %lld", v);
 
 	/* The zone goes away, and comes back under another id. */
 	ASSERT_EQ(0, krg_write(THERM "/zone", "KRG_TEST\n"));
 	ASSERT_EQ(0, krg_rmmod("krg_test_thermal"));
-	EXPECT_TRUE(WAIT_FOR(!strcmp(rd(THERM "/temperature/value"),
+	EXPECT_TRUE(WAIT_FOR(!strcmp(krg_rd(THERM "/temperature/value"),
 				     "(no value yet)"), 5));
 	ASSERT_EQ(0, krg_insmod("krg_test_thermal"));
 	ASSERT_EQ(0, krg_write(THERM_PARAM "temp", "31000"));
@@ -811,9 +792,9 @@ TEST_F_TIMEOUT(probes, thermal, 60)
 
 	/* Empty: no zone, no value. */
 	ASSERT_EQ(0, krg_write(THERM "/zone", "\n"));
-	EXPECT_STREQ("", rd(THERM "/zone"));
-	EXPECT_STREQ("(no value yet)", rd(THERM "/temperature/value"));
-	ASSERT_EQ(0, rm(THERM));
+	EXPECT_STREQ("", krg_rd(THERM "/zone"));
+	EXPECT_STREQ("(no value yet)", krg_rd(THERM "/temperature/value"));
+	ASSERT_EQ(0, krg_rmdir(THERM));
 	EXPECT_EQ(0, krg_rmmod("krg_test_thermal"));
 }
 
@@ -836,14 +817,14 @@ TEST_F(probes, thermal_zone_garbage)
 	};
 
 	ASSERT_EQ(0, krg_need("krg_test_thermal"));
-	ASSERT_EQ(0, mk(THERM));
+	ASSERT_EQ(0, krg_mkdir(THERM));
 	ASSERT_EQ(0, krg_write(THERM "/zone", "krg_test"));
 	for (unsigned int i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		EXPECT_EQ(bad[i].err, krg_write(THERM "/zone", bad[i].name))
 			TH_LOG("zone '%s'", bad[i].name);
-		EXPECT_STREQ("krg_test", rd(THERM "/zone"));
+		EXPECT_STREQ("krg_test", krg_rd(THERM "/zone"));
 	}
-	ASSERT_EQ(0, rm(THERM));
+	ASSERT_EQ(0, krg_rmdir(THERM));
 	EXPECT_EQ(0, krg_rmmod("krg_test_thermal"));
 }
 
@@ -857,10 +838,10 @@ TEST_F(probes, probe_period)
 			      !strcmp(all_probes[i], "processsize_probe");
 
 		snprintf(path, sizeof(path), PROBES "/%s", all_probes[i]);
-		ASSERT_EQ(0, mk(path));
+		ASSERT_EQ(0, krg_mkdir(path));
 		snprintf(path, sizeof(path), PROBES "/%s/probe_period",
 			 all_probes[i]);
-		EXPECT_STREQ(events ? "0" : "1000", rd(path));
+		EXPECT_STREQ(events ? "0" : "1000", krg_rd(path));
 		EXPECT_EQ(events ? -EPERM : 0, krg_write(path, "250"))
 			TH_LOG("%s", path);
 		EXPECT_EQ(-EINVAL, krg_write(path, "soon"));
@@ -874,10 +855,10 @@ TEST_F(probes, unload)
 
 	for (unsigned int i = 0; i < NR_PROBES; i++) {
 		snprintf(path, sizeof(path), PROBES "/%s", all_probes[i]);
-		ASSERT_EQ(0, mk(path));
+		ASSERT_EQ(0, krg_mkdir(path));
 		EXPECT_TRUE(krg_mod_loaded(all_probes[i]));
 		EXPECT_EQ(-EWOULDBLOCK, krg_rmmod(all_probes[i]));
-		ASSERT_EQ(0, rm(path));
+		ASSERT_EQ(0, krg_rmdir(path));
 		EXPECT_EQ(0, krg_rmmod(all_probes[i])) TH_LOG("%s", path);
 		EXPECT_FALSE(krg_mod_loaded(all_probes[i]));
 	}
@@ -897,20 +878,20 @@ TEST_F_TIMEOUT(probes, mkdir_rmdir_loop, 300)
 		for (unsigned int i = 0; i < NR_PROBES; i++) {
 			snprintf(path, sizeof(path), PROBES "/%s",
 				 all_probes[i]);
-			ASSERT_EQ(0, mk(path)) TH_LOG("round %d %s", round,
+			ASSERT_EQ(0, krg_mkdir(path)) TH_LOG("round %d %s", round,
 						      path);
 		}
 		num(CPU "/usage/nodes/0/value", &v);
 		num(MOSIX "/mean_load/nodes/1/value", &v);
 		if (round == 0 || round == 49) {
 			/* Let a walk fill mosix_probe's table of threads. */
-			EXPECT_TRUE(WAIT_FOR(strncmp(rd(MOSIX "/tasks"),
+			EXPECT_TRUE(WAIT_FOR(strncmp(krg_rd(MOSIX "/tasks"),
 						     "followed 0 ", 11), 5));
 		}
 		for (unsigned int i = 0; i < NR_PROBES; i++) {
 			snprintf(path, sizeof(path), PROBES "/%s",
 				 all_probes[i]);
-			ASSERT_EQ(0, rm(path)) TH_LOG("round %d %s", round,
+			ASSERT_EQ(0, krg_rmdir(path)) TH_LOG("round %d %s", round,
 						      path);
 		}
 	}
@@ -946,20 +927,20 @@ TEST_F_TIMEOUT(probes, node_offline, 60)
 	if (!krg_exists(online))
 		SKIP(return, "CPU %d cannot go offline", cpu);
 	for (unsigned int i = 0; i < 5; i++)
-		ASSERT_EQ(0, mk(per_node[i][0]));
+		ASSERT_EQ(0, krg_mkdir(per_node[i][0]));
 	for (unsigned int i = 0; i < 5; i++)
 		ASSERT_TRUE(WAIT_FOR(node_val(per_node[i][0], per_node[i][1],
 					      1) >= 0, 5));
 	ASSERT_EQ(0, krg_write(online, "0"));
-	ASSERT_TRUE(WAIT_FOR(!strcmp(rd("/sys/kernel/krg/nodes_online"), "0"),
+	ASSERT_TRUE(WAIT_FOR(!strcmp(krg_rd("/sys/kernel/krg/nodes_online"), "0"),
 			     5));
 	for (unsigned int i = 0; i < 5; i++) {
 		char path[128];
 
 		snprintf(path, sizeof(path), "%s/%s/nodes/1/value",
 			 per_node[i][0], per_node[i][1]);
-		EXPECT_TRUE(WAIT_FOR(!strcmp(rd(path), "(no data)"), 5))
-			TH_LOG("%s: %s", path, rd(path));
+		EXPECT_TRUE(WAIT_FOR(!strcmp(krg_rd(path), "(no data)"), 5))
+			TH_LOG("%s: %s", path, krg_rd(path));
 		/* Node 0 carries on. */
 		EXPECT_LE(0, node_val(per_node[i][0], per_node[i][1], 0));
 	}

@@ -98,6 +98,45 @@ static inline int krg_write(const char *path, const char *s)
 	return n;
 }
 
+/* Tree operations for the tests: 0 or -errno. */
+static inline int krg_mkdir(const char *path)
+{
+	return mkdir(path, 0755) ? -errno : 0;
+}
+
+static inline int krg_rmdir(const char *path)
+{
+	return rmdir(path) ? -errno : 0;
+}
+
+static inline int krg_ln(const char *target, const char *link)
+{
+	return symlink(target, link) ? -errno : 0;
+}
+
+static inline int krg_unlink(const char *link)
+{
+	return unlink(link) ? -errno : 0;
+}
+
+/*
+ * A small file's content without its newline, or "(unreadable)". The buffer
+ * is reused by the next call (one per test program).
+ */
+static inline const char *krg_rd(const char *path)
+{
+	static char buf[4096];
+
+	if (krg_read(path, buf, sizeof(buf)))
+		return "(unreadable)";
+	return buf;
+}
+
+static inline long long krg_rdll(const char *path)
+{
+	return strtoll(krg_rd(path), NULL, 0);
+}
+
 static inline bool krg_exists(const char *path)
 {
 	struct stat st;
