@@ -64,36 +64,9 @@ static int set_node(int node, unsigned long long v)
 	return krg_write(PR "/set_node", buf);
 }
 
-/* Remove links, then made directories, deepest first; then @path. */
-static void nuke(const char *path)
-{
-	char names[32][256], p[512];
-	struct dirent *e;
-	struct stat st;
-	int n = 0, i;
-	DIR *d;
-
-	d = opendir(path);
-	while (d && n < 32 && (e = readdir(d)))
-		if (e->d_name[0] != '.')
-			snprintf(names[n++], sizeof(names[0]), "%s", e->d_name);
-	if (d)
-		closedir(d);
-	for (i = 0; i < n; i++) {
-		if (snprintf(p, sizeof(p), "%s/%s", path, names[i]) >=
-		    (int)sizeof(p) || lstat(p, &st))
-			continue;
-		if (S_ISLNK(st.st_mode))
-			unlink(p);
-		else if (S_ISDIR(st.st_mode))
-			nuke(p);
-	}
-	rmdir(path);
-}
-
 static void cleanup(void)
 {
-	nuke(S);
+	krg_remove_tree(S);
 	rmdir(PR);
 }
 

@@ -97,52 +97,6 @@ static void remove_all(void)
 	}
 }
 
-/* Fork a child that waits; return the node its CPU mask is, or -1 if any. */
-static int child_node(void)
-{
-	char path[64], line[256], want[64], list[64] = "";
-	int node, found = -1, sync[2];
-	FILE *f;
-	pid_t pid;
-	char c;
-
-	if (pipe(sync))
-		return -2;
-	pid = fork();
-	if (pid == 0) {
-		/* Running in user space: placement is done by now. */
-		close(sync[0]);
-		if (write(sync[1], "x", 1) != 1)
-			_exit(1);
-		pause();
-		_exit(0);
-	}
-	close(sync[1]);
-	if (pid < 0 || read(sync[0], &c, 1) != 1) {
-		close(sync[0]);
-		return -2;
-	}
-	close(sync[0]);
-	snprintf(path, sizeof(path), "/proc/%d/status", pid);
-	f = fopen(path, "r");
-	while (f && fgets(line, sizeof(line), f))
-		if (sscanf(line, "Cpus_allowed_list: %63s", list) == 1)
-			break;
-	if (f)
-		fclose(f);
-	kill(pid, SIGKILL);
-	waitpid(pid, NULL, 0);
-	for (node = 0; node < 4; node++) {
-		snprintf(path, sizeof(path), "/sys/kernel/krg/node%d/cpulist",
-			 node);
-		if (krg_read(path, want, sizeof(want)))
-			break;
-		if (!strcmp(want, list))
-			found = node;
-	}
-	return found;
-}
-
 static int set_distant_fork(bool on)
 {
 	struct krg_caps c;
@@ -177,10 +131,10 @@ TEST_F(place, by_pid)
 {
 	ASSERT_EQ(0, make_sched("pl_pid", 1));
 	ASSERT_EQ(0, member("pl_pid", "single_processes", getpid()));
-	EXPECT_EQ(1, child_node());
+	EXPECT_EQ(1, krg_child_node());
 	EXPECT_EQ(1, calls("pl_pid"));
 	ASSERT_EQ(0, krg_write(SCH "pl_pid/test_policy/answer", "0"));
-	EXPECT_EQ(0, child_node());
+	EXPECT_EQ(0, krg_child_node());
 }
 
 /* Without DISTANT_FORK in the parent's effective set nothing is asked. */
@@ -189,7 +143,7 @@ TEST_F(place, needs_distant_fork)
 	ASSERT_EQ(0, set_distant_fork(false));
 	ASSERT_EQ(0, make_sched("pl_pid", 1));
 	ASSERT_EQ(0, member("pl_pid", "single_processes", getpid()));
-	EXPECT_EQ(-1, child_node());
+	EXPECT_EQ(-1, krg_child_node());
 	EXPECT_EQ(0, calls("pl_pid"));
 }
 
@@ -198,7 +152,7 @@ TEST_F(place, not_a_member)
 {
 	ASSERT_EQ(0, make_sched("pl_pid", 1));
 	ASSERT_EQ(0, member("pl_pid", "single_processes", getppid()));
-	EXPECT_EQ(-1, child_node());
+	EXPECT_EQ(-1, krg_child_node());
 	EXPECT_EQ(0, calls("pl_pid"));
 }
 
@@ -209,7 +163,7 @@ TEST_F(place, universal_first)
 	ASSERT_EQ(0, member("pl_pid", "single_processes", getpid()));
 	ASSERT_EQ(0, make_sched("pl_all", 0));
 	ASSERT_EQ(0, krg_write(SCH "pl_all/process_set/handle_all", "1"));
-	EXPECT_EQ(0, child_node());
+	EXPECT_EQ(0, krg_child_node());
 	EXPECT_EQ(1, calls("pl_all"));
 	EXPECT_EQ(0, calls("pl_pid"));
 }
@@ -224,7 +178,7 @@ TEST_F(place, first_answer_wins)
 	ASSERT_EQ(0, make_sched("pl_pid", 1));
 	ASSERT_EQ(0, member("pl_pid", "single_processes", getpid()));
 	/* pid before process group. */
-	EXPECT_EQ(1, child_node());
+	EXPECT_EQ(1, krg_child_node());
 	EXPECT_EQ(1, calls("pl_all"));
 	EXPECT_EQ(1, calls("pl_pid"));
 	EXPECT_EQ(0, calls("pl_pgid"));
@@ -241,14 +195,14 @@ TEST_F(place, group_and_session)
 	ASSERT_EQ(0, make_sched("pl_pgid", 1));
 	ASSERT_EQ(0, member("pl_pgid", "process_groups", getpgrp()));
 	/* Process group before session. */
-	EXPECT_EQ(1, child_node());
+	EXPECT_EQ(1, krg_child_node());
 	ASSERT_EQ(0, rmdir(SCH "pl_pgid/test_policy"));
-	EXPECT_EQ(0, child_node());
+	EXPECT_EQ(0, krg_child_node());
 	/* A process started after the member was made is covered too. */
 	pid = fork();
 	ASSERT_GE(pid, 0);
 	if (pid == 0)
-		_exit(child_node() == 0 ? 0 : 1);
+		_exit(krg_child_node() == 0 ? 0 : 1);
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	EXPECT_EQ(0, WEXITSTATUS(status));
 }
@@ -261,12 +215,12 @@ TEST_F(place, cgroup)
 	ASSERT_EQ(0, mkdir("/sys/fs/cgroup/krgpl", 0755));
 	ASSERT_EQ(0, make_sched("pl_cg", 1));
 	ASSERT_EQ(0, mkdir(SCH "pl_cg/process_set/cgroups/krgpl", 0755));
-	EXPECT_EQ(-1, child_node());
+	EXPECT_EQ(-1, krg_child_node());
 	snprintf(pid, sizeof(pid), "%d", getpid());
 	ASSERT_EQ(0, krg_write("/sys/fs/cgroup/krgpl/cgroup.procs", pid));
-	EXPECT_EQ(1, child_node());
+	EXPECT_EQ(1, krg_child_node());
 	ASSERT_EQ(0, krg_write("/sys/fs/cgroup/cgroup.procs", pid));
-	EXPECT_EQ(-1, child_node());
+	EXPECT_EQ(-1, krg_child_node());
 }
 
 /* Answers outside the node set, or not nodes at all, are ignored. */
@@ -277,11 +231,11 @@ TEST_F(place, bad_answers)
 	ASSERT_EQ(0, make_sched("pl_pid", 1));
 	ASSERT_EQ(0, member("pl_pid", "single_processes", getpid()));
 	ASSERT_EQ(0, krg_write(SCH "pl_pid/node_set", "0"));
-	EXPECT_EQ(-1, child_node());
+	EXPECT_EQ(-1, krg_child_node());
 	ASSERT_EQ(0, krg_write(SCH "pl_pid/test_policy/answer", "300"));
-	EXPECT_EQ(-1, child_node());
+	EXPECT_EQ(-1, krg_child_node());
 	ASSERT_EQ(0, krg_write(SCH "pl_pid/test_policy/answer", "-7"));
-	EXPECT_EQ(-1, child_node());
+	EXPECT_EQ(-1, krg_child_node());
 	ASSERT_EQ(0, krg_read(SCH "pl_pid/test_policy/stats", buf, sizeof(buf)));
 	EXPECT_NE(NULL, strstr(buf, "placements_ignored 3"));
 }

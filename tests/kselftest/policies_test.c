@@ -71,33 +71,6 @@ static long long wait_past(const char *path, const char *key, long long old)
 	return v;
 }
 
-/* Remove links, then made directories, deepest first; then @path. */
-static void nuke(const char *path)
-{
-	char names[32][256], p[512];
-	struct dirent *e;
-	struct stat st;
-	int n = 0, i;
-	DIR *d;
-
-	d = opendir(path);
-	while (d && n < 32 && (e = readdir(d)))
-		if (e->d_name[0] != '.')
-			snprintf(names[n++], sizeof(names[0]), "%s", e->d_name);
-	if (d)
-		closedir(d);
-	for (i = 0; i < n; i++) {
-		if (snprintf(p, sizeof(p), "%s/%s", path, names[i]) >=
-		    (int)sizeof(p) || lstat(p, &st))
-			continue;
-		if (S_ISLNK(st.st_mode))
-			unlink(p);
-		else if (S_ISDIR(st.st_mode))
-			nuke(p);
-	}
-	rmdir(path);
-}
-
 /* Processes the tests start; killed by the teardown. */
 static pid_t kids[16];
 static int nr_kids;
@@ -113,7 +86,7 @@ static void kill_kids(void)
 static void cleanup(void)
 {
 	kill_kids();
-	nuke(S);
+	krg_remove_tree(S);
 	rmdir(PR);
 	rmdir(KRG_CFS "/probes/mosix_probe");
 	rmdir(KRG_CFS "/probes/migration_probe");
@@ -131,37 +104,6 @@ static int nr_nodes(void)
 	return nr;
 }
 
-/* The node whose CPU list is @list, or -1 (e.g. every CPU). */
-static int node_of_list(const char *list)
-{
-	char want[64];
-	int node;
-
-	for (node = 0; node < MAXN; node++) {
-		if (krg_node_cpulist(node, want, sizeof(want)))
-			break;
-		if (!strcmp(want, list))
-			return node;
-	}
-	return -1;
-}
-
-/* The node @pid's CPU affinity is, or -1. */
-static int node_of_pid(pid_t pid)
-{
-	char path[64], line[256], list[64] = "";
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%d/status", pid);
-	f = fopen(path, "re");
-	while (f && fgets(line, sizeof(line), f))
-		if (sscanf(line, "Cpus_allowed_list: %63s", list) == 1)
-			break;
-	if (f)
-		fclose(f);
-	return node_of_list(list);
-}
-
 static int cpus_of_node(int node, cpu_set_t *set)
 {
 	char list[64];
@@ -171,36 +113,6 @@ static int cpus_of_node(int node, cpu_set_t *set)
 	CPU_ZERO(set);
 	CPU_SET(atoi(list), set);	/* the harness gives 1 CPU per node */
 	return 0;
-}
-
-/* Fork a child that waits; return the node its CPU mask is, or -1. */
-static int child_node(void)
-{
-	int sync[2], node;
-	pid_t pid;
-	char c;
-
-	if (pipe(sync))
-		return -2;
-	pid = fork();
-	if (pid == 0) {
-		/* Running in user space: placement is done by now. */
-		close(sync[0]);
-		if (write(sync[1], "x", 1) != 1)
-			_exit(1);
-		pause();
-		_exit(0);
-	}
-	close(sync[1]);
-	if (pid < 0 || read(sync[0], &c, 1) != 1) {
-		close(sync[0]);
-		return -2;
-	}
-	close(sync[0]);
-	node = node_of_pid(pid);
-	kill(pid, SIGKILL);
-	waitpid(pid, NULL, 0);
-	return node;
 }
 
 /* Start a CPU-bound child (niced, so the test keeps running). */
@@ -288,7 +200,7 @@ static int rr_rounds(struct __test_metadata *_metadata, const int *set,
 	int i, node;
 
 	for (i = 0; i < 2 * nr; i++) {
-		node = child_node();
+		node = krg_child_node();
 		EXPECT_EQ(ring_next(set, nr, prev), node)
 			TH_LOG("child %d after node %d", i, prev);
 		prev = node;
@@ -345,31 +257,31 @@ TEST_F(pol, least_loaded)
 				 KRG_CAP_BIT(KRG_CAP_DISTANT_FORK), true,
 				 true));
 	/* No value on any node: no decision. */
-	EXPECT_EQ(-1, child_node());
+	EXPECT_EQ(-1, krg_child_node());
 	EXPECT_EQ(1, stat_of(LL "/stats", "placements_none"));
 	EXPECT_STREQ("-1", krg_rd(LL "/last_target"));
 	/* Only node 1 has a value. */
 	ASSERT_EQ(0, set_node(1, 500));
-	EXPECT_EQ(1, child_node());
+	EXPECT_EQ(1, krg_child_node());
 	ASSERT_EQ(0, set_node(0, 50));
-	EXPECT_EQ(0, child_node());
+	EXPECT_EQ(0, krg_child_node());
 	ASSERT_EQ(0, set_node(1, 50));
-	EXPECT_EQ(0, child_node());	/* tie */
+	EXPECT_EQ(0, krg_child_node());	/* tie */
 	ASSERT_EQ(0, set_node(0, 51));
-	EXPECT_EQ(1, child_node());
+	EXPECT_EQ(1, krg_child_node());
 	EXPECT_STREQ("1", krg_rd(LL "/last_target"));
 	if (self->nodes >= 4) {
 		ASSERT_EQ(0, set_node(2, 30));
 		ASSERT_EQ(0, set_node(3, 30));
-		EXPECT_EQ(2, child_node());
+		EXPECT_EQ(2, krg_child_node());
 		ASSERT_EQ(0, set_node(2, 31));
-		EXPECT_EQ(3, child_node());
+		EXPECT_EQ(3, krg_child_node());
 		/* Only the node set counts. */
 		ASSERT_EQ(0, krg_write(S "/node_set", "0-1"));
-		EXPECT_EQ(1, child_node());
+		EXPECT_EQ(1, krg_child_node());
 	} else {
 		ASSERT_EQ(0, krg_write(S "/node_set", "0"));
-		EXPECT_EQ(0, child_node());
+		EXPECT_EQ(0, krg_child_node());
 	}
 }
 
@@ -393,14 +305,14 @@ TEST_F(pol, least_loaded_cached)
 	ASSERT_EQ(0, krg_write(LL "/load/remote_cache_filter/polling_period",
 			       "3600000"));
 	polls = wait_past(LL "/load/remote_cache_filter/stats", "polls", polls);
-	EXPECT_EQ(0, child_node());
+	EXPECT_EQ(0, krg_child_node());
 	/* The cache is an hour old at most: the change is not seen yet. */
 	ASSERT_EQ(0, set_node(0, 30));
-	EXPECT_EQ(0, child_node());
+	EXPECT_EQ(0, krg_child_node());
 	ASSERT_EQ(0, krg_write(LL "/load/remote_cache_filter/polling_period",
 			       "3600000"));
 	wait_past(LL "/load/remote_cache_filter/stats", "polls", polls);
-	EXPECT_EQ(1, child_node());
+	EXPECT_EQ(1, krg_child_node());
 }
 
 /* --- mosix_load_balancer ------------------------------------------------ */
@@ -413,7 +325,7 @@ static int mx_feed(int nodes)
 	int count[MAXN] = { 0 }, i, n;
 
 	for (i = 0; i < nr_kids; i++) {
-		n = node_of_pid(kids[i]);
+		n = krg_node_of_pid(kids[i]);
 		if (n >= 0 && n < MAXN)
 			count[n]++;
 	}
@@ -489,7 +401,7 @@ static void expect_nodes(struct __test_metadata *_metadata, const int *want)
 	int i;
 
 	for (i = 0; i < NR_MX; i++)
-		EXPECT_EQ(want[i], node_of_pid(kids[i]))
+		EXPECT_EQ(want[i], krg_node_of_pid(kids[i]))
 			TH_LOG("process %d (pid %d)", i, kids[i]);
 }
 
@@ -543,7 +455,7 @@ TEST_F_TIMEOUT(pol, mosix, 300)
 	ASSERT_EQ(0, cpus_of_node(0, &cpus));
 	ASSERT_EQ(0, sched_setaffinity(kids[PINNED], sizeof(cpus), &cpus));
 	for (i = 0; i < NR_MX; i++)
-		ASSERT_EQ(0, node_of_pid(kids[i]));
+		ASSERT_EQ(0, krg_node_of_pid(kids[i]));
 
 	/* 600/0 -> 500/100 -> 400/200: then 2.3 * 200 >= 400, done. */
 	EXPECT_EQ(2, mx_settle(self->nodes));
@@ -591,7 +503,7 @@ static int spread(int nodes)
 	int count[MAXN] = { 0 }, i, n, lo = 1 << 30, hi = 0;
 
 	for (i = 0; i < nr_kids; i++) {
-		n = node_of_pid(kids[i]);
+		n = krg_node_of_pid(kids[i]);
 		if (n < 0 || n >= nodes)
 			return 1 << 30;
 		count[n]++;

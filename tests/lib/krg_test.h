@@ -8,7 +8,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <dirent.h>
 #include <grp.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -142,6 +144,91 @@ static inline bool krg_exists(const char *path)
 	struct stat st;
 
 	return stat(path, &st) == 0;
+}
+
+/* Remove a configfs directory: links, then made directories, deepest first. */
+static inline void krg_remove_tree(const char *path)
+{
+	char names[32][256], p[512];
+	struct dirent *e;
+	struct stat st;
+	int n = 0, i;
+	DIR *d;
+
+	d = opendir(path);
+	while (d && n < 32 && (e = readdir(d)))
+		if (e->d_name[0] != '.')
+			snprintf(names[n++], sizeof(names[0]), "%s", e->d_name);
+	if (d)
+		closedir(d);
+	for (i = 0; i < n; i++) {
+		if (snprintf(p, sizeof(p), "%s/%s", path, names[i]) >=
+		    (int)sizeof(p) || lstat(p, &st))
+			continue;
+		if (S_ISLNK(st.st_mode))
+			unlink(p);
+		else if (S_ISDIR(st.st_mode))
+			krg_remove_tree(p);
+	}
+	rmdir(path);
+}
+
+/* The node whose CPUs are exactly @pid's CPU affinity, or -1. */
+static inline int krg_node_of_pid(pid_t pid)
+{
+	char path[64], line[256], list[64] = "", want[64];
+	FILE *f;
+	int node;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	f = fopen(path, "re");
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "Cpus_allowed_list: %63s", list) == 1)
+			break;
+	if (f)
+		fclose(f);
+	for (node = 0; node < 256; node++) {
+		snprintf(path, sizeof(path), "/sys/kernel/krg/node%d/cpulist",
+			 node);
+		if (krg_read(path, want, sizeof(want)))
+			break;
+		if (!strcmp(want, list))
+			return node;
+	}
+	return -1;
+}
+
+/*
+ * Fork a child that waits, once it runs in user space (any distant-fork
+ * placement is done by then); return the node its CPU affinity is (-1 for
+ * none, -2 on error), and kill it.
+ */
+static inline int krg_child_node(void)
+{
+	int sync[2], node;
+	pid_t pid;
+	char c;
+
+	if (pipe(sync))
+		return -2;
+	pid = fork();
+	if (pid == 0) {
+		close(sync[0]);
+		if (write(sync[1], "x", 1) != 1)
+			_exit(1);
+		pause();
+		_exit(0);
+	}
+	close(sync[1]);
+	if (pid < 0 || read(sync[0], &c, 1) != 1) {
+		close(sync[0]);
+		return -2;
+	}
+	close(sync[0]);
+	node = krg_node_of_pid(pid);
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	return node;
 }
 
 /*
