@@ -25,7 +25,7 @@ MAKEFLAGS += --no-print-directory
 endif
 
 .DELETE_ON_ERROR:
-.PHONY: demo bench all modules tools tests unit vm-tests check check-unit check-vm vm-shell \
+.PHONY: demo bench all modules tools tests unit vm-tests check check-unit check-debug check-vm vm-shell \
 	clean help style kdir-check
 
 all: modules tools tests bench
@@ -54,6 +54,10 @@ check: all
 
 check-unit: unit
 	$(Q)$(MAKE) -C tests run-unit
+
+# The suite again on a KASAN + lockdep + kmemleak kernel (built once per machine).
+check-debug: all
+	$(Q)scripts/check-debug.sh $(if $(T),$(T))
 
 check-vm: all
 	$(Q)tests/vm/run $(if $(T),$(T))
@@ -91,6 +95,8 @@ help:
 	@echo '  check         host unit tests, then the VM suite; "N passed, N failed"'
 	@echo '  check-unit    host unit tests only'
 	@echo '  check-vm      VM suite only; T="name ..." runs a subset'
+	@echo '  check-debug   VM suite on the debug kernel (KASAN, lockdep, kmemleak);'
+	@echo '                builds that kernel first if needed (~20 min, cached)'
 	@echo '  vm-shell      interactive guest, everything loaded, configfs mounted'
 	@echo '                (VMFLAGS="--nodes 4 --mem 1024" to shape it)'
 	@echo '  style         checkpatch over the kernel sources'

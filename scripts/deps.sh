@@ -59,7 +59,8 @@ pkgs=(
 	# VM harness
 	qemu-system-x86 busybox-static cpio xz-utils
 	# the reference kernel's headers, and the source package for kselftest headers
-	"linux-headers-$abi" linux-source-6.12
+	# and for the debug kernel of `make check-debug` (scripts/debug-kernel.sh)
+	"linux-headers-$abi" linux-source-6.12 flex bison libssl-dev
 )
 bp_pkgs=(libbpf-dev bpftool)
 
