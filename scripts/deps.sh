@@ -58,6 +58,9 @@ pkgs=(
 	libconfig-dev
 	# VM harness
 	qemu-system-x86 busybox-static cpio xz-utils
+	# USB sticks of the VM harness (tests/vm/run --usb): FAT images made on the
+	# host with mkfs.vfat (dosfstools), files put in them with mcopy (mtools)
+	dosfstools mtools
 	# the reference kernel's headers, and the source package for kselftest headers
 	# and for the debug kernel of `make check-debug` (scripts/debug-kernel.sh)
 	"linux-headers-$abi" linux-source-6.12 flex bison libssl-dev

@@ -65,3 +65,25 @@ fails() {
 	fi
 }
 tap_done() { exit $_tap_fail; }
+
+# --- the host control channel (tests/vm/README) -----------------------------
+# krg_host REQUEST...: send one request to tests/vm/hostctl on the host (e.g.
+# "usb-unplug 1") over ttyS2 and print its answer; succeeds if it is "ok".
+# Only in VMs started with USB sticks (KRG_USB > 0 in /krg/run.conf).
+krg_host() {
+	[ -c /dev/ttyS2 ] || { echo "error no control channel"; return 1; }
+	stty -F /dev/ttyS2 raw -echo 2>/dev/null
+	exec 7<>/dev/ttyS2
+	echo "$*" >&7
+	_krg_ans=
+	read -r -t 30 _krg_ans <&7
+	exec 7<&-
+	_krg_ans=$(printf '%s' "$_krg_ans" | tr -d '\r')
+	echo "${_krg_ans:-error no answer}"
+	case "$_krg_ans" in ok*) return 0 ;; *) return 1 ;; esac
+}
+
+# krg_usb_count: how many USB sticks the VM was started with.
+krg_usb_count() {
+	( . /krg/run.conf 2>/dev/null; echo "${KRG_USB:-0}" )
+}
