@@ -25,10 +25,10 @@ MAKEFLAGS += --no-print-directory
 endif
 
 .DELETE_ON_ERROR:
-.PHONY: demo bench all modules tools tests unit vm-tests check check-unit check-debug check-vm vm-shell \
+.PHONY: demo bench bpf all modules tools tests unit vm-tests check check-unit check-debug check-vm vm-shell \
 	clean help style kdir-check
 
-all: modules tools tests bench
+all: modules tools tests bench bpf
 
 kdir-check:
 	@test -n "$(KABI)" -a -d "$(KDIR)" || { \
@@ -40,6 +40,10 @@ modules: kdir-check
 
 tools:
 	$(Q)$(MAKE) -C tools
+
+# BPF policies: their types come from krg_scheduler.ko's BTF.
+bpf: modules
+	$(Q)$(MAKE) -C bpf
 
 tests: unit vm-tests
 
@@ -84,6 +88,7 @@ clean:
 	$(Q)$(MAKE) -C tools clean
 	$(Q)$(MAKE) -C tests clean
 	$(Q)$(MAKE) -C bench clean
+	$(Q)$(MAKE) -C bpf clean
 	$(Q)rm -rf build
 
 help:

@@ -80,8 +80,20 @@ static ssize_t krg_root_stats_show(struct config_item *item, char *page)
 }
 CONFIGFS_ATTR_RO(krg_root_, stats);
 
+/*
+ * bpf_policies: the attached BPF policy types, "<name> instances <n>", each
+ * followed by its instances, "\t<scheduler> active" or "\t<scheduler>
+ * detached: <why>".
+ */
+static ssize_t krg_root_bpf_policies_show(struct config_item *item, char *page)
+{
+	return krg_bpf_policies_show(page);
+}
+CONFIGFS_ATTR_RO(krg_root_, bpf_policies);
+
 static struct configfs_attribute *krg_root_attrs[] = {
 	&krg_root_attr_stats,
+	&krg_root_attr_bpf_policies,
 	NULL,
 };
 

@@ -24,6 +24,7 @@
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/rcupdate.h>
+#include <linux/refcount.h>
 #include <linux/workqueue.h>
 #include <krg/sched.h>
 
@@ -61,12 +62,17 @@ enum krg_kind {
 };
 
 /*
- * A registered type. Owned by the registry from register to unregister;
- * instances point to it and hold a reference on @owner, so it cannot go
- * while they exist.
+ * A registered type. Counted: the registry holds a reference from register
+ * to unregister, every instance one from make to release (and one on
+ * @owner), so the entry, its configfs type and the component's type table
+ * outlive every instance. A module type has no instance left when its
+ * module unregisters it; a BPF type (bpf_policy.c) may: its instances are
+ * detached and the entry goes with the last of them, calling @release.
  */
 struct krg_type_entry {
 	struct list_head node;		/* in the registry, krg_registry_mutex */
+	refcount_t refs;
+	void (*release)(struct krg_type_entry *e);	/* optional */
 	enum krg_kind kind;
 	const char *name;
 	union {
@@ -82,6 +88,8 @@ struct krg_type_entry {
 
 struct krg_type_entry *krg_type_get(enum krg_kind kind, const char *name);
 void krg_type_put(struct krg_type_entry *e);
+int krg_policy_type_register_dyn(const struct krg_policy_type *type,
+				 void (*release)(struct krg_type_entry *e));
 extern struct configfs_item_operations krg_probe_item_ops;
 extern struct configfs_item_operations krg_filter_item_ops;
 extern struct configfs_item_operations krg_policy_item_ops;
@@ -190,12 +198,24 @@ struct krg_policy_stats {
 	atomic_t last_node;
 };
 
+/* Longest failure message of a policy instance. */
+#define KRG_EXIT_MSG_LEN	160
+
 struct krg_policy {
 	struct config_group group;
 	struct krg_type_entry *entry;
 	const struct krg_policy_type *type;
 	struct krg_scheduler *sched;
 	struct krg_policy_stats stats;
+	/*
+	 * Failure (BPF policies): the first krg_policy_fail() wins the cmpxchg
+	 * of @exit_kind from KRG_EXIT_NONE, writes @exit_msg, then sets
+	 * @exit_msg_ready (release). Any context; never cleared. A failed
+	 * policy is skipped by placement and port updates.
+	 */
+	atomic_t exit_kind;
+	atomic_t exit_msg_ready;
+	char exit_msg[KRG_EXIT_MSG_LEN];
 	void *priv;
 	unsigned int nr_ports;
 	struct krg_port ports[];
@@ -209,6 +229,10 @@ extern struct configfs_attribute *krg_policy_common_attrs[];
 void krg_policy_notify(struct krg_policy *p, struct krg_port *port);
 int krg_policy_place(struct krg_policy *p, struct task_struct *parent,
 		     struct task_struct *child);
+__printf(3, 4)
+bool krg_policy_fail(struct krg_policy *p, int kind, const char *fmt, ...);
+ssize_t krg_policy_exit_show(struct krg_policy *p, char *buf, size_t len);
+const char *krg_policy_exit_kind_name(int kind);
 
 /* --- scheduler.c / process_set.c ---------------------------------------- */
 
@@ -258,6 +282,19 @@ bool krg_process_set_has(struct krg_process_set *ps, enum krg_member_kind kind,
 int krg_placement_init(void);
 void krg_placement_uninit(void);
 ssize_t krg_placement_stats_show(char *page);
+
+/* --- bpf_policy.c, bpf_kfuncs.c: policies as BPF struct_ops ------------- */
+
+#ifdef CONFIG_BPF_SYSCALL
+int krg_bpf_init(void);
+void krg_bpf_uninit(void);
+ssize_t krg_bpf_policies_show(char *page);
+int krg_bpf_kfuncs_init(void);
+#else
+static inline int krg_bpf_init(void) { return 0; }
+static inline void krg_bpf_uninit(void) { }
+static inline ssize_t krg_bpf_policies_show(char *page) { return 0; }
+#endif
 
 /* --- configfs.c --------------------------------------------------------- */
 

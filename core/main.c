@@ -15,6 +15,8 @@ static int __init krg_sched_init(void)
 	ret = krg_placement_init();
 	if (ret)
 		goto err_nodes;
+	/* BPF policies are optional: without BTF the rest works. */
+	krg_bpf_init();
 	/* Publish last: the configfs tree is what users see. */
 	ret = krg_configfs_init();
 	if (ret)
@@ -31,6 +33,7 @@ err_nodes:
 static void __exit krg_sched_exit(void)
 {
 	krg_configfs_uninit();
+	krg_bpf_uninit();
 	krg_placement_uninit();
 	krg_scheduler_nodes_uninit();
 }

@@ -9,6 +9,7 @@
 #include <linux/sched/clock.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
+#include <krg/bpf_policy.h>
 #include <krg/migrate.h>
 #include "internal.h"
 
@@ -105,10 +106,77 @@ int krg_policy_migrate(struct krg_policy *policy, struct task_struct *p,
 }
 EXPORT_SYMBOL_GPL(krg_policy_migrate);
 
+static const char *const krg_exit_kind_names[] = {
+	[KRG_EXIT_UNLOADED] = "unloaded",
+};
+
+static const char *const krg_exit_error_names[] = {
+	[KRG_EXIT_ERROR - KRG_EXIT_ERROR] = "error",
+	[KRG_EXIT_ERROR_BAD_NODE - KRG_EXIT_ERROR] = "bad node",
+	[KRG_EXIT_ERROR_FORBIDDEN - KRG_EXIT_ERROR] = "forbidden migration",
+	[KRG_EXIT_ERROR_WATCHDOG - KRG_EXIT_ERROR] = "watchdog",
+};
+
+const char *krg_policy_exit_kind_name(int kind)
+{
+	if (kind >= KRG_EXIT_ERROR &&
+	    kind - KRG_EXIT_ERROR < ARRAY_SIZE(krg_exit_error_names))
+		return krg_exit_error_names[kind - KRG_EXIT_ERROR];
+	if (kind > 0 && kind < ARRAY_SIZE(krg_exit_kind_names) &&
+	    krg_exit_kind_names[kind])
+		return krg_exit_kind_names[kind];
+	return "unknown";
+}
+
+/**
+ * krg_policy_fail - record why @p stops deciding; the first call wins.
+ * @p: the policy instance
+ * @kind: enum krg_policy_exit_kind, not KRG_EXIT_NONE
+ * @fmt: the message (printf format)
+ *
+ * From now on placement and port updates skip @p: its scheduler makes no
+ * decision. Returns true for the call that won. Any context.
+ */
+bool krg_policy_fail(struct krg_policy *p, int kind, const char *fmt, ...)
+{
+	va_list args;
+
+	if (atomic_cmpxchg(&p->exit_kind, KRG_EXIT_NONE, kind) != KRG_EXIT_NONE)
+		return false;
+	va_start(args, fmt);
+	vscnprintf(p->exit_msg, sizeof(p->exit_msg), fmt, args);
+	va_end(args);
+	atomic_set_release(&p->exit_msg_ready, 1);
+	if (kind >= KRG_EXIT_ERROR)
+		pr_warn_ratelimited("scheduler %s: policy %s detached: %s: %s\n",
+				    config_item_name(&p->sched->group.cg_item),
+				    p->type->name,
+				    krg_policy_exit_kind_name(kind), p->exit_msg);
+	return true;
+}
+
+/* "<kind>: <message>" of a failed policy into @buf; 0 if it did not fail. */
+ssize_t krg_policy_exit_show(struct krg_policy *p, char *buf, size_t len)
+{
+	int kind = atomic_read(&p->exit_kind);
+
+	if (kind == KRG_EXIT_NONE)
+		return 0;
+	if (!atomic_read_acquire(&p->exit_msg_ready))
+		return scnprintf(buf, len, "%s", krg_policy_exit_kind_name(kind));
+	return scnprintf(buf, len, "%s: %s", krg_policy_exit_kind_name(kind),
+			 p->exit_msg);
+}
+
+static bool krg_policy_failed(struct krg_policy *p)
+{
+	return atomic_read(&p->exit_kind) != KRG_EXIT_NONE;
+}
+
 /* A port of @p was pushed a new value. Atomic. */
 void krg_policy_notify(struct krg_policy *p, struct krg_port *port)
 {
-	if (p->type->update)
+	if (p->type->update && !krg_policy_failed(p))
 		p->type->update(p, port);
 }
 
@@ -123,7 +191,7 @@ int krg_policy_place(struct krg_policy *p, struct task_struct *parent,
 	u64 t0;
 	int node;
 
-	if (!p->type->new_task_node)
+	if (!p->type->new_task_node || krg_policy_failed(p))
 		return KRG_NODE_NONE;
 	t0 = local_clock();
 	node = p->type->new_task_node(p, parent, child);

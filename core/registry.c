@@ -55,6 +55,8 @@ static struct krg_type_entry *krg_type_try_get(enum krg_kind kind,
 	e = krg_type_find(kind, name);
 	if (e && !try_module_get(e->owner))
 		e = NULL;	/* its module is going away */
+	if (e)
+		refcount_inc(&e->refs);
 	mutex_unlock(&krg_registry_mutex);
 	return e;
 }
@@ -81,9 +83,22 @@ struct krg_type_entry *krg_type_get(enum krg_kind kind, const char *name)
 	return e ?: ERR_PTR(-ENOENT);
 }
 
+static void krg_type_entry_put(struct krg_type_entry *e)
+{
+	if (!refcount_dec_and_test(&e->refs))
+		return;
+	kfree(e->attrs);
+	if (e->release)
+		e->release(e);
+	kfree(e);
+}
+
 void krg_type_put(struct krg_type_entry *e)
 {
-	module_put(e->owner);
+	struct module *owner = e->owner;
+
+	krg_type_entry_put(e);
+	module_put(owner);
 }
 
 static struct configfs_attribute **
@@ -109,7 +124,8 @@ krg_merge_attrs(struct configfs_attribute **core,
 
 static int krg_type_register(enum krg_kind kind, const char *name,
 			     const void *type, struct module *owner,
-			     struct configfs_attribute **own_attrs)
+			     struct configfs_attribute **own_attrs,
+			     void (*release)(struct krg_type_entry *e))
 {
 	static struct configfs_item_operations *const item_ops[] = {
 		[KRG_KIND_PROBE] = &krg_probe_item_ops,
@@ -138,6 +154,8 @@ static int krg_type_register(enum krg_kind kind, const char *name,
 		ret = -ENOMEM;
 		goto err_free_entry;
 	}
+	refcount_set(&e->refs, 1);
+	e->release = release;
 	e->kind = kind;
 	e->name = name;
 	e->any = type;
@@ -178,11 +196,9 @@ static void krg_type_unregister(enum krg_kind kind, const void *type)
 		}
 	}
 	mutex_unlock(&krg_registry_mutex);
-	/* Instances pin the owner module, so none exists any more. */
-	if (found) {
-		kfree(found->attrs);
-		kfree(found);
-	}
+	/* The registry's reference; instances may hold others (BPF types). */
+	if (found)
+		krg_type_entry_put(found);
 }
 
 int krg_probe_type_register(const struct krg_probe_type *type,
@@ -204,7 +220,7 @@ int krg_probe_type_register(const struct krg_probe_type *type,
 		return -EINVAL;
 	}
 	return krg_type_register(KRG_KIND_PROBE, type->name, type, owner,
-				 type->attrs);
+				 type->attrs, NULL);
 }
 EXPORT_SYMBOL_GPL(krg_probe_type_register);
 
@@ -242,7 +258,7 @@ int krg_filter_type_register(const struct krg_filter_type *type,
 		return -EINVAL;
 	}
 	return krg_type_register(KRG_KIND_FILTER, type->name, type, owner,
-				 type->attrs);
+				 type->attrs, NULL);
 }
 EXPORT_SYMBOL_GPL(krg_filter_type_register);
 
@@ -260,9 +276,24 @@ int krg_policy_type_register(const struct krg_policy_type *type,
 	if (n < 0)
 		return n;
 	return krg_type_register(KRG_KIND_POLICY, type->name, type, owner,
-				 type->attrs);
+				 type->attrs, NULL);
 }
 EXPORT_SYMBOL_GPL(krg_policy_type_register);
+
+/*
+ * A policy type of the core itself (a BPF policy): instances may outlive
+ * its unregistration; @release runs when the last of them is released.
+ */
+int krg_policy_type_register_dyn(const struct krg_policy_type *type,
+				 void (*release)(struct krg_type_entry *e))
+{
+	int n = krg_check_ports(type->name, type->ports);
+
+	if (n < 0)
+		return n;
+	return krg_type_register(KRG_KIND_POLICY, type->name, type,
+				 THIS_MODULE, type->attrs, release);
+}
 
 void krg_policy_type_unregister(const struct krg_policy_type *type)
 {

@@ -6,6 +6,7 @@
 #include <linux/configfs.h>
 #include <linux/module.h>
 #include <linux/slab.h>
+#include <krg/bpf_policy.h>
 #include "internal.h"
 
 /* Every scheduler, in creation order (placement asks them in this order). */
@@ -212,10 +213,16 @@ static ssize_t krg_scheduler_status_show(struct config_item *item, char *page)
 	krg_nodes_online(&online);
 	rcu_read_lock();
 	p = rcu_dereference(s->policy);
-	if (p)
-		len = sysfs_emit(page, "active: policy %s\n", p->type->name);
-	else
+	if (!p) {
 		len = sysfs_emit(page, "idle: no policy\n");
+	} else if (atomic_read(&p->exit_kind) == KRG_EXIT_NONE) {
+		len = sysfs_emit(page, "active: policy %s\n", p->type->name);
+	} else {
+		/* Detached: no decision until the policy is removed. */
+		len = sysfs_emit(page, "detached: policy %s: ", p->type->name);
+		len += krg_policy_exit_show(p, page + len, PAGE_SIZE - len - 1);
+		len += sysfs_emit_at(page, len, "\n");
+	}
 	rcu_read_unlock();
 	if (!bitmap_intersects(set.bits, online.bits, KRG_MAX_NODES))
 		len += sysfs_emit_at(page, len,

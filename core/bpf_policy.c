@@ -1,0 +1,633 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Policies as BPF programs: the struct_ops type krg_policy_ops (contract in
+ * include/krg/bpf_policy.h). Each attached map registers a policy type; its
+ * instances call the programs through the wrappers below, which time every
+ * call (watchdog), check every answer, and detach the instance on its first
+ * error. Lifetimes and locking: bpf_policy.h.
+ */
+#include <linux/bpf.h>
+#include <linux/btf.h>
+#include <linux/btf_ids.h>
+#include <linux/configfs.h>
+#include <linux/ctype.h>
+#include <linux/sched/clock.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include "bpf_policy.h"
+
+/* Protects the BPF types and their instances: see bpf_policy.h. */
+DEFINE_MUTEX(krg_bpf_mutex);
+static LIST_HEAD(krg_bpf_types);
+static atomic_t krg_bpf_next_id = ATOMIC_INIT(0);
+
+/* --- failure and detach ------------------------------------------------- */
+
+/*
+ * krg_bpf_fail - record the first error of @inst and detach it.
+ * Placement and updates skip it at once; the rest (exit(), stopping the
+ * balance work, dropping the programs) runs in a worker. Any context.
+ */
+void krg_bpf_fail(struct krg_bpf_inst *inst, int kind, const char *fmt, ...)
+{
+	char msg[KRG_EXIT_MSG_LEN];
+	va_list args;
+
+	va_start(args, fmt);
+	vscnprintf(msg, sizeof(msg), fmt, args);
+	va_end(args);
+	if (krg_policy_fail(inst->policy, kind, "%s", msg) &&
+	    !READ_ONCE(inst->dying))
+		queue_work(system_unbound_wq, &inst->detach_work);
+}
+
+static bool krg_bpf_failed(struct krg_bpf_inst *inst)
+{
+	return atomic_read(&inst->policy->exit_kind) != KRG_EXIT_NONE;
+}
+
+/* After a call to a program that began at @t0: was it too slow? */
+static void krg_bpf_check_time(struct krg_bpf_inst *inst, const char *op,
+			       u64 t0)
+{
+	u64 dt = local_clock() - t0;
+
+	if (dt > inst->bt->timeout_ns)
+		krg_bpf_fail(inst, KRG_EXIT_ERROR_WATCHDOG,
+			     "%s ran for %llu ms (timeout_ms %llu)", op,
+			     div64_u64(dt, NSEC_PER_MSEC),
+			     div64_u64(inst->bt->timeout_ns, NSEC_PER_MSEC));
+}
+
+/* Stop calling @inst's programs: exit(), then drop them. krg_bpf_mutex. */
+static void krg_bpf_detach(struct krg_bpf_inst *inst)
+{
+	struct krg_policy_ops *ops;
+	u64 t0;
+
+	lockdep_assert_held(&krg_bpf_mutex);
+	if (inst->detached)
+		return;
+	inst->detached = true;
+	/* The work checks the failure first; a failed instance is not requeued. */
+	cancel_delayed_work_sync(&inst->balance_work);
+	rcu_read_lock();
+	ops = rcu_dereference(inst->ops);
+	if (ops && ops->exit) {
+		t0 = local_clock();
+		ops->exit(inst->policy);
+		krg_bpf_check_time(inst, "exit", t0);
+	}
+	rcu_read_unlock();
+	RCU_INIT_POINTER(inst->ops, NULL);
+}
+
+static void krg_bpf_detach_workfn(struct work_struct *work)
+{
+	struct krg_bpf_inst *inst = container_of(work, struct krg_bpf_inst,
+						 detach_work);
+
+	mutex_lock(&krg_bpf_mutex);
+	krg_bpf_detach(inst);
+	mutex_unlock(&krg_bpf_mutex);
+}
+
+/* --- the policy type's callbacks: wrappers around the programs ---------- */
+
+static void krg_bpf_queue_balance(struct krg_bpf_inst *inst, u32 ms)
+{
+	if (!READ_ONCE(inst->dying) && !krg_bpf_failed(inst))
+		mod_delayed_work(system_unbound_wq, &inst->balance_work,
+				 msecs_to_jiffies(ms));
+}
+
+static void krg_bpf_balance_workfn(struct work_struct *work)
+{
+	struct krg_bpf_inst *inst = container_of(to_delayed_work(work),
+						 struct krg_bpf_inst,
+						 balance_work);
+	struct krg_policy_ops *ops;
+	s32 ret = 0;
+	u64 t0;
+
+	if (krg_bpf_failed(inst))
+		return;
+	rcu_read_lock();
+	ops = rcu_dereference(inst->ops);
+	if (ops && ops->balance) {
+		t0 = local_clock();
+		ret = ops->balance(inst->policy);
+		krg_bpf_check_time(inst, "balance", t0);
+	}
+	rcu_read_unlock();
+	if (ret < 0)
+		krg_bpf_fail(inst, KRG_EXIT_ERROR, "balance returned %d (%pe)",
+			     ret, ERR_PTR(ret));
+	if (inst->bt->balance_ms)
+		krg_bpf_queue_balance(inst, inst->bt->balance_ms);
+}
+
+/* Is @node an online node of @policy's node set? */
+static bool krg_bpf_node_ok(struct krg_policy *policy, int node)
+{
+	struct krg_nodemask set;
+
+	if (!krg_node_valid(node) || !krg_node_online(node))
+		return false;
+	krg_policy_node_set(policy, &set);
+	return test_bit(node, set.bits);
+}
+
+static int krg_bpf_new_task_node(struct krg_policy *policy,
+				 struct task_struct *parent,
+				 struct task_struct *child)
+{
+	struct krg_bpf_inst *inst = krg_bpf_inst(policy);
+	struct krg_policy_ops *ops;
+	int node = KRG_NODE_NONE;
+	u64 t0;
+
+	rcu_read_lock();
+	ops = rcu_dereference(inst->ops);
+	if (ops && ops->new_task_node) {
+		t0 = local_clock();
+		node = ops->new_task_node(policy, parent, child);
+		krg_bpf_check_time(inst, "new_task_node", t0);
+	}
+	rcu_read_unlock();
+	if (node == KRG_NODE_NONE)
+		return node;
+	if (node < 0) {
+		krg_bpf_fail(inst, KRG_EXIT_ERROR,
+			     "new_task_node returned %d (%pe)", node,
+			     ERR_PTR(node));
+		return KRG_NODE_NONE;
+	}
+	if (!krg_bpf_node_ok(policy, node)) {
+		struct krg_nodemask set;
+
+		krg_policy_node_set(policy, &set);
+		krg_bpf_fail(inst, KRG_EXIT_ERROR_BAD_NODE,
+			     "new_task_node answered node %d, not an online node of node_set %*pbl",
+			     node, KRG_MAX_NODES, set.bits);
+		return KRG_NODE_NONE;
+	}
+	return node;
+}
+
+/* A port was pushed: balance soon (KRG_BPF_BALANCE_ON_UPDATE). Atomic. */
+static void krg_bpf_update(struct krg_policy *policy, struct krg_port *port)
+{
+	krg_bpf_queue_balance(krg_bpf_inst(policy), 0);
+}
+
+static void krg_bpf_update_node_set(struct krg_policy *policy)
+{
+	struct krg_bpf_inst *inst = krg_bpf_inst(policy);
+	struct krg_policy_ops *ops;
+	u64 t0;
+
+	if (krg_bpf_failed(inst))
+		return;
+	rcu_read_lock();
+	ops = rcu_dereference(inst->ops);
+	if (ops && ops->update_node_set) {
+		t0 = local_clock();
+		ops->update_node_set(policy);
+		krg_bpf_check_time(inst, "update_node_set", t0);
+	}
+	rcu_read_unlock();
+}
+
+/* mkdir: attach the instance to its type's programs, then their init(). */
+static int krg_bpf_policy_init(struct krg_policy *policy)
+{
+	struct krg_bpf_type *bt = container_of(policy->type,
+					       struct krg_bpf_type, type);
+	struct krg_bpf_inst *inst = krg_bpf_inst(policy);
+	struct krg_policy_ops *ops;
+	s32 ret = 0;
+	u64 t0;
+
+	inst->policy = policy;
+	inst->bt = bt;
+	inst->id = atomic_inc_return(&krg_bpf_next_id);
+	INIT_DELAYED_WORK(&inst->balance_work, krg_bpf_balance_workfn);
+	INIT_WORK(&inst->detach_work, krg_bpf_detach_workfn);
+	spin_lock_init(&inst->lock);
+
+	/* Held across init() so that unreg() cannot detach a half-made one. */
+	mutex_lock(&krg_bpf_mutex);
+	if (bt->dead) {
+		mutex_unlock(&krg_bpf_mutex);
+		return -ENODEV;		/* its program is being unloaded */
+	}
+	rcu_assign_pointer(inst->ops, bt->ops);
+	rcu_read_lock();
+	ops = rcu_dereference(inst->ops);
+	if (ops->init) {
+		t0 = local_clock();
+		ret = ops->init(policy);
+		krg_bpf_check_time(inst, "init", t0);
+	}
+	rcu_read_unlock();
+	if (ret || krg_bpf_failed(inst)) {
+		RCU_INIT_POINTER(inst->ops, NULL);
+		mutex_unlock(&krg_bpf_mutex);
+		cancel_work_sync(&inst->detach_work);
+		krg_cfg_err(&policy->group.cg_item, "the policy's init() failed: %d\n",
+			    ret);
+		return ret < 0 ? ret : -EINVAL;
+	}
+	list_add_tail(&inst->node, &bt->instances);
+	bt->nr_instances++;
+	if (bt->balance_ms)
+		krg_bpf_queue_balance(inst, bt->balance_ms);
+	mutex_unlock(&krg_bpf_mutex);
+	return 0;
+}
+
+/* rmdir (or a failed mkdir after init): nothing calls the instance after. */
+static void krg_bpf_policy_exit(struct krg_policy *policy)
+{
+	struct krg_bpf_inst *inst = krg_bpf_inst(policy);
+
+	WRITE_ONCE(inst->dying, true);
+	/* Updates and failures running now see @dying, or queue before this. */
+	synchronize_rcu();
+	cancel_work_sync(&inst->detach_work);
+	cancel_delayed_work_sync(&inst->balance_work);
+	mutex_lock(&krg_bpf_mutex);
+	krg_bpf_detach(inst);
+	list_del(&inst->node);
+	inst->bt->nr_instances--;
+	mutex_unlock(&krg_bpf_mutex);
+}
+
+/* --- struct_ops: checking and registering a krg_policy_ops -------------- */
+
+static const struct krg_value_type *krg_bpf_value_type(const char *name)
+{
+	static const struct {
+		const char *name;
+		const struct krg_value_type *type;
+	} known[] = {
+		{ "u64", &krg_type_u64 },
+		{ "s64", &krg_type_s64 },
+		{ "u64(pid_t)", &krg_type_u64_pid },
+	};
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(known); i++)
+		if (!strcmp(known[i].name, name))
+			return known[i].type;
+	return NULL;
+}
+
+/* A name field of the ops: NUL-terminated, letters, digits, '_' or '-'. */
+static bool krg_bpf_name_ok(const char *name, bool may_be_empty)
+{
+	size_t len = strnlen(name, KRG_BPF_NAME_LEN);
+	size_t i;
+
+	if (len == KRG_BPF_NAME_LEN)
+		return false;
+	if (!len)
+		return may_be_empty;
+	for (i = 0; i < len; i++)
+		if (!isalnum(name[i]) && name[i] != '_' && name[i] != '-')
+			return false;
+	return true;
+}
+
+#define krg_bpf_reject(ops, fmt, ...)					\
+	pr_notice_ratelimited("krg_policy_ops '%.*s': " fmt "\n",	\
+			      KRG_BPF_NAME_LEN, (ops)->name, ##__VA_ARGS__)
+
+/* Called when the map is updated (before reg()): every field must make sense. */
+static int krg_bpf_validate(void *kdata)
+{
+	struct krg_policy_ops *ops = kdata;
+	bool end = false;
+	int i, j;
+
+	if (!krg_bpf_name_ok(ops->name, false)) {
+		krg_bpf_reject(ops, "invalid name (1 to %d letters, digits, '_', '-')",
+			       KRG_BPF_NAME_LEN - 1);
+		return -EINVAL;
+	}
+	for (i = 0; i < KRG_BPF_MAX_PORTS; i++) {
+		const struct krg_bpf_port *pt = &ops->ports[i];
+
+		if (!krg_bpf_name_ok(pt->name, true) ||
+		    strnlen(pt->type, KRG_BPF_NAME_LEN) == KRG_BPF_NAME_LEN) {
+			krg_bpf_reject(ops, "port %d: invalid name or type", i);
+			return -EINVAL;
+		}
+		if (!pt->name[0]) {
+			end = true;
+			if (pt->type[0]) {
+				krg_bpf_reject(ops, "port %d: a type without a name", i);
+				return -EINVAL;
+			}
+			continue;
+		}
+		if (end) {
+			krg_bpf_reject(ops, "port %d (%s) follows an empty port", i,
+				       pt->name);
+			return -EINVAL;
+		}
+		if (!krg_bpf_value_type(pt->type)) {
+			krg_bpf_reject(ops, "port %s: unknown value type '%s' (u64, s64, u64(pid_t))",
+				       pt->name, pt->type);
+			return -EINVAL;
+		}
+		for (j = 0; j < i; j++) {
+			if (!strcmp(ops->ports[j].name, pt->name)) {
+				krg_bpf_reject(ops, "two ports named %s", pt->name);
+				return -EINVAL;
+			}
+		}
+		/* stats is the policy's own attribute. */
+		if (!strcmp(pt->name, "stats")) {
+			krg_bpf_reject(ops, "a port may not be named stats");
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+static int krg_bpf_init_member(const struct btf_type *t,
+			       const struct btf_member *member,
+			       void *kdata, const void *udata)
+{
+	const struct krg_policy_ops *uops = udata;
+	struct krg_policy_ops *ops = kdata;
+	u32 moff = __btf_member_bit_offset(t, member) / 8;
+
+	switch (moff) {
+	case offsetof(struct krg_policy_ops, balance_ms):
+		if (uops->balance_ms && uops->balance_ms < KRG_BPF_BALANCE_MIN_MS)
+			return -EINVAL;
+		ops->balance_ms = uops->balance_ms;
+		return 1;
+	case offsetof(struct krg_policy_ops, timeout_ms):
+		if (uops->timeout_ms > KRG_BPF_TIMEOUT_MAX_MS)
+			return -E2BIG;
+		ops->timeout_ms = uops->timeout_ms;
+		return 1;
+	case offsetof(struct krg_policy_ops, migrate_rate):
+		if (uops->migrate_rate > KRG_BPF_MIGRATE_RATE_MAX)
+			return -E2BIG;
+		ops->migrate_rate = uops->migrate_rate;
+		return 1;
+	case offsetof(struct krg_policy_ops, flags):
+		if (uops->flags & ~KRG_BPF_ALL_FLAGS)
+			return -EINVAL;
+		ops->flags = uops->flags;
+		return 1;
+	case offsetof(struct krg_policy_ops, name):
+		memcpy(ops->name, uops->name, sizeof(ops->name));
+		return 1;
+	case offsetof(struct krg_policy_ops, ports):
+		memcpy(ops->ports, uops->ports, sizeof(ops->ports));
+		return 1;
+	}
+	return 0;
+}
+
+/* Only non-sleepable programs: every call is made under rcu_read_lock(). */
+static int krg_bpf_check_member(const struct btf_type *t,
+				const struct btf_member *member,
+				const struct bpf_prog *prog)
+{
+	return prog->sleepable ? -EINVAL : 0;
+}
+
+static void krg_bpf_type_release(struct krg_type_entry *e)
+{
+	kfree(container_of(e->policy, struct krg_bpf_type, type));
+}
+
+static struct krg_bpf_type *krg_bpf_find(void *kdata)
+{
+	struct krg_bpf_type *bt;
+
+	lockdep_assert_held(&krg_bpf_mutex);
+	list_for_each_entry(bt, &krg_bpf_types, node)
+		if (bt->ops == kdata)
+			return bt;
+	return NULL;
+}
+
+/* The link is created: the policy type appears. */
+static int krg_bpf_reg(void *kdata, struct bpf_link *link)
+{
+	struct krg_policy_ops *ops = kdata;
+	struct krg_bpf_type *bt;
+	int i, ret;
+
+	/* Maps without BPF_F_LINK are not validated before reg(). */
+	ret = krg_bpf_validate(kdata);
+	if (ret)
+		return ret;
+	bt = kzalloc(sizeof(*bt), GFP_KERNEL);
+	if (!bt)
+		return -ENOMEM;
+	bt->ops = ops;
+	INIT_LIST_HEAD(&bt->instances);
+	strscpy(bt->name, ops->name, sizeof(bt->name));
+	for (i = 0; i < KRG_BPF_MAX_PORTS && ops->ports[i].name[0]; i++) {
+		strscpy(bt->port_names[i], ops->ports[i].name,
+			sizeof(bt->port_names[i]));
+		bt->port_descs[i].name = bt->port_names[i];
+		bt->port_descs[i].type = krg_bpf_value_type(ops->ports[i].type);
+		bt->ports[i] = &bt->port_descs[i];
+	}
+	bt->timeout_ns = (u64)(ops->timeout_ms ?: KRG_BPF_TIMEOUT_MS) *
+			 NSEC_PER_MSEC;
+	bt->balance_ms = ops->balance ? ops->balance_ms : 0;
+	bt->migrate_rate = ops->migrate_rate ?: KRG_BPF_MIGRATE_RATE;
+	bt->flags = ops->flags;
+
+	bt->type.name = bt->name;
+	bt->type.ports = bt->ports;
+	bt->type.priv_size = sizeof(struct krg_bpf_inst);
+	bt->type.init = krg_bpf_policy_init;
+	bt->type.exit = krg_bpf_policy_exit;
+	if (ops->new_task_node)
+		bt->type.new_task_node = krg_bpf_new_task_node;
+	if (ops->balance && (ops->flags & KRG_BPF_BALANCE_ON_UPDATE))
+		bt->type.update = krg_bpf_update;
+	if (ops->update_node_set)
+		bt->type.update_node_set = krg_bpf_update_node_set;
+
+	mutex_lock(&krg_bpf_mutex);
+	ret = krg_policy_type_register_dyn(&bt->type, krg_bpf_type_release);
+	if (ret) {
+		mutex_unlock(&krg_bpf_mutex);
+		kfree(bt);
+		return ret;
+	}
+	list_add_tail(&bt->node, &krg_bpf_types);
+	mutex_unlock(&krg_bpf_mutex);
+	pr_info("BPF policy %s attached\n", bt->name);
+	return 0;
+}
+
+/* The link goes: detach every instance; the type disappears. */
+static void krg_bpf_unreg(void *kdata, struct bpf_link *link)
+{
+	struct krg_bpf_inst *inst;
+	struct krg_bpf_type *bt;
+
+	mutex_lock(&krg_bpf_mutex);
+	bt = krg_bpf_find(kdata);
+	if (!bt) {
+		mutex_unlock(&krg_bpf_mutex);
+		return;
+	}
+	list_del(&bt->node);
+	bt->dead = true;
+	list_for_each_entry(inst, &bt->instances, node) {
+		krg_policy_fail(inst->policy, KRG_EXIT_UNLOADED,
+				"the BPF program was unloaded");
+		krg_bpf_detach(inst);
+	}
+	mutex_unlock(&krg_bpf_mutex);
+	/* No CPU runs one of its programs after this. */
+	synchronize_rcu();
+	pr_info("BPF policy %s detached\n", bt->name);
+	/* May free bt, when no instance is left. */
+	krg_policy_type_unregister(&bt->type);
+}
+
+static bool krg_bpf_is_valid_access(int off, int size,
+				    enum bpf_access_type type,
+				    const struct bpf_prog *prog,
+				    struct bpf_insn_access_aux *info)
+{
+	if (type != BPF_READ)
+		return false;
+	if (off < 0 || off >= sizeof(__u64) * MAX_BPF_FUNC_ARGS)
+		return false;
+	if (off % size != 0)
+		return false;
+	return btf_ctx_access(off, size, type, prog, info);
+}
+
+static const struct bpf_func_proto *
+krg_bpf_get_func_proto(enum bpf_func_id func_id, const struct bpf_prog *prog)
+{
+	return bpf_base_func_proto(func_id, prog);
+}
+
+/* No btf_struct_access: the programs may read kernel objects, never write. */
+static const struct bpf_verifier_ops krg_bpf_verifier_ops = {
+	.get_func_proto = krg_bpf_get_func_proto,
+	.is_valid_access = krg_bpf_is_valid_access,
+};
+
+static int krg_bpf_ops_init(struct btf *btf)
+{
+	return 0;
+}
+
+/* CFI stubs: the signatures of the callbacks, never called. */
+static s32 krg_bpf_stub_init(struct krg_policy *policy)
+{
+	return 0;
+}
+
+static void krg_bpf_stub_exit(struct krg_policy *policy)
+{
+}
+
+static s32 krg_bpf_stub_new_task_node(struct krg_policy *policy,
+				      struct task_struct *parent,
+				      struct task_struct *child)
+{
+	return KRG_NODE_NONE;
+}
+
+static s32 krg_bpf_stub_balance(struct krg_policy *policy)
+{
+	return 0;
+}
+
+static void krg_bpf_stub_update_node_set(struct krg_policy *policy)
+{
+}
+
+static struct krg_policy_ops krg_bpf_cfi_stubs = {
+	.init = krg_bpf_stub_init,
+	.exit = krg_bpf_stub_exit,
+	.new_task_node = krg_bpf_stub_new_task_node,
+	.balance = krg_bpf_stub_balance,
+	.update_node_set = krg_bpf_stub_update_node_set,
+};
+
+static struct bpf_struct_ops krg_bpf_struct_ops = {
+	.verifier_ops = &krg_bpf_verifier_ops,
+	.init = krg_bpf_ops_init,
+	.check_member = krg_bpf_check_member,
+	.init_member = krg_bpf_init_member,
+	.validate = krg_bpf_validate,
+	.reg = krg_bpf_reg,
+	.unreg = krg_bpf_unreg,
+	.cfi_stubs = &krg_bpf_cfi_stubs,
+	.name = "krg_policy_ops",
+	.owner = THIS_MODULE,
+};
+
+/* The root's bpf_policies attribute: every attached BPF policy type. */
+ssize_t krg_bpf_policies_show(char *page)
+{
+	struct krg_bpf_inst *inst;
+	struct krg_bpf_type *bt;
+	ssize_t len = 0;
+
+	mutex_lock(&krg_bpf_mutex);
+	list_for_each_entry(bt, &krg_bpf_types, node) {
+		len += sysfs_emit_at(page, len, "%s instances %u\n", bt->name,
+				     bt->nr_instances);
+		list_for_each_entry(inst, &bt->instances, node) {
+			struct krg_policy *p = inst->policy;
+
+			len += sysfs_emit_at(page, len, "\t%s ",
+					     config_item_name(&p->sched->group.cg_item));
+			if (atomic_read(&p->exit_kind) == KRG_EXIT_NONE) {
+				len += sysfs_emit_at(page, len, "active\n");
+				continue;
+			}
+			len += sysfs_emit_at(page, len, "detached: ");
+			if (len < PAGE_SIZE - 1)
+				len += krg_policy_exit_show(p, page + len,
+							    PAGE_SIZE - len - 1);
+			len += sysfs_emit_at(page, len, "\n");
+		}
+	}
+	mutex_unlock(&krg_bpf_mutex);
+	return len;
+}
+
+int krg_bpf_init(void)
+{
+	int ret;
+
+	ret = krg_bpf_kfuncs_init();
+	if (!ret)
+		ret = register_bpf_struct_ops(&krg_bpf_struct_ops,
+					      krg_policy_ops);
+	if (ret)
+		pr_warn("BPF policies unavailable: %pe (module BTF missing?)\n",
+			ERR_PTR(ret));
+	/* The module policies work without them. */
+	return 0;
+}
+
+void krg_bpf_uninit(void)
+{
+	/* Attached maps hold a reference on this module: none is left. */
+	WARN_ON_ONCE(!list_empty(&krg_bpf_types));
+}

@@ -1,0 +1,406 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * krgpolicy - load, list and unload krgsched policies written in BPF.
+ *
+ *   krgpolicy load FILE.bpf.o   load every krg_policy_ops map of FILE,
+ *                               attach it (a policy type appears) and pin
+ *                               its link at /sys/fs/bpf/krg/<name>, so it
+ *                               outlives this program
+ *   krgpolicy list              the attached policies and their instances
+ *   krgpolicy unload NAME       unpin NAME's link: its instances are
+ *                               detached and the type disappears
+ *
+ * Plain libbpf: open the object, check the policies it declares, load
+ * (the verifier's log is shown when it refuses), attach each struct_ops
+ * map, pin the links. All or nothing: on any error nothing stays loaded.
+ */
+#define _GNU_SOURCE
+#include <err.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+
+#define PACKAGE_STRING	"krgsched 0.1"
+#define BPFFS		"/sys/fs/bpf"
+#define PIN_DIR		BPFFS "/krg"
+#define BPF_FS_MAGIC_	0xcafe4a11
+#define CFS_ROOTS	{ "/sys/kernel/config/krg_scheduler", \
+			  "/config/krg_scheduler" }
+/* As include/krg/bpf_policy.h. */
+#define NAME_LEN	32
+#define MAX_POLICIES	16
+
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#endif
+
+static bool verbose;
+
+static void __attribute__((noreturn)) usage(void)
+{
+	FILE *out = stdout;
+
+	fputs("\nUsage:\n", out);
+	fprintf(out, " %s [options] load <file.bpf.o>\n",
+		program_invocation_short_name);
+	fprintf(out, " %s [options] list\n", program_invocation_short_name);
+	fprintf(out, " %s [options] unload <name>\n",
+		program_invocation_short_name);
+	fputs("\nLoad, list and unload krgsched policies written in BPF."
+	      "\nA loaded policy is a policy type: mkdir"
+	      " schedulers/<s>/<name> uses it.\n", out);
+	fputs("\nOptions:\n", out);
+	fputs(" -v, --verbose    show libbpf's messages\n", out);
+	fputs(" -h, --help       display this help\n", out);
+	fputs(" -V, --version    display version\n", out);
+	fputs("\nFor more details see krgpolicy(1) and"
+	      " docs/bpf-policies.md.\n", out);
+	exit(EXIT_SUCCESS);
+}
+
+static void __attribute__((noreturn, format(printf, 1, 2)))
+usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (fmt) {
+		va_start(ap, fmt);
+		vwarnx(fmt, ap);
+		va_end(ap);
+	}
+	fprintf(stderr, "Try '%s --help' for more information.\n",
+		program_invocation_short_name);
+	exit(EXIT_FAILURE);
+}
+
+/* libbpf's messages: warnings (the verifier's log among them) always. */
+static int print_libbpf(enum libbpf_print_level level, const char *fmt,
+			va_list ap)
+{
+	if (level == LIBBPF_DEBUG && !verbose)
+		return 0;
+	return vfprintf(stderr, fmt, ap);
+}
+
+/* Make sure a BPF file system is mounted at /sys/fs/bpf. */
+static int bpffs_ready(void)
+{
+	struct statfs st;
+
+	if (statfs(BPFFS, &st) == 0 && st.f_type == BPF_FS_MAGIC_)
+		goto mkdir_pins;
+	if (mount("bpf", BPFFS, "bpf", 0, NULL)) {
+		warn("cannot mount the BPF file system at %s", BPFFS);
+		return -1;
+	}
+mkdir_pins:
+	if (mkdir(PIN_DIR, 0700) && errno != EEXIST) {
+		warn("cannot create %s", PIN_DIR);
+		return -1;
+	}
+	return 0;
+}
+
+/* The configfs file bpf_policies of the core, or NULL (errno set). */
+static FILE *open_policies(void)
+{
+	static const char *const roots[] = CFS_ROOTS;
+	char path[256];
+	FILE *f = NULL;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(roots) && !f; i++) {
+		snprintf(path, sizeof(path), "%s/bpf_policies", roots[i]);
+		f = fopen(path, "re");
+	}
+	return f;
+}
+
+/* Is a policy type @name attached (listed in bpf_policies)? */
+static bool policy_listed(const char *name)
+{
+	char line[512], first[NAME_LEN + 1];
+	bool found = false;
+	FILE *f = open_policies();
+
+	if (!f)
+		return false;
+	while (!found && fgets(line, sizeof(line), f))
+		found = line[0] != '\t' && sscanf(line, "%32s", first) == 1 &&
+			!strcmp(first, name);
+	fclose(f);
+	return found;
+}
+
+struct policy {
+	struct bpf_map *map;
+	struct bpf_link *link;
+	char name[NAME_LEN];
+	char pin[sizeof(PIN_DIR) + NAME_LEN + 1];
+	bool pinned;
+};
+
+/*
+ * The policy name a krg_policy_ops map declares: its "name" member, found
+ * through the object's BTF (the layout is the kernel's, from vmlinux.h).
+ */
+static int map_policy_name(struct bpf_object *obj, struct bpf_map *map,
+			   char *name)
+{
+	const struct btf *btf = bpf_object__btf(obj);
+	const struct btf_member *m;
+	const struct btf_type *t;
+	const char *data;
+	size_t size;
+	__u32 id;
+	int i;
+
+	id = bpf_map__btf_value_type_id(map);
+	t = btf ? btf__type_by_id(btf, id) : NULL;
+	if (!t || !btf_is_struct(t) ||
+	    strcmp(btf__name_by_offset(btf, t->name_off), "krg_policy_ops"))
+		return -ENOENT;	/* another struct_ops type */
+	data = bpf_map__initial_value(map, &size);
+	m = btf_members(t);
+	for (i = 0; i < btf_vlen(t); i++, m++) {
+		size_t off = btf_member_bit_offset(t, i) / 8;
+
+		if (strcmp(btf__name_by_offset(btf, m->name_off), "name"))
+			continue;
+		if (!data || off + NAME_LEN > size)
+			return -EINVAL;
+		if (!memchr(data + off, '\0', NAME_LEN))
+			return -ENAMETOOLONG;
+		memcpy(name, data + off, NAME_LEN);
+		return name[0] ? 0 : -EINVAL;
+	}
+	return -EINVAL;
+}
+
+static void undo(struct policy *pol, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		if (pol[i].pinned)
+			bpf_link__unpin(pol[i].link);
+		bpf_link__destroy(pol[i].link);
+	}
+}
+
+static const char *attach_reason(int err)
+{
+	switch (err) {
+	case EEXIST:
+		return "a policy type of that name exists already (a module policy or another BPF policy)";
+	case EINVAL:
+	case E2BIG:
+		return "krg_scheduler refused its settings (ports, types, flags, balance_ms, timeout_ms; see the kernel log)";
+	case ENOENT:
+	case ESRCH:
+		return "the kernel does not know krg_policy_ops (is krg_scheduler.ko loaded?)";
+	default:
+		return strerror(err);
+	}
+}
+
+static int cmd_load(const char *file)
+{
+	struct policy pol[MAX_POLICIES] = {};
+	char name[NAME_LEN];
+	struct bpf_object *obj;
+	struct bpf_map *map;
+	int n = 0, i, err;
+
+	obj = bpf_object__open_file(file, NULL);
+	if (!obj) {
+		warnx("%s: cannot open: %s", file, strerror(errno));
+		return EXIT_FAILURE;
+	}
+	bpf_object__for_each_map(map, obj) {
+		if (bpf_map__type(map) != BPF_MAP_TYPE_STRUCT_OPS)
+			continue;
+		if (n == MAX_POLICIES) {
+			warnx("%s: more than %d policies in one file", file,
+			      MAX_POLICIES);
+			goto err_close;
+		}
+		err = map_policy_name(obj, map, name);
+		if (err == -ENOENT)
+			continue;
+		if (err) {
+			warnx("%s: policy %s: its name must be 1 to %d characters",
+			      file, bpf_map__name(map), NAME_LEN - 1);
+			goto err_close;
+		}
+		pol[n].map = map;
+		memcpy(pol[n].name, name, sizeof(name));
+		snprintf(pol[n].pin, sizeof(pol[n].pin), "%s/%s", PIN_DIR, name);
+		n++;
+	}
+	if (!n) {
+		warnx("%s: no krg_policy_ops in this file (SEC(\".struct_ops.link\"))",
+		      file);
+		goto err_close;
+	}
+	if (bpffs_ready())
+		goto err_close;
+	for (i = 0; i < n; i++) {
+		if (access(pol[i].pin, F_OK) == 0) {
+			warnx("%s: policy %s is already loaded (krgpolicy unload %s)",
+			      file, pol[i].name, pol[i].name);
+			goto err_close;
+		}
+	}
+
+	err = bpf_object__load(obj);
+	if (err) {
+		warnx("%s: cannot load: %s%s", file, strerror(-err),
+		      err == -EACCES || err == -EINVAL ?
+		      " (the verifier refused a program: its log is above)" : "");
+		goto err_close;
+	}
+	for (i = 0; i < n; i++) {
+		pol[i].link = bpf_map__attach_struct_ops(pol[i].map);
+		if (!pol[i].link) {
+			err = errno;
+			warnx("%s: cannot attach policy %s: %s", file,
+			      pol[i].name, attach_reason(err));
+			goto err_undo;
+		}
+		if (bpf_link__pin(pol[i].link, pol[i].pin)) {
+			warn("%s: cannot pin policy %s at %s", file,
+			     pol[i].name, pol[i].pin);
+			i++;
+			goto err_undo;
+		}
+		pol[i].pinned = true;
+	}
+	for (i = 0; i < n; i++) {
+		printf("loaded %s (pinned at %s)\n", pol[i].name, pol[i].pin);
+		bpf_link__disconnect(pol[i].link);	/* the pin keeps it */
+		bpf_link__destroy(pol[i].link);
+	}
+	bpf_object__close(obj);
+	return EXIT_SUCCESS;
+
+err_undo:
+	undo(pol, i);
+err_close:
+	bpf_object__close(obj);
+	return EXIT_FAILURE;
+}
+
+static int cmd_list(void)
+{
+	char line[512];
+	FILE *f = open_policies();
+
+	if (!f) {
+		warn("cannot read bpf_policies (is krg_scheduler.ko loaded, configfs mounted?)");
+		return EXIT_FAILURE;
+	}
+	printf("%-32s %s\n", "NAME", "INSTANCES");
+	while (fgets(line, sizeof(line), f)) {
+		char name[NAME_LEN + 1];
+		unsigned int nr;
+
+		if (line[0] == '\t') {
+			printf("  %s", line + 1);	/* "<scheduler> <status>" */
+			continue;
+		}
+		if (sscanf(line, "%32s instances %u", name, &nr) == 2)
+			printf("%-32s %u\n", name, nr);
+	}
+	fclose(f);
+	return EXIT_SUCCESS;
+}
+
+static int cmd_unload(const char *name)
+{
+	char pin[sizeof(PIN_DIR) + NAME_LEN + 1];
+	struct timespec ts = { 0, 20 * 1000 * 1000 };
+	int i;
+
+	if (!*name || strlen(name) >= NAME_LEN || strchr(name, '/')) {
+		warnx("%s: not a policy name", name);
+		return EXIT_FAILURE;
+	}
+	snprintf(pin, sizeof(pin), "%s/%s", PIN_DIR, name);
+	if (unlink(pin)) {
+		if (errno == ENOENT)
+			warnx("%s: no such loaded policy (see krgpolicy list)",
+			      name);
+		else
+			warn("%s: cannot unpin %s", name, pin);
+		return EXIT_FAILURE;
+	}
+	/* The kernel releases the link in a worker: wait for it (5 s at most). */
+	for (i = 0; i < 250 && policy_listed(name); i++)
+		nanosleep(&ts, NULL);
+	if (policy_listed(name)) {
+		warnx("%s: unpinned, but another program still holds its link",
+		      name);
+		return EXIT_FAILURE;
+	}
+	printf("unloaded %s\n", name);
+	return EXIT_SUCCESS;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *cmd;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "+vhV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'v':
+			verbose = true;
+			break;
+		case 'h':
+			usage();
+		case 'V':
+			printf("%s from %s\n", program_invocation_short_name,
+			       PACKAGE_STRING);
+			return EXIT_SUCCESS;
+		default:
+			usage_error(NULL);
+		}
+	}
+	if (optind >= argc)
+		usage_error("no command");
+	cmd = argv[optind++];
+	libbpf_set_print(print_libbpf);
+
+	if (!strcmp(cmd, "load") || !strcmp(cmd, "unload")) {
+		if (argc - optind != 1)
+			usage_error("%s: one argument expected", cmd);
+		return cmd[0] == 'l' ? cmd_load(argv[optind]) :
+				       cmd_unload(argv[optind]);
+	}
+	if (!strcmp(cmd, "list")) {
+		if (argc != optind)
+			usage_error("list: no argument expected");
+		return cmd_list();
+	}
+	usage_error("unknown command '%s'", cmd);
+}
