@@ -338,7 +338,7 @@ static int krg_bpf_validate(void *kdata)
 			return -EINVAL;
 		}
 		if (!krg_bpf_value_type(pt->type)) {
-			krg_bpf_reject(ops, "port %s: unknown value type '%s' (u64, s64, u64(pid_t))",
+			krg_bpf_reject(ops, "port %s: unknown value type %s (u64, s64, u64(pid_t))",
 				       pt->name, pt->type);
 			return -EINVAL;
 		}
