@@ -11,6 +11,7 @@
 #include <linux/btf_ids.h>
 #include <linux/configfs.h>
 #include <linux/ctype.h>
+#include <linux/kmod.h>
 #include <linux/sched/clock.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -462,6 +463,11 @@ static int krg_bpf_reg(void *kdata, struct bpf_link *link)
 	if (ops->update_node_set)
 		bt->type.update_node_set = krg_bpf_update_node_set;
 
+	/*
+	 * A module policy of that name, even one not loaded yet (mkdir would
+	 * autoload it), keeps its name: load it now, so the name is taken.
+	 */
+	request_module("krg-policy-%s", bt->name);
 	mutex_lock(&krg_bpf_mutex);
 	ret = krg_policy_type_register_dyn(&bt->type, krg_bpf_type_release);
 	if (ret) {

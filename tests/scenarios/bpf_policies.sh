@@ -1,0 +1,270 @@
+#!/bin/sh
+# Scenario: policies written in BPF (docs/bpf-policies.md). krgpolicy loads,
+# lists and unloads them; each example is instantiated with mkdir and linked
+# with ln -s like a module policy, and answers as its module twin does on the
+# same inputs; every deliberately broken program of tests/bpf/ is caught,
+# recorded in its scheduler's status and detached while the system goes on;
+# nothing moves that may not; unloading detaches instances cleanly and the
+# core cannot be unloaded while a policy is attached. Needs 4 nodes, 1 CPU
+# each (a CPU number is a node number).
+. /krg/lib/krg.sh
+
+echo "TAP version 13"
+krg_load_all || { echo "not ok 1 - load krg, krg_scheduler"; exit 1; }
+C=$KRG_CFS
+B=/krg/bpf
+S=$C/schedulers
+
+# status_is DESCRIPTION STATUS COMMAND...: ok if the command exits STATUS
+status_is() {
+	d=$1; s=$2; shift 2
+	"$@" >/tmp/.krg-out 2>/tmp/.krg-err
+	rc=$?
+	if [ "$rc" = "$s" ]; then ok "$d"; else not_ok "$d (exit $rc, wanted $s: $(cat /tmp/.krg-err))"; fi
+}
+# refused DESCRIPTION TEXT COMMAND...: exit status 1 and TEXT on stderr
+refused() {
+	d=$1; e=$2; shift 2
+	"$@" >/tmp/.krg-out 2>/tmp/.krg-err
+	rc=$?
+	if [ "$rc" = 1 ] && grep -qF -- "$e" /tmp/.krg-err; then
+		ok "$d"
+	else
+		not_ok "$d (exit $rc, wanted 1 and '$e', got '$(head -c 600 /tmp/.krg-err)')"
+	fi
+}
+as_user() { POSIXLY_CORRECT=1 su -s /bin/sh krguser -c 'PATH=/krg/tools:/bin; exec "$0" "$@"' "$@"; }
+# In a child, $(child_node): the node it started on (its CPU: one per node).
+child_node() { read -r s < /proc/self/stat; set -- $s; eval "echo \${39}"; }
+# placements N: the nodes of N children in a row, space-separated
+placements() {
+	_out=
+	_i=0
+	while [ $_i -lt "$1" ]; do _out="$_out$(child_node) "; _i=$((_i + 1)); done
+	echo "$_out"
+}
+# wait_for FILE TEXT: up to 10 s for FILE to contain TEXT (else show FILE)
+wait_for() {
+	_i=0
+	while [ $_i -lt 1000 ]; do
+		grep -qF -- "$2" "$1" 2>/dev/null && return 0
+		usleep 10000; _i=$((_i + 1))
+	done
+	sed "s/^/# $(basename "$1"): /" "$1"
+	return 1
+}
+node_of() { set -- $(cat "/proc/$1/stat"); eval "echo \${39}"; }
+# wait_node PID NODE: up to 10 s for PID to run on NODE
+wait_node() {
+	_i=0
+	while [ $_i -lt 1000 ]; do
+		[ "$(node_of "$1")" = "$2" ] && return 0
+		usleep 10000; _i=$((_i + 1))
+	done
+	return 1
+}
+status_of() { cat "$S/$1/status"; }
+# new_sched NAME POLICY NODES: a scheduler of this shell's process group
+new_sched() {
+	mkdir "$S/$1" && echo "$3" > "$S/$1/node_set" &&
+		mkdir "$S/$1/process_set/process_groups/$(cut -d' ' -f5 /proc/$$/stat)" &&
+		mkdir "$S/$1/$2"
+}
+drop_sched() { krg_remove_tree "$S/$1"; }
+krg_remove_tree() {
+	[ -d "$1" ] || return 0
+	find "$1" -depth -type l -exec rm {} \; 2>/dev/null
+	find "$1" -depth -type d -exec rmdir {} \; 2>/dev/null
+	[ ! -d "$1" ]
+}
+
+# This shell and its children may migrate and be placed. The shell stays on
+# node 0: round robin starts after the parent's node.
+krgcapset -f -e +CAN_MIGRATE,DISTANT_FORK -d +CAN_MIGRATE,DISTANT_FORK
+migrate $$ 0
+
+# --- krgpolicy: misuse and errors -------------------------------------------
+status_is "krgpolicy --help exits 0" 0 krgpolicy --help
+check "krgpolicy --help shows usage" grep -q "krgpolicy \[options\] load" /tmp/.krg-out
+status_is "krgpolicy --version exits 0" 0 krgpolicy --version
+refused "krgpolicy without a command" "Try 'krgpolicy --help'" krgpolicy
+refused "krgpolicy: unknown command" "unknown command 'frob'" krgpolicy frob
+refused "krgpolicy load: no file" "one argument expected" krgpolicy load
+refused "krgpolicy load: missing file names it" "/nonexistent.bpf.o: cannot open" \
+	krgpolicy load /nonexistent.bpf.o
+refused "krgpolicy load: not a BPF object" "/krg/runner: cannot open" krgpolicy load /krg/runner
+refused "krgpolicy unload: unknown name" "nosuch: no such loaded policy" krgpolicy unload nosuch
+refused "krgpolicy unload: a path is not a name" "not a policy name" krgpolicy unload ../x
+status_is "krgpolicy list with nothing loaded" 0 krgpolicy list
+refused "krgpolicy load as an unprivileged user" "cannot" as_user krgpolicy load $B/least_loaded.bpf.o
+check "... and nothing is attached" sh -c "! grep -q bpf_least_loaded $C/bpf_policies"
+
+# --- the verifier's refusal, and the core's ----------------------------------
+refused "a program the verifier refuses: exit 1" "the verifier refused a program" \
+	krgpolicy load $B/rejected.bpf.o
+check "... with the verifier's log" grep -q "invalid mem access 'map_value_or_null'" /tmp/.krg-err
+check "... and nothing pinned" test ! -e /sys/fs/bpf/krg/rejected
+refused "a port of an unknown value type" "refused its settings" krgpolicy load $B/bad_port.bpf.o
+check "... nothing pinned" test ! -e /sys/fs/bpf/krg/bad_port
+check "... the kernel log names the port and the type" sh -c "dmesg | grep -q \"port load: unknown value type u32\""
+refused "the name of a module policy" "exists already" krgpolicy load $B/dup_name.bpf.o
+check "... the module policy is untouched" sh -c "mkdir $S/dup && mkdir $S/dup/round_robin_balancer && rmdir $S/dup/round_robin_balancer $S/dup"
+
+# --- loading the examples ------------------------------------------------------
+for f in least_loaded round_robin balancer; do
+	status_is "krgpolicy load $f.bpf.o" 0 krgpolicy load $B/$f.bpf.o
+	check "... pinned at /sys/fs/bpf/krg/bpf_$f" test -e /sys/fs/bpf/krg/bpf_$f
+done
+check "bpf_policies lists the three" sh -c "grep -c ' instances 0' $C/bpf_policies | grep -qx 3"
+refused "loading one twice" "bpf_round_robin is already loaded" krgpolicy load $B/round_robin.bpf.o
+krgpolicy list > /tmp/.krg-list
+check "krgpolicy list shows them" grep -q "^bpf_balancer  *0$" /tmp/.krg-list
+
+# --- bpf_round_robin answers as round_robin_balancer ---------------------------
+for nodes in 0-3 1,3 0,2-3; do
+	new_sched rr round_robin_balancer "$nodes"
+	want=$(placements 9)
+	drop_sched rr
+	new_sched rr bpf_round_robin "$nodes"
+	got=$(placements 9)
+	check "bpf_round_robin is active" grep -q "active: policy bpf_round_robin" $S/rr/status
+	check "round robin over $nodes: BPF '$got' = module '$want'" test "$got" = "$want"
+	check "... every placement counted in stats" \
+		awk '/^placements /{ok = $2 >= 9} END{exit !ok}' $S/rr/bpf_round_robin/stats
+	drop_sched rr
+done
+check "two instances keep their own rings" sh -c "
+	new_sched() { mkdir $S/\$1 && echo \$3 > $S/\$1/node_set && mkdir $S/\$1/\$2; }
+	new_sched r1 bpf_round_robin 0-3 && new_sched r2 bpf_round_robin 0-3 &&
+	grep -q '^bpf_round_robin instances 2' $C/bpf_policies"
+krg_remove_tree $S/r1; krg_remove_tree $S/r2
+
+# --- bpf_least_loaded answers as least_loaded ------------------------------------
+mkdir $C/probes/test_probe
+TP=$C/probes/test_probe
+ll_round() {	# $1 policy, then "node value" pairs; prints 3 placements
+	_pol=$1; shift
+	new_sched ll "$_pol" 0-3 && ln -s $TP/value $S/ll/$_pol/load
+	while [ $# -gt 1 ]; do echo "$1 $2" > $TP/set_node; shift 2; done
+	placements 3
+	drop_sched ll
+}
+for vals in "0 5 1 3 2 9 3 4" "0 1 1 1 2 1 3 1" "0 9 1 8 2 7 3 7" "0 0 1 0 2 0 3 0"; do
+	want=$(ll_round least_loaded $vals)
+	got=$(ll_round bpf_least_loaded $vals)
+	check "least loaded of ($vals): BPF '$got' = module '$want'" test "$got" = "$want"
+done
+new_sched ll bpf_least_loaded 0-3
+check "bpf_least_loaded: its port is a directory" test -d $S/ll/bpf_least_loaded/load
+check "... and takes a link" ln -s $TP/value $S/ll/bpf_least_loaded/load
+check "... collected_value reads through it" test -n "$(cat $S/ll/bpf_least_loaded/load/collected_value)"
+fails "a second policy in the scheduler" "Device or resource busy" mkdir $S/ll/bpf_round_robin
+drop_sched ll
+
+# --- bpf_balancer migrates by load within the process set -----------------------
+migrate $$ 0
+( while :; do :; done ) & mover=$!
+( while :; do :; done ) & pinned=$!
+krgcapset -k $pinned -e -CAN_MIGRATE
+mkdir $S/bal && echo 0-1 > $S/bal/node_set
+mkdir $S/bal/process_set/single_processes/$pinned $S/bal/process_set/single_processes/$mover
+mkdir $S/bal/bpf_balancer && ln -s $TP/value $S/bal/bpf_balancer/load
+echo "0 5" > $TP/set_node; echo "1 0" > $TP/set_node
+check "bpf_balancer moves a process from the loaded node 0 to node 1" wait_node $mover 1
+check "... never one without CAN_MIGRATE" test "$(node_of $pinned)" = 0
+check "... and stays active" grep -q "active: policy bpf_balancer" $S/bal/status
+check "... its stats count the migration" grep -q "^migrations [1-9]" $S/bal/bpf_balancer/stats
+kill $mover $pinned; wait $mover $pinned 2>/dev/null
+krg_remove_tree $S/bal
+
+# --- unload while instances exist -----------------------------------------------
+new_sched rr bpf_round_robin 0-3
+( sleep 600 ) & sleeper=$!
+status_is "krgpolicy unload with an instance" 0 krgpolicy unload bpf_round_robin
+check "... the pin is gone" test ! -e /sys/fs/bpf/krg/bpf_round_robin
+check "... the instance is detached, its reason in status" \
+	grep -q "detached: policy bpf_round_robin: unloaded: the BPF program was unloaded" $S/rr/status
+check "... placement falls back to no decision: children still start" test -n "$(child_node)"
+check "... processes keep running" kill -0 $sleeper
+mkdir $S/rr2
+fails "... no new instance of it" "No such file or directory" mkdir $S/rr2/bpf_round_robin
+rmdir $S/rr2
+check "... the detached instance goes with rmdir" drop_sched rr
+kill $sleeper; wait $sleeper 2>/dev/null
+status_is "it loads again" 0 krgpolicy load $B/round_robin.bpf.o
+
+# --- broken programs: caught, recorded, detached ------------------------------------
+# broken NAME STATUS_TEXT [SETUP...]: load, instantiate, provoke, check status
+for f in bad_node failing self_error stalled forbidden bad_init; do
+	status_is "krgpolicy load $f.bpf.o" 0 krgpolicy load $B/$f.bpf.o
+done
+
+new_sched b bad_node 0-1
+n=$(child_node)
+check "bad_node: a child is still placed (by the kernel): node $n" test -n "$n"
+check "bad_node: detached, reason in status" wait_for $S/b/status \
+	"detached: policy bad_node: bad node: new_task_node answered node 42, not an online node of node_set 0-1"
+check "bad_node: no placement counted" grep -q '^placements 0$' $S/b/bad_node/stats
+check "bad_node: listed as detached" grep -q "b detached: bad node" $C/bpf_policies
+check "bad_node: the kernel log says why" sh -c "dmesg | grep -q 'scheduler b: policy bad_node detached: bad node'"
+drop_sched b
+
+mkdir $S/f && mkdir $S/f/failing
+check "failing: balance's error detaches it" wait_for $S/f/status \
+	"detached: policy failing: error: balance returned -22 (-EINVAL)"
+krg_remove_tree $S/f
+
+new_sched e self_error 0-1
+echo "$(child_node)" > /dev/null
+check "self_error: krg_bpf_error's message in status" wait_for $S/e/status \
+	"detached: policy self_error: error: no value on port load"
+drop_sched e
+
+new_sched st stalled 0-1
+echo "$(child_node)" > /dev/null
+check "stalled: the watchdog detaches it" wait_for $S/st/status \
+	"detached: policy stalled: watchdog: new_task_node ran for"
+check "stalled: forks go on" test -n "$(child_node)"
+drop_sched st
+
+mkdir $S/fb && echo 0-1 > $S/fb/node_set
+migrate $$ 0
+( while :; do :; done ) & victim=$!
+krgcapset -k $victim -e -CAN_MIGRATE
+mkdir $S/fb/process_set/single_processes/$victim && mkdir $S/fb/forbidden
+check "forbidden: migrating a process without CAN_MIGRATE detaches it" wait_for $S/fb/status \
+	"detached: policy forbidden: forbidden migration: asked to migrate pid $victim ("
+check "... saying why" grep -q "which may not migrate: -EACCES" $S/fb/status
+usleep 200000
+check "forbidden: the process did not move" test "$(node_of $victim)" = 0
+check "forbidden: no migration recorded" grep -q "^migrations 0$" $S/fb/forbidden/stats
+kill $victim; wait $victim 2>/dev/null
+krg_remove_tree $S/fb
+
+mkdir $S/bi
+fails "bad_init: mkdir fails with init's error" "Invalid argument" mkdir $S/bi/bad_init
+check "bad_init: no instance left" grep -q "^bad_init instances 0" $C/bpf_policies
+check "bad_init: the scheduler has no policy" grep -q "idle: no policy" $S/bi/status
+rmdir $S/bi
+
+# --- the core stays while a policy is attached ---------------------------------
+rmdir $TP
+for m in $(awk '$1 == "krg_scheduler" { gsub(",", " ", $4); print $4 }' /proc/modules); do
+	[ "$m" = - ] || rmmod "$m"
+done
+fails "rmmod krg_scheduler while BPF policies are attached" "unload" rmmod krg_scheduler
+for f in $(ls /sys/fs/bpf/krg); do krgpolicy unload "$f" > /dev/null; done
+check "every policy unloaded" test -z "$(ls /sys/fs/bpf/krg)"
+check "bpf_policies is empty" test -z "$(cat $C/bpf_policies)"
+# The kernel frees the programs (and their hold on the module) a moment later.
+rmmod_soon() {
+	_i=0
+	while [ $_i -lt 100 ]; do
+		rmmod "$1" 2>/dev/null && return 0
+		usleep 100000; _i=$((_i + 1))
+	done
+	rmmod "$1"
+}
+check "then krg_scheduler unloads" rmmod_soon krg_scheduler
+check "and loads again" modprobe krg_scheduler
+tap_done
