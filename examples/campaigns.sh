@@ -44,7 +44,9 @@ destroy() {
 	for c in $CAMPAIGNS; do
 		S=$C/schedulers/campaign_$c
 		[ -d $S ] || continue
-		rmdir $S/campaign_priority $S/process_set/cgroups/$c $S
+		for d in $S/campaign_priority $S/process_set/cgroups/$c $S; do
+			[ -d $d ] && rmdir $d
+		done
 	done
 }
 

@@ -15,11 +15,11 @@ P=$C/probes/usb_token_probe
 S=$C/schedulers/tok
 TB=$S/token_balancer
 A=$TB/tokens/alert_filter
-tap_plan 71
+tap_plan 72
 
 if [ "$(krg_usb_count)" -lt 2 ]; then
 	i=0
-	while [ $i -lt 71 ]; do skip "needs 2 USB sticks (usb=2)"; i=$((i + 1)); done
+	while [ $i -lt 72 ]; do skip "needs 2 USB sticks (usb=2)"; i=$((i + 1)); done
 	exit 0
 fi
 
@@ -149,8 +149,13 @@ check "spending more below the threshold does not fire again" \
 	test "$(cat /sys/kernel/krg_alert/tokens_low/alerts)" = 2
 krgtoken refill 0 40 > /dev/null
 check "a refill re-arms the node" wait_for test "$(cat /sys/kernel/krg_alert/tokens_low/active)" = 1
+TOKEN_ALERT_ONCE=1 sh /krg/examples/token-alert.sh tokens_low > /tmp/mail.out 2>&1 &
+notifier=$!
 krgtoken refill 0 10 > /dev/null
 check "crossing again fires again" wait_for test "$(cat /sys/kernel/krg_alert/tokens_low/alerts)" = 3
+wait $notifier
+check "examples/token-alert.sh told the administrator" \
+	grep -q "USB token key low: node 0 value 10 below threshold 15 (alert 3)" /tmp/mail.out
 krgtoken refill 0 30 > /dev/null && krgtoken refill 1 30 > /dev/null
 
 # --- unplugging a key ----------------------------------------------------------------

@@ -109,13 +109,29 @@ static int apply_attrs(struct ctl *c, config_setting_t *attrs,
 				break;
 		if (k && *k)
 			continue;
+		if (pathf(path, sizeof(path), "%s/%s", dir, name))
+			return fail(NULL, "build", "a path", errno);
+		/* An array writes each element in turn (e.g. a key_map). */
+		if (config_setting_is_array(a)) {
+			config_setting_t *e;
+			int j;
+
+			for (j = 0; (e = config_setting_get_elem(a, j)); j++) {
+				if (scalar_text(e, val, sizeof(val))) {
+					fprintf(stderr, "krgsched: %s:%d: attribute '%s' holds something other than numbers or strings\n",
+						cfg_file, config_setting_source_line(a), name);
+					return -1;
+				}
+				if (cfs_write(c, path, val))
+					return fail(a, "write", path, errno);
+			}
+			continue;
+		}
 		if (scalar_text(a, val, sizeof(val))) {
 			fprintf(stderr, "krgsched: %s:%d: attribute '%s' must be a number, boolean or string\n",
 				cfg_file, config_setting_source_line(a), name);
 			return -1;
 		}
-		if (pathf(path, sizeof(path), "%s/%s", dir, name))
-			return fail(NULL, "build", "a path", errno);
 		if (cfs_write(c, path, val))
 			return fail(a, "write", path, errno);
 	}
