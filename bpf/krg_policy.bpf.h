@@ -56,8 +56,12 @@ extern s32 krg_bpf_port_read_pid(struct krg_policy *policy, u32 port,
 /* The instance: a number to key its state in maps. */
 extern u32 krg_bpf_policy_id(struct krg_policy *policy) __ksym;
 
-/* Nodes: is @node an online node of the node set; where @p runs. */
+/*
+ * Nodes: is @node an online node of the node set; the online node of the
+ * set after @node (wrapping; -1: the first), or -1 if none; where @p runs.
+ */
 extern bool krg_bpf_node_ok(struct krg_policy *policy, s32 node) __ksym;
+extern s32 krg_bpf_node_next(struct krg_policy *policy, s32 node) __ksym;
 extern s32 krg_bpf_task_node(struct task_struct *p) __ksym;
 
 /* Migration: ask first (may), then request (migrate). */
@@ -74,6 +78,18 @@ extern int bpf_iter_krg_node_new(struct bpf_iter_krg_node *it,
 				 struct krg_policy *policy) __ksym;
 extern int *bpf_iter_krg_node_next(struct bpf_iter_krg_node *it) __ksym;
 extern void bpf_iter_krg_node_destroy(struct bpf_iter_krg_node *it) __ksym;
+
+/*
+ * bpf_for_each(krg_port_node, nv, policy, port): struct krg_node_value *nv,
+ * the online nodes of the set with port @port's value on each (nv->node,
+ * nv->err, nv->value): one kfunc call per node.
+ */
+extern int bpf_iter_krg_port_node_new(struct bpf_iter_krg_port_node *it,
+				      struct krg_policy *policy, u32 port) __ksym;
+extern struct krg_node_value *
+bpf_iter_krg_port_node_next(struct bpf_iter_krg_port_node *it) __ksym;
+extern void
+bpf_iter_krg_port_node_destroy(struct bpf_iter_krg_port_node *it) __ksym;
 
 /*
  * bpf_for_each(krg_task, p, policy, node): struct task_struct *p, the

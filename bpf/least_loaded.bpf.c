@@ -24,16 +24,17 @@ SEC("struct_ops/new_task_node")
 s32 BPF_PROG(ll_new_task_node, struct krg_policy *policy,
 	     struct task_struct *parent, struct task_struct *child)
 {
+	struct krg_node_value *nv;
 	s32 best = KRG_NODE_NONE;
-	u64 lowest = 0, v;
-	int *node;
+	u64 lowest = 0;
 
-	bpf_for_each(krg_node, node, policy) {
-		if (krg_bpf_port_read(policy, 0, *node, &v))
+	/* Every online node of the node set, with its value of port 0. */
+	bpf_for_each(krg_port_node, nv, policy, 0) {
+		if (nv->err)
 			continue;
-		if (best == KRG_NODE_NONE || v < lowest) {
-			best = *node;
-			lowest = v;
+		if (best == KRG_NODE_NONE || nv->value < lowest) {
+			best = nv->node;
+			lowest = nv->value;
 		}
 	}
 	return best;

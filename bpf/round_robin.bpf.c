@@ -14,7 +14,9 @@
  *
  * State: the last node of each instance, in a hash map keyed by
  * krg_bpf_policy_id(), made by init() and removed by exit(). Concurrent
- * forks advance it with a compare-and-swap, as the module does.
+ * forks advance it with a compare-and-swap, as the module does, but try
+ * twice only (the module retries until it wins): under a storm of
+ * concurrent forks two children may get the same node.
  *
  * Where it falls short: at most RR_MAX_INSTANCES schedulers use it at once
  * (mkdir of one more fails with ENOSPC).
@@ -32,41 +34,27 @@ struct {
 	__type(value, s32);
 } rr_last SEC(".maps");
 
-/* The online node of the node set after @from, wrapping; or -1. */
-static __always_inline s32 rr_next(struct krg_policy *policy, s32 from)
-{
-	s32 first = KRG_NODE_NONE;
-	int *node;
-
-	bpf_for_each(krg_node, node, policy) {
-		if (*node > from)
-			return *node;
-		if (first == KRG_NODE_NONE)
-			first = *node;
-	}
-	return first;
-}
-
 SEC("struct_ops/new_task_node")
 s32 BPF_PROG(rr_new_task_node, struct krg_policy *policy,
 	     struct task_struct *parent, struct task_struct *child)
 {
 	u32 id = krg_bpf_policy_id(policy);
-	s32 *last, old, next = KRG_NODE_NONE;
-	int i;
+	s32 *last, old, next;
 
 	last = bpf_map_lookup_elem(&rr_last, &id);
 	if (!last)
 		return KRG_NODE_NONE;
-	bpf_for(i, 0, 8) {
-		old = *(volatile s32 *)last;
-		next = rr_next(policy, old == KRG_NODE_NONE ?
-				      krg_bpf_task_node(parent) : old);
-		if (next == KRG_NODE_NONE)
-			return KRG_NODE_NONE;
-		if (__sync_val_compare_and_swap(last, old, next) == old)
-			break;
-	}
+	old = *(volatile s32 *)last;
+	next = krg_bpf_node_next(policy, old == KRG_NODE_NONE ?
+					 krg_bpf_task_node(parent) : old);
+	if (next == KRG_NODE_NONE ||
+	    __sync_val_compare_and_swap(last, old, next) == old)
+		return next;
+	/* Another fork moved the ring meanwhile: go on from where it is. */
+	old = *(volatile s32 *)last;
+	next = krg_bpf_node_next(policy, old == KRG_NODE_NONE ?
+					 krg_bpf_task_node(parent) : old);
+	__sync_val_compare_and_swap(last, old, next);
 	return next;
 }
 

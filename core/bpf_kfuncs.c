@@ -26,6 +26,30 @@ struct bpf_iter_krg_node_kern {
 	int pos;
 } __aligned(8);
 
+/**
+ * struct krg_node_value - what bpf_iter_krg_port_node_next() yields.
+ * @node: an online node of the node set
+ * @err: 0 if @value is the port's value as seen on @node, else why there
+ *	 is none (as krg_bpf_port_read())
+ * @value: the value (0 when @err)
+ */
+struct krg_node_value {
+	s32 node;
+	s32 err;
+	u64 value;
+};
+
+/* The port-node iterator: the node iterator with a port's value on each. */
+struct bpf_iter_krg_port_node {
+	__u64 __opaque[8];
+} __aligned(8);
+
+struct bpf_iter_krg_port_node_kern {
+	struct krg_nodemask set;
+	struct krg_port *port;		/* NULL: the walk is empty */
+	struct krg_node_value nv;
+} __aligned(8);
+
 /* The task iterator: the processes of the process set (on one node). */
 struct bpf_iter_krg_task {
 	__u64 __opaque[3];
@@ -167,6 +191,30 @@ __bpf_kfunc bool krg_bpf_node_ok(struct krg_policy *policy, s32 node)
 }
 
 /**
+ * krg_bpf_node_next - the online node of @policy's node set that follows
+ * @node in id order, wrapping around; from the first with @node -1.
+ * @policy: the instance
+ * @node: a node id, or -1
+ *
+ * Return: a node, or -1 when no node of the set is online.
+ */
+__bpf_kfunc s32 krg_bpf_node_next(struct krg_policy *policy, s32 node)
+{
+	struct krg_nodemask set, online;
+	int next = KRG_MAX_NODES;
+
+	krg_policy_node_set(policy, &set);
+	krg_nodes_online(&online);
+	if (!bitmap_and(set.bits, set.bits, online.bits, KRG_MAX_NODES))
+		return KRG_NODE_NONE;
+	if (node >= -1 && node + 1 < KRG_MAX_NODES)
+		next = find_next_bit(set.bits, KRG_MAX_NODES, node + 1);
+	if (next >= KRG_MAX_NODES)
+		next = find_first_bit(set.bits, KRG_MAX_NODES);
+	return next;
+}
+
+/**
  * krg_bpf_task_node - the node @p runs on now.
  * @p: a task (trusted or RCU)
  */
@@ -301,6 +349,60 @@ __bpf_kfunc void bpf_iter_krg_node_destroy(struct bpf_iter_krg_node *it)
 }
 
 /**
+ * bpf_iter_krg_port_node_new - iterate over the online nodes of @policy's
+ * node set with the value of port @port on each
+ * (bpf_for_each(krg_port_node, nv, policy, port)): one call per node
+ * instead of two (the node iterator and krg_bpf_port_read()).
+ * @it: the iterator
+ * @policy: the instance
+ * @port: the port's index; a port that takes a pid is refused
+ *
+ * Return: 0, or -EINVAL for a bad port (the walk is then empty).
+ */
+__bpf_kfunc int bpf_iter_krg_port_node_new(struct bpf_iter_krg_port_node *it,
+					   struct krg_policy *policy, u32 port)
+{
+	struct bpf_iter_krg_port_node_kern *kit = (void *)it;
+	struct krg_port *pt = krg_policy_port(policy, port);
+	struct krg_nodemask online;
+
+	BUILD_BUG_ON(sizeof(*kit) > sizeof(*it));
+	BUILD_BUG_ON(__alignof__(*kit) != __alignof__(*it));
+	kit->nv.node = -1;
+	kit->port = NULL;
+	if (!pt || pt->desc->type->param)
+		return -EINVAL;
+	kit->port = pt;
+	krg_policy_node_set(policy, &kit->set);
+	krg_nodes_online(&online);
+	bitmap_and(kit->set.bits, kit->set.bits, online.bits, KRG_MAX_NODES);
+	return 0;
+}
+
+__bpf_kfunc struct krg_node_value *
+bpf_iter_krg_port_node_next(struct bpf_iter_krg_port_node *it)
+{
+	struct bpf_iter_krg_port_node_kern *kit = (void *)it;
+	int node, ret;
+
+	if (!kit->port || kit->nv.node >= KRG_MAX_NODES)
+		return NULL;
+	node = find_next_bit(kit->set.bits, KRG_MAX_NODES, kit->nv.node + 1);
+	kit->nv.node = node;
+	if (node >= KRG_MAX_NODES)
+		return NULL;
+	kit->nv.value = 0;
+	ret = krg_port_get_node_value(kit->port, node, &kit->nv.value, 1,
+				      NULL, 0);
+	kit->nv.err = ret < 0 ? ret : ret == 1 ? 0 : -EAGAIN;
+	return &kit->nv;
+}
+
+__bpf_kfunc void bpf_iter_krg_port_node_destroy(struct bpf_iter_krg_port_node *it)
+{
+}
+
+/**
  * bpf_iter_krg_task_new - iterate over the processes (thread group leaders)
  * of @policy's process set that run on @node (-1: on any node); kernel
  * threads and exiting processes are left out
@@ -363,6 +465,7 @@ BTF_ID_FLAGS(func, krg_bpf_port_read, KF_TRUSTED_ARGS)
 BTF_ID_FLAGS(func, krg_bpf_port_read_pid, KF_TRUSTED_ARGS)
 BTF_ID_FLAGS(func, krg_bpf_policy_id, KF_TRUSTED_ARGS)
 BTF_ID_FLAGS(func, krg_bpf_node_ok, KF_TRUSTED_ARGS)
+BTF_ID_FLAGS(func, krg_bpf_node_next, KF_TRUSTED_ARGS)
 BTF_ID_FLAGS(func, krg_bpf_task_node, KF_RCU)
 BTF_ID_FLAGS(func, krg_bpf_may_migrate, KF_RCU)
 BTF_ID_FLAGS(func, krg_bpf_migrate, KF_RCU)
@@ -370,6 +473,9 @@ BTF_ID_FLAGS(func, krg_bpf_error, KF_TRUSTED_ARGS)
 BTF_ID_FLAGS(func, bpf_iter_krg_node_new, KF_ITER_NEW | KF_TRUSTED_ARGS)
 BTF_ID_FLAGS(func, bpf_iter_krg_node_next, KF_ITER_NEXT | KF_RET_NULL)
 BTF_ID_FLAGS(func, bpf_iter_krg_node_destroy, KF_ITER_DESTROY)
+BTF_ID_FLAGS(func, bpf_iter_krg_port_node_new, KF_ITER_NEW | KF_TRUSTED_ARGS)
+BTF_ID_FLAGS(func, bpf_iter_krg_port_node_next, KF_ITER_NEXT | KF_RET_NULL)
+BTF_ID_FLAGS(func, bpf_iter_krg_port_node_destroy, KF_ITER_DESTROY)
 BTF_ID_FLAGS(func, bpf_iter_krg_task_new,
 	     KF_ITER_NEW | KF_TRUSTED_ARGS | KF_RCU_PROTECTED)
 BTF_ID_FLAGS(func, bpf_iter_krg_task_next, KF_ITER_NEXT | KF_RET_NULL)

@@ -2,9 +2,16 @@
 /*
  * Node map, `numa` backend: the nodes are this machine's NUMA nodes that
  * have CPUs. A node is online while at least one of its CPUs is online.
+ *
+ * For benchmarks and tests, krg.test_nodes=N (1 to KRG_MAX_NODES) replaces
+ * them with the `test` backend: N nodes, node n backed by the CPUs of the
+ * (n mod k)-th of the k NUMA nodes that have CPUs, so that policies can be
+ * measured on node sets larger than the machine. Everything else (online
+ * state, migration, placement) works as with `numa`.
  */
 #include <linux/cpuhotplug.h>
 #include <linux/ctype.h>
+#include <linux/moduleparam.h>
 #include <linux/export.h>
 #include <linux/nodemask.h>
 #include <linux/sched.h>
@@ -21,6 +28,20 @@
 static DEFINE_SEQLOCK(krg_nodes_lock);
 static struct krg_nodemask krg_possible;
 static struct krg_nodemask krg_online;
+
+static unsigned int test_nodes;
+module_param(test_nodes, uint, 0444);
+MODULE_PARM_DESC(test_nodes, "test node map of N nodes over the NUMA nodes (0: off)");
+
+/* With test_nodes: the NUMA nodes with CPUs at load, in order; fixed. */
+static int krg_test_base[MAX_NUMNODES];
+static int krg_test_nr_base;
+
+/* The NUMA node whose CPUs back @node. */
+static int krg_numa_of(int node)
+{
+	return test_nodes ? krg_test_base[node % krg_test_nr_base] : node;
+}
 
 static BLOCKING_NOTIFIER_HEAD(krg_nodes_chain);
 static enum cpuhp_state krg_cpuhp_state;
@@ -59,27 +80,40 @@ unsigned int krg_nodes_online_count(void)
 }
 EXPORT_SYMBOL_GPL(krg_nodes_online_count);
 
+/* The node of NUMA node @nid: with test_nodes, the first one it backs. */
+static int krg_node_of_numa(int nid)
+{
+	int i;
+
+	if (!test_nodes)
+		return nid;
+	for (i = 0; i < krg_test_nr_base; i++)
+		if (krg_test_base[i] == nid)
+			return i % test_nodes;
+	return 0;
+}
+
 int krg_local_node(void)
 {
-	return numa_node_id();
+	return krg_node_of_numa(numa_node_id());
 }
 EXPORT_SYMBOL_GPL(krg_local_node);
 
 int krg_task_node(struct task_struct *p)
 {
-	return cpu_to_node(task_cpu(p));
+	return krg_node_of_numa(cpu_to_node(task_cpu(p)));
 }
 EXPORT_SYMBOL_GPL(krg_task_node);
 
 const char *krg_backend_name(void)
 {
-	return "numa";
+	return test_nodes ? "test" : "numa";
 }
 EXPORT_SYMBOL_GPL(krg_backend_name);
 
 const struct cpumask *krg_node_cpumask(int node)
 {
-	return cpumask_of_node(node);
+	return cpumask_of_node(krg_numa_of(node));
 }
 
 int krg_nodes_register_notifier(struct notifier_block *nb)
@@ -168,7 +202,7 @@ static bool krg_node_has_cpus(int node, unsigned int leaving)
 {
 	unsigned int cpu;
 
-	for_each_cpu_and(cpu, cpumask_of_node(node), cpu_online_mask)
+	for_each_cpu_and(cpu, cpumask_of_node(krg_numa_of(node)), cpu_online_mask)
 		if (cpu != leaving)
 			return true;
 	return false;
@@ -218,6 +252,19 @@ int krg_nodes_init(void)
 	int node, ret;
 
 	bitmap_zero(krg_possible.bits, KRG_MAX_NODES);
+	if (test_nodes) {
+		if (test_nodes > KRG_MAX_NODES) {
+			pr_err("test_nodes=%u: at most %d\n", test_nodes,
+			       KRG_MAX_NODES);
+			return -EINVAL;
+		}
+		for_each_node_state(node, N_CPU)
+			krg_test_base[krg_test_nr_base++] = node;
+		if (!krg_test_nr_base)
+			return -ENODEV;
+		bitmap_set(krg_possible.bits, 0, test_nodes);
+		goto online;
+	}
 	for_each_node_state(node, N_POSSIBLE) {
 		if (!krg_node_valid(node)) {
 			pr_warn("NUMA node %d is beyond krgsched's %d-node limit; ignored\n",
@@ -227,6 +274,7 @@ int krg_nodes_init(void)
 		__set_bit(node, krg_possible.bits);
 	}
 
+online:
 	/* The callbacks also run now, on every online CPU: that fills krg_online. */
 	ret = cpuhp_setup_state(CPUHP_AP_ONLINE_DYN, "krg/nodes:online",
 				krg_cpu_online, krg_cpu_offline);
