@@ -267,4 +267,20 @@ rmmod_soon() {
 }
 check "then krg_scheduler unloads" rmmod_soon krg_scheduler
 check "and loads again" modprobe krg_scheduler
+
+# --- krg.ko's test node map (bench/bpf.sh measures 256-node sets with it) -----
+rmmod krg_scheduler && rmmod krg
+fails "test_nodes beyond 256 is refused" "Invalid argument" modprobe krg test_nodes=300
+check "test_nodes=8 loads" modprobe krg test_nodes=8
+K=/sys/kernel/krg
+check "... backend test" grep -qx test $K/backend
+check "... 8 nodes, all online" sh -c "grep -qx 0-7 $K/nodes_possible && grep -qx 0-7 $K/nodes_online"
+check "... node 5 runs on NUMA node 1's CPUs" test "$(cat $K/node5/cpulist)" = "$(cat /sys/devices/system/node/node1/cpulist)"
+krgcapset -f -e +CAN_MIGRATE -d +CAN_MIGRATE	# the reload forgot them
+( while :; do :; done ) & spinner=$!
+check "... migrate to node 5 lands on those CPUs" sh -c "migrate $spinner 5 &&
+	grep -q \"Cpus_allowed_list:.*$(cat /sys/devices/system/node/node1/cpulist)\" /proc/$spinner/status"
+kill $spinner; wait $spinner 2>/dev/null
+rmmod krg
+check "krg.ko loads again with the NUMA nodes" sh -c "modprobe krg && grep -qx numa $K/backend"
 tap_done
