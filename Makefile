@@ -25,7 +25,7 @@ MAKEFLAGS += --no-print-directory
 endif
 
 .DELETE_ON_ERROR:
-.PHONY: demo bench bpf all modules tools tests unit vm-tests check check-unit check-debug check-vm vm-shell \
+.PHONY: demo bench bpf all modules tools tests unit vm-tests check check-unit check-debug check-debug-selftest check-vm vm-shell \
 	clean help style kdir-check
 
 all: modules tools tests bench bpf
@@ -62,6 +62,10 @@ check-unit: unit
 # The suite again on a KASAN + lockdep + kmemleak kernel (built once per machine).
 check-debug: all
 	$(Q)scripts/check-debug.sh $(if $(T),$(T))
+
+# Does check-debug catch what it claims to? Four bugs on purpose, four failures.
+check-debug-selftest: all
+	$(Q)scripts/check-debug.sh --selftest
 
 check-vm: all
 	$(Q)tests/vm/run $(if $(T),$(T))
@@ -102,6 +106,7 @@ help:
 	@echo '  check-vm      VM suite only; T="name ..." runs a subset'
 	@echo '  check-debug   VM suite on the debug kernel (KASAN, lockdep, kmemleak);'
 	@echo '                builds that kernel first if needed (~20 min, cached)'
+	@echo '  check-debug-selftest  four bugs on purpose: check-debug must catch each'
 	@echo '  vm-shell      interactive guest, everything loaded, configfs mounted'
 	@echo '                (VMFLAGS="--nodes 4 --mem 1024" to shape it)'
 	@echo '  style         checkpatch over the kernel sources'
