@@ -7,13 +7,13 @@
  *   uaf       reads a kmalloc'ed object after kfree()  -> KASAN report
  *   inversion takes two mutexes in both orders         -> lockdep report
  *   leak      forgets a kmalloc'ed object              -> kmemleak report
- *   sleep     sleeps under a spinlock                  -> "BUG: sleeping
+ *   sleep     allocates with GFP_KERNEL (may sleep) under a spinlock
+ *                                                      -> "BUG: sleeping
  *             function called from invalid context"
  *
  * Without bug= (or with an unknown one) the load fails with EINVAL, doing
  * nothing.
  */
-#include <linux/delay.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/mutex.h>
@@ -65,7 +65,7 @@ static noinline void krg_test_bugs_leak(void)
 static noinline void krg_test_bugs_sleep(void)
 {
 	spin_lock(&krg_test_bugs_lock);
-	msleep(20);			/* the bug */
+	kfree(kmalloc(32, GFP_KERNEL));	/* the bug: GFP_KERNEL may sleep */
 	spin_unlock(&krg_test_bugs_lock);
 }
 
