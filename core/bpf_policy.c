@@ -128,52 +128,43 @@ static void krg_bpf_balance_workfn(struct work_struct *work)
 		krg_bpf_queue_balance(inst, inst->bt->balance_ms);
 }
 
-/* Is @node an online node of @policy's node set? */
-static bool krg_bpf_node_ok(struct krg_policy *policy, int node)
+/*
+ * Placement (krg_policy_place() checks the answer and times the call):
+ * the program answers directly, without a wrapper, on the fork path.
+ */
+void krg_bpf_placed(struct krg_policy *p, u64 ns)
 {
-	struct krg_nodemask set;
+	struct krg_bpf_inst *inst = krg_bpf_inst(p);
 
-	if (!krg_node_valid(node) || !krg_node_online(node))
-		return false;
-	krg_policy_node_set(policy, &set);
-	return test_bit(node, set.bits);
+	if (ns > inst->bt->timeout_ns)
+		krg_bpf_fail(inst, KRG_EXIT_ERROR_WATCHDOG,
+			     "new_task_node ran for %llu ms (timeout_ms %llu)",
+			     div64_u64(ns, NSEC_PER_MSEC),
+			     div64_u64(inst->bt->timeout_ns, NSEC_PER_MSEC));
+}
+
+void krg_bpf_bad_node(struct krg_policy *p, int node,
+		      const struct krg_nodemask *set)
+{
+	if (node < 0)
+		krg_bpf_fail(krg_bpf_inst(p), KRG_EXIT_ERROR,
+			     "new_task_node returned %d (%pe)", node,
+			     ERR_PTR(node));
+	else
+		krg_bpf_fail(krg_bpf_inst(p), KRG_EXIT_ERROR_BAD_NODE,
+			     "new_task_node answered node %d, not an online node of node_set %*pbl",
+			     node, KRG_MAX_NODES, set->bits);
 }
 
 static int krg_bpf_new_task_node(struct krg_policy *policy,
 				 struct task_struct *parent,
 				 struct task_struct *child)
 {
-	struct krg_bpf_inst *inst = krg_bpf_inst(policy);
 	struct krg_policy_ops *ops;
-	int node = KRG_NODE_NONE;
-	u64 t0;
 
-	rcu_read_lock();
-	ops = rcu_dereference(inst->ops);
-	if (ops && ops->new_task_node) {
-		t0 = local_clock();
-		node = ops->new_task_node(policy, parent, child);
-		krg_bpf_check_time(inst, "new_task_node", t0);
-	}
-	rcu_read_unlock();
-	if (node == KRG_NODE_NONE)
-		return node;
-	if (node < 0) {
-		krg_bpf_fail(inst, KRG_EXIT_ERROR,
-			     "new_task_node returned %d (%pe)", node,
-			     ERR_PTR(node));
-		return KRG_NODE_NONE;
-	}
-	if (!krg_bpf_node_ok(policy, node)) {
-		struct krg_nodemask set;
-
-		krg_policy_node_set(policy, &set);
-		krg_bpf_fail(inst, KRG_EXIT_ERROR_BAD_NODE,
-			     "new_task_node answered node %d, not an online node of node_set %*pbl",
-			     node, KRG_MAX_NODES, set.bits);
-		return KRG_NODE_NONE;
-	}
-	return node;
+	/* Placement runs under rcu_read_lock(): inst->ops stays valid. */
+	ops = rcu_dereference(krg_bpf_inst(policy)->ops);
+	return ops ? ops->new_task_node(policy, parent, child) : KRG_NODE_NONE;
 }
 
 /* A port was pushed: balance soon (KRG_BPF_BALANCE_ON_UPDATE). Atomic. */

@@ -73,6 +73,7 @@ struct krg_type_entry {
 	struct list_head node;		/* in the registry, krg_registry_mutex */
 	refcount_t refs;
 	void (*release)(struct krg_type_entry *e);	/* optional */
+	bool bpf;			/* a BPF policy type (bpf_policy.c) */
 	enum krg_kind kind;
 	const char *name;
 	union {
@@ -290,10 +291,16 @@ int krg_bpf_init(void);
 void krg_bpf_uninit(void);
 ssize_t krg_bpf_policies_show(char *page);
 int krg_bpf_kfuncs_init(void);
+void krg_bpf_placed(struct krg_policy *p, u64 ns);
+void krg_bpf_bad_node(struct krg_policy *p, int node,
+		      const struct krg_nodemask *set);
 #else
 static inline int krg_bpf_init(void) { return 0; }
 static inline void krg_bpf_uninit(void) { }
 static inline ssize_t krg_bpf_policies_show(char *page) { return 0; }
+static inline void krg_bpf_placed(struct krg_policy *p, u64 ns) { }
+static inline void krg_bpf_bad_node(struct krg_policy *p, int node,
+				    const struct krg_nodemask *set) { }
 #endif
 
 /* --- configfs.c --------------------------------------------------------- */

@@ -195,7 +195,11 @@ int krg_policy_place(struct krg_policy *p, struct task_struct *parent,
 		return KRG_NODE_NONE;
 	t0 = local_clock();
 	node = p->type->new_task_node(p, parent, child);
-	atomic64_add(local_clock() - t0, &p->stats.place_ns);
+	t0 = local_clock() - t0;
+	atomic64_add(t0, &p->stats.place_ns);
+	/* A BPF policy is also held to its timeout (the watchdog). */
+	if (p->entry->bpf)
+		krg_bpf_placed(p, t0);
 	if (node == KRG_NODE_NONE) {
 		atomic64_inc(&p->stats.placements_none);
 		return KRG_NODE_NONE;
@@ -204,6 +208,9 @@ int krg_policy_place(struct krg_policy *p, struct task_struct *parent,
 	if (!krg_node_valid(node) || !test_bit(node, set.bits) ||
 	    !krg_node_online(node)) {
 		atomic64_inc(&p->stats.placements_bad);
+		/* For a BPF policy, an error that detaches it. */
+		if (p->entry->bpf)
+			krg_bpf_bad_node(p, node, &set);
 		return KRG_NODE_NONE;
 	}
 	atomic64_inc(&p->stats.placements);
