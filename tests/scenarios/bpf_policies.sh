@@ -247,6 +247,22 @@ check "bad_init: no instance left" grep -q "^bad_init instances 0" $C/bpf_polici
 check "bad_init: the scheduler has no policy" grep -q "idle: no policy" $S/bi/status
 rmdir $S/bi
 
+# --- callbacks: update_node_set, balance on a port update ------------------------
+status_is "one file, two policies" 0 krgpolicy load $B/callbacks.bpf.o
+check "... both attached" sh -c "grep -q '^on_node_set ' $C/bpf_policies && grep -q '^on_update ' $C/bpf_policies"
+mkdir $S/ns && echo 0-1 > $S/ns/node_set && mkdir $S/ns/on_node_set
+echo 0-2 > $S/ns/node_set
+check "update_node_set is called when node_set changes" wait_for $S/ns/status \
+	"error: update_node_set called"
+mkdir $S/up && mkdir $S/up/on_update && ln -s $TP/value $S/up/on_update/in
+check "... not balance before a push (no period)" grep -q "active: policy on_update" $S/up/status
+echo 7 > $TP/set
+check "balance runs when its port is pushed a value" wait_for $S/up/status \
+	"error: balance ran on a port update"
+krg_remove_tree $S/ns; krg_remove_tree $S/up
+status_is "unloading one of the two" 0 krgpolicy unload on_update
+check "... leaves the other" grep -q '^on_node_set ' $C/bpf_policies
+
 # --- the core stays while a policy is attached ---------------------------------
 rmdir $TP
 for m in $(awk '$1 == "krg_scheduler" { gsub(",", " ", $4); print $4 }' /proc/modules); do
