@@ -9,6 +9,7 @@
 #include <linux/mutex.h>
 #include <linux/module.h>
 #include <linux/ratelimit.h>
+#include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
@@ -124,6 +125,9 @@ struct krg_place_work {
 	int node;
 };
 
+/* A placement task_work was queued since load (see krg_hooks_uninit()). */
+static bool krg_place_work_used;
+
 /* Runs as the new child, before it first returns to user space. */
 static void krg_place_work_fn(struct callback_head *cb)
 {
@@ -178,6 +182,7 @@ static void krg_place_child(struct task_struct *child, int node)
 	if (!w)
 		goto err_put;
 	w->node = node;
+	WRITE_ONCE(krg_place_work_used, true);
 	init_task_work(&w->cb, krg_place_work_fn);
 	if (task_work_add(child, &w->cb, TWA_RESUME))
 		goto err_free;
@@ -318,4 +323,13 @@ int krg_hooks_init(void)
 void krg_hooks_uninit(void)
 {
 	krg_hooks_unregister(ARRAY_SIZE(krg_hooks));
+	/*
+	 * krg_place_work_fn() drops its module reference as its last step,
+	 * then still runs its own last instructions: wait until every task
+	 * has left them (a task passes an RCU-tasks quiescent state only
+	 * after returning from it, on its way to user space). Only needed
+	 * if one ever ran: a grace period is slow.
+	 */
+	if (READ_ONCE(krg_place_work_used))
+		synchronize_rcu_tasks();
 }

@@ -99,9 +99,23 @@ int krg_local_node(void)
 }
 EXPORT_SYMBOL_GPL(krg_local_node);
 
+/*
+ * Where @p runs: the node of the CPU it last ran on, unless it may not run
+ * there any more (its affinity moved, by a migration, while it slept): then
+ * the node of its first allowed CPU, where it will run next.
+ */
 int krg_task_node(struct task_struct *p)
 {
-	return krg_node_of_numa(cpu_to_node(task_cpu(p)));
+	unsigned int cpu = task_cpu(p);
+	const struct cpumask *allowed = READ_ONCE(p->cpus_ptr);
+
+	if (!cpumask_test_cpu(cpu, allowed)) {
+		unsigned int first = cpumask_first(allowed);
+
+		if (first < nr_cpu_ids)
+			cpu = first;
+	}
+	return krg_node_of_numa(cpu_to_node(cpu));
 }
 EXPORT_SYMBOL_GPL(krg_task_node);
 

@@ -39,7 +39,10 @@ void krg_nodes_online(struct krg_nodemask *out);
 bool krg_node_online(int node);
 unsigned int krg_nodes_online_count(void);
 
-/* The node this code runs on; the node @p currently runs on. */
+/*
+ * The node this code runs on; the node @p runs on (for a task that slept
+ * since its affinity moved to another node, that node: where it runs next).
+ */
 int krg_local_node(void);
 int krg_task_node(struct task_struct *p);
 

@@ -35,5 +35,6 @@ check "campaigns: the script and the file build the same tree" \
 	cmp /tmp/campaigns.sh.cfg /tmp/campaigns.cfg.cfg
 for c in high medium low; do krgsched destroy campaign_$c; done
 check "campaigns: nothing is left" test -z "$(ls $C/schedulers)"
-rmdir /sys/fs/cgroup/campaigns/* /sys/fs/cgroup/campaigns
+rmdir /sys/fs/cgroup/campaigns/high /sys/fs/cgroup/campaigns/medium \
+	/sys/fs/cgroup/campaigns/low /sys/fs/cgroup/campaigns
 tap_done
