@@ -20,7 +20,6 @@
 
 #include "libkrg.h"
 
-#define PACKAGE_STRING	"krgsched 0.1"
 
 enum krg_set {
 	SET_PERMITTED,
@@ -113,21 +112,6 @@ static void __attribute__((noreturn)) usage(void)
 	exit(EXIT_SUCCESS);
 }
 
-static void __attribute__((noreturn, format(printf, 1, 2)))
-usage_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	if (fmt) {
-		va_start(ap, fmt);
-		vwarnx(fmt, ap);
-		va_end(ap);
-	}
-	fprintf(stderr, "Try '%s --help' for more information.\n",
-		program_invocation_short_name);
-	exit(EXIT_FAILURE);
-}
-
 static pid_t parse_pid(const char *s)
 {
 	char *end;
@@ -136,7 +120,7 @@ static pid_t parse_pid(const char *s)
 	errno = 0;
 	v = strtol(s, &end, 10);
 	if (errno || end == s || *end || v <= 0 || v > INT_MAX)
-		usage_error("invalid pid argument '%s'", s);
+		krg_usage_error("invalid pid argument '%s'", s);
 	return v;
 }
 
@@ -154,11 +138,11 @@ static void add_spec(struct krgcapset_control *ctl, enum krg_set set,
 	}
 	krg_caps_format(KRG_CAP_ALL_NAMED, names, sizeof(names));
 	if (!*bad)
-		usage_error("invalid capability list '%s': empty name", spec);
+		krg_usage_error("invalid capability list '%s': empty name", spec);
 	if (bad[0] >= '0' && bad[0] <= '9')
-		usage_error("invalid capability number '%s' (a 32-bit value"
+		krg_usage_error("invalid capability number '%s' (a 32-bit value"
 			    " with bits 0-%d only)", bad, KRG_CAP_NR - 1);
-	usage_error("invalid capability '%s' (known: %s)", bad, names);
+	krg_usage_error("invalid capability '%s' (known: %s)", bad, names);
 }
 
 static void parse_args(struct krgcapset_control *ctl, int argc, char **argv)
@@ -206,19 +190,17 @@ static void parse_args(struct krgcapset_control *ctl, int argc, char **argv)
 		case 'h':
 			usage();
 		case 'V':
-			printf("%s from %s\n", program_invocation_short_name,
-			       PACKAGE_STRING);
-			exit(EXIT_SUCCESS);
+			exit(krg_print_version());
 		default:
-			usage_error(NULL);
+			krg_usage_error(NULL);
 		}
 	}
 	if (optind < argc)
-		usage_error("unexpected argument '%s'", argv[optind]);
+		krg_usage_error("unexpected argument '%s'", argv[optind]);
 	if (ctl->show && ctl->nr_ops)
-		usage_error("--show cannot be combined with a capability set");
+		krg_usage_error("--show cannot be combined with a capability set");
 	if (!ctl->show && !ctl->nr_ops)
-		usage_error("no capability set or --show given");
+		krg_usage_error("no capability set or --show given");
 }
 
 static enum krg_target target(const struct krgcapset_control *ctl)

@@ -33,7 +33,8 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
-#define PACKAGE_STRING	"krgsched 0.1"
+#include "libkrg.h"
+
 #define BPFFS		"/sys/fs/bpf"
 #define PIN_DIR		BPFFS "/krg"
 #define BPF_FS_MAGIC_	0xcafe4a11
@@ -42,10 +43,6 @@
 /* As include/krg/bpf_policy.h. */
 #define NAME_LEN	32
 #define MAX_POLICIES	16
-
-#ifndef ARRAY_SIZE
-#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
-#endif
 
 static bool verbose;
 
@@ -69,21 +66,6 @@ static void __attribute__((noreturn)) usage(void)
 	fputs("\nFor more details see krgpolicy(1) and"
 	      " docs/bpf-policies.md.\n", out);
 	exit(EXIT_SUCCESS);
-}
-
-static void __attribute__((noreturn, format(printf, 1, 2)))
-usage_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	if (fmt) {
-		va_start(ap, fmt);
-		vwarnx(fmt, ap);
-		va_end(ap);
-	}
-	fprintf(stderr, "Try '%s --help' for more information.\n",
-		program_invocation_short_name);
-	exit(EXIT_FAILURE);
 }
 
 /* libbpf's messages: warnings (the verifier's log among them) always. */
@@ -379,28 +361,26 @@ int main(int argc, char **argv)
 		case 'h':
 			usage();
 		case 'V':
-			printf("%s from %s\n", program_invocation_short_name,
-			       PACKAGE_STRING);
-			return EXIT_SUCCESS;
+			return krg_print_version();
 		default:
-			usage_error(NULL);
+			krg_usage_error(NULL);
 		}
 	}
 	if (optind >= argc)
-		usage_error("no command");
+		krg_usage_error("no command");
 	cmd = argv[optind++];
 	libbpf_set_print(print_libbpf);
 
 	if (!strcmp(cmd, "load") || !strcmp(cmd, "unload")) {
 		if (argc - optind != 1)
-			usage_error("%s: one argument expected", cmd);
+			krg_usage_error("%s: one argument expected", cmd);
 		return cmd[0] == 'l' ? cmd_load(argv[optind]) :
 				       cmd_unload(argv[optind]);
 	}
 	if (!strcmp(cmd, "list")) {
 		if (argc != optind)
-			usage_error("list: no argument expected");
+			krg_usage_error("list: no argument expected");
 		return cmd_list();
 	}
-	usage_error("unknown command '%s'", cmd);
+	krg_usage_error("unknown command '%s'", cmd);
 }

@@ -33,7 +33,6 @@
 
 #include "libkrg.h"
 
-#define PACKAGE_STRING	"krgsched 0.1"
 #define DEF_PROBE	"/sys/kernel/config/krg_scheduler/probes/usb_token_probe"
 #define DEF_MOUNTS	"/run/krgtoken"
 #define ALERT_DIR	"/sys/kernel/krg_alert"
@@ -85,21 +84,6 @@ static void __attribute__((noreturn)) usage(void)
 	fputs(" -V, --version          display version\n", out);
 	fputs("\nFor more details see krgtoken(1).\n", out);
 	exit(EXIT_SUCCESS);
-}
-
-static void __attribute__((noreturn, format(printf, 1, 2)))
-usage_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	if (fmt) {
-		va_start(ap, fmt);
-		vwarnx(fmt, ap);
-		va_end(ap);
-	}
-	fprintf(stderr, "Try '%s --help' for more information.\n",
-		program_invocation_short_name);
-	exit(EXIT_FAILURE);
 }
 
 /* A whole decimal string in [min, max], else -1 (min >= 0). */
@@ -482,7 +466,7 @@ static int cmd_sync(const struct token_control *ctl, int argc, char **argv)
 		long long node = parse_num(argv[i], 0, KRG_MAX_NODES - 1);
 
 		if (node < 0)
-			usage_error("invalid node argument '%s'", argv[i]);
+			krg_usage_error("invalid node argument '%s'", argv[i]);
 		key = key_of(keys, nr, node);
 		if (!key) {
 			warnx("node %lld has no key in the probe's key_map",
@@ -522,11 +506,11 @@ static int cmd_consume(const struct token_control *ctl, int argc, char **argv)
 	int node = ctl->node, nr, fd, ret;
 
 	if (argc > 1)
-		usage_error("consume takes one <count>");
+		krg_usage_error("consume takes one <count>");
 	if (argc == 1) {
 		want = parse_num(argv[0], 0, TOKENS_MAX);
 		if (want < 0)
-			usage_error("invalid count argument '%s'", argv[0]);
+			krg_usage_error("invalid count argument '%s'", argv[0]);
 	}
 	if (node < 0) {
 		node = my_node();
@@ -569,13 +553,13 @@ static int cmd_refill(const struct token_control *ctl, int argc, char **argv)
 	int nr, fd, ret;
 
 	if (argc != 2)
-		usage_error("refill takes <node> <count>");
+		krg_usage_error("refill takes <node> <count>");
 	node = parse_num(argv[0], 0, KRG_MAX_NODES - 1);
 	if (node < 0)
-		usage_error("invalid node argument '%s'", argv[0]);
+		krg_usage_error("invalid node argument '%s'", argv[0]);
 	count = parse_num(argv[1], 0, TOKENS_MAX);
 	if (count < 0)
-		usage_error("invalid count argument '%s'", argv[1]);
+		krg_usage_error("invalid count argument '%s'", argv[1]);
 	nr = read_keys(ctl, keys);
 	if (nr < 0)
 		return EXIT_FAILURE;
@@ -619,7 +603,7 @@ static int cmd_wait(const struct token_control *ctl, int argc, char **argv)
 	struct pollfd pfd;
 
 	if (argc != 1)
-		usage_error("wait takes one <alert>");
+		krg_usage_error("wait takes one <alert>");
 	if (strchr(argv[0], '/'))
 		snprintf(dir, sizeof(dir), "%s", argv[0]);
 	else
@@ -703,28 +687,26 @@ static void parse_opts(struct token_control *ctl, int argc, char **argv)
 		case 'n':
 			ctl->node = parse_num(optarg, 0, KRG_MAX_NODES - 1);
 			if (ctl->node < 0)
-				usage_error("invalid node argument '%s'", optarg);
+				krg_usage_error("invalid node argument '%s'", optarg);
 			break;
 		case 't':
 			errno = 0;
 			ctl->timeout = strtod(optarg, &end);
 			if (errno || end == optarg || *end || ctl->timeout < 0)
-				usage_error("invalid timeout argument '%s'",
+				krg_usage_error("invalid timeout argument '%s'",
 					    optarg);
 			break;
 		case 'a':
 			ctl->after = parse_num(optarg, 0, LLONG_MAX);
 			if (ctl->after < 0)
-				usage_error("invalid count argument '%s'", optarg);
+				krg_usage_error("invalid count argument '%s'", optarg);
 			break;
 		case 'h':
 			usage();
 		case 'V':
-			printf("%s from %s\n", program_invocation_short_name,
-			       PACKAGE_STRING);
-			exit(EXIT_SUCCESS);
+			exit(krg_print_version());
 		default:
-			usage_error(NULL);
+			krg_usage_error(NULL);
 		}
 	}
 }
@@ -739,7 +721,7 @@ int main(int argc, char **argv)
 
 	parse_opts(&ctl, argc, argv);
 	if (optind >= argc)
-		usage_error("no command");
+		krg_usage_error("no command");
 	cmd = argv[optind];
 	/* Options may also follow the command ("consume -n 1 3"). */
 	argc -= optind;
@@ -751,7 +733,7 @@ int main(int argc, char **argv)
 
 	if (!strcmp(cmd, "show")) {
 		if (argc)
-			usage_error("show takes no argument");
+			krg_usage_error("show takes no argument");
 		return cmd_show(&ctl);
 	}
 	if (!strcmp(cmd, "sync"))
@@ -762,5 +744,5 @@ int main(int argc, char **argv)
 		return cmd_refill(&ctl, argc, argv);
 	if (!strcmp(cmd, "wait"))
 		return cmd_wait(&ctl, argc, argv);
-	usage_error("unknown command '%s'", cmd);
+	krg_usage_error("unknown command '%s'", cmd);
 }

@@ -20,6 +20,20 @@
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #endif
 
+/* ---- cli.c: command-line conventions of every tool ---- */
+
+#define KRG_PACKAGE_STRING	"krgsched 0.1"
+
+/*
+ * Misuse: print "<tool>: <message>" (when @fmt is not NULL), then
+ * "Try '<tool> --help' for more information." and exit 1.
+ */
+void krg_usage_error(const char *fmt, ...)
+	__attribute__((noreturn, format(printf, 1, 2)));
+
+/* --version: "<tool> from krgsched <version>"; returns EXIT_SUCCESS. */
+int krg_print_version(void);
+
 /* ---- abi.c: ABI check and /dev/krg ---- */
 
 /*

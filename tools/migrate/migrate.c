@@ -20,7 +20,6 @@
 
 #include "libkrg.h"
 
-#define PACKAGE_STRING	"krgsched 0.1"
 
 struct migrate_control {
 	pid_t pid;
@@ -46,21 +45,6 @@ static void __attribute__((noreturn)) usage(void)
 	      " capabilities;\nsee krgcapset(1). For more details see"
 	      " migrate(1).\n", out);
 	exit(EXIT_SUCCESS);
-}
-
-static void __attribute__((noreturn, format(printf, 1, 2)))
-usage_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	if (fmt) {
-		va_start(ap, fmt);
-		vwarnx(fmt, ap);
-		va_end(ap);
-	}
-	fprintf(stderr, "Try '%s --help' for more information.\n",
-		program_invocation_short_name);
-	exit(EXIT_FAILURE);
 }
 
 /* A whole decimal string in [min, max], else -1. */
@@ -98,22 +82,20 @@ static void parse_args(struct migrate_control *ctl, int argc, char **argv)
 		case 'h':
 			usage();
 		case 'V':
-			printf("%s from %s\n", program_invocation_short_name,
-			       PACKAGE_STRING);
-			exit(EXIT_SUCCESS);
+			exit(krg_print_version());
 		default:
-			usage_error(NULL);
+			krg_usage_error(NULL);
 		}
 	}
 	if (argc - optind != 2)
-		usage_error(argc - optind < 2 ? "missing argument" :
+		krg_usage_error(argc - optind < 2 ? "missing argument" :
 			    "too many arguments");
 	ctl->pid = parse_num(argv[optind], 1, INT_MAX);
 	if (ctl->pid < 0)
-		usage_error("invalid pid argument '%s'", argv[optind]);
+		krg_usage_error("invalid pid argument '%s'", argv[optind]);
 	ctl->node = parse_num(argv[optind + 1], 0, KRG_MAX_NODES - 1);
 	if (ctl->node < 0)
-		usage_error("invalid node argument '%s' (0-%d)",
+		krg_usage_error("invalid node argument '%s' (0-%d)",
 			    argv[optind + 1], KRG_MAX_NODES - 1);
 }
 
