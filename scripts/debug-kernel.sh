@@ -83,11 +83,18 @@ done < "$frag"
 [ $bad = 0 ] || die "the configuration does not match $frag"
 
 jobs=$(nproc)
-log "building with -j$jobs (about 20 min on 2 cores)"
+log "building with -j$jobs (30 to 45 min on 2 cores; log: $key/build.log)"
+# A line every 5 minutes, so that a CI watching for output sees progress.
+( while sleep 300; do
+	log "still building: $(find "$build" -name '*.o' | wc -l) objects so far"
+  done ) >&2 &
+beat=$!
+trap 'kill $beat 2>/dev/null' EXIT
 if ! kmake -j"$jobs" bzImage modules >"$key/build.log" 2>&1; then
 	tail -n 40 "$key/build.log" >&2
 	die "kernel build failed (log: $key/build.log)"
 fi
+kill $beat 2>/dev/null || true
 # The module tree the harness takes modules.builtin and friends from.
 kmake INSTALL_MOD_PATH="$build/root" modules_install >>"$key/build.log" 2>&1
 touch "$build/.krg-done"
