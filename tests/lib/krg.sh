@@ -65,6 +65,28 @@ fails() {
 	fi
 }
 tap_done() { exit $_tap_fail; }
+# status_is DESCRIPTION STATUS COMMAND...: ok if the command exits STATUS
+# (its output in /tmp/.krg-out and /tmp/.krg-err)
+status_is() {
+	d=$1; s=$2; shift 2
+	"$@" >/tmp/.krg-out 2>/tmp/.krg-err
+	rc=$?
+	if [ "$rc" = "$s" ]; then ok "$d"; else not_ok "$d (exit $rc, wanted $s: $(head -c 300 /tmp/.krg-err))"; fi
+}
+# refused DESCRIPTION TEXT COMMAND...: a tool's refusal: exit status 1 and
+# TEXT on stderr
+refused() {
+	d=$1; e=$2; shift 2
+	"$@" >/tmp/.krg-out 2>/tmp/.krg-err
+	rc=$?
+	if [ "$rc" = 1 ] && grep -qF -- "$e" /tmp/.krg-err; then
+		ok "$d"
+	else
+		not_ok "$d (exit $rc, wanted 1 and '$e', got '$(head -c 600 /tmp/.krg-err)')"
+	fi
+}
+# as_user COMMAND ARGS...: run it as krguser (uid 1000), tools on PATH
+as_user() { POSIXLY_CORRECT=1 su -s /bin/sh krguser -c 'PATH=/krg/tools:/bin; exec "$0" "$@"' "$@"; }
 
 # --- the host control channel (tests/vm/README) -----------------------------
 # krg_host REQUEST...: send one request to tests/vm/hostctl on the host (e.g.

@@ -15,25 +15,6 @@ C=$KRG_CFS
 B=/krg/bpf
 S=$C/schedulers
 
-# status_is DESCRIPTION STATUS COMMAND...: ok if the command exits STATUS
-status_is() {
-	d=$1; s=$2; shift 2
-	"$@" >/tmp/.krg-out 2>/tmp/.krg-err
-	rc=$?
-	if [ "$rc" = "$s" ]; then ok "$d"; else not_ok "$d (exit $rc, wanted $s: $(cat /tmp/.krg-err))"; fi
-}
-# refused DESCRIPTION TEXT COMMAND...: exit status 1 and TEXT on stderr
-refused() {
-	d=$1; e=$2; shift 2
-	"$@" >/tmp/.krg-out 2>/tmp/.krg-err
-	rc=$?
-	if [ "$rc" = 1 ] && grep -qF -- "$e" /tmp/.krg-err; then
-		ok "$d"
-	else
-		not_ok "$d (exit $rc, wanted 1 and '$e', got '$(head -c 600 /tmp/.krg-err)')"
-	fi
-}
-as_user() { POSIXLY_CORRECT=1 su -s /bin/sh krguser -c 'PATH=/krg/tools:/bin; exec "$0" "$@"' "$@"; }
 # In a child, $(child_node): the node it started on (its CPU: one per node).
 child_node() { read -r s < /proc/self/stat; set -- $s; eval "echo \${39}"; }
 # placements N: the nodes of N children in a row, space-separated

@@ -9,24 +9,6 @@
 echo "TAP version 13"
 krg_load krg || { echo "not ok 1 - load krg"; exit 1; }
 
-# status_is DESCRIPTION STATUS COMMAND...: ok if the command exits STATUS
-status_is() {
-	d=$1; s=$2; shift 2
-	"$@" >/tmp/.krg-out 2>/tmp/.krg-err
-	rc=$?
-	if [ "$rc" = "$s" ]; then ok "$d"; else not_ok "$d (exit $rc, wanted $s)"; fi
-}
-# refused DESCRIPTION TEXT COMMAND...: fails with exit status 1 and TEXT on stderr
-refused() {
-	d=$1; e=$2; shift 2
-	"$@" >/tmp/.krg-out 2>/tmp/.krg-err
-	rc=$?
-	if [ "$rc" = 1 ] && grep -qF -- "$e" /tmp/.krg-err; then
-		ok "$d"
-	else
-		not_ok "$d (exit $rc, wanted 1 and '$e', got '$(cat /tmp/.krg-err)')"
-	fi
-}
 allowed() { sed -n 's/^Cpus_allowed_list:[[:space:]]*//p' "/proc/$1/status"; }
 cpulist() { cat "/sys/kernel/krg/node$1/cpulist"; }
 spin() { ( while :; do :; done ) & }
@@ -44,8 +26,6 @@ quiesce() {
 wait_allowed() {
 	quiesce && [ "$(allowed "$1")" = "$(cpulist "$2")" ]
 }
-# as_user COMMAND ARGS...: run it as krguser (uid 1000)
-as_user() { POSIXLY_CORRECT=1 su -s /bin/sh krguser -c 'PATH=/krg/tools:/bin; exec "$0" "$@"' "$@"; }
 
 TAB=$(printf '\t')
 ALLNAMES="CHANGE_KERRIGHED_CAP, CAN_MIGRATE, DISTANT_FORK, CHECKPOINTABLE"
