@@ -472,9 +472,10 @@ static int krg_bpf_reg(void *kdata, struct bpf_link *link)
 	return 0;
 }
 
-/* The link goes: detach every instance; the type disappears. */
+/* The link goes: the type disappears, every instance is detached. */
 static void krg_bpf_unreg(void *kdata, struct bpf_link *link)
 {
+	struct krg_type_entry *e = NULL;
 	struct krg_bpf_inst *inst;
 	struct krg_bpf_type *bt;
 
@@ -484,6 +485,11 @@ static void krg_bpf_unreg(void *kdata, struct bpf_link *link)
 		mutex_unlock(&krg_bpf_mutex);
 		return;
 	}
+	/*
+	 * Out of the registry first: once bpf_policies no longer lists it
+	 * (what krgpolicy unload waits for), no mkdir can find it either.
+	 */
+	e = krg_policy_type_unlist_dyn(&bt->type);
 	list_del(&bt->node);
 	bt->dead = true;
 	list_for_each_entry(inst, &bt->instances, node) {
@@ -496,7 +502,8 @@ static void krg_bpf_unreg(void *kdata, struct bpf_link *link)
 	synchronize_rcu();
 	pr_info("BPF policy %s detached\n", bt->name);
 	/* May free bt, when no instance is left. */
-	krg_policy_type_unregister(&bt->type);
+	if (e)
+		krg_policy_type_put_dyn(e);
 }
 
 static bool krg_bpf_is_valid_access(int off, int size,

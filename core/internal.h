@@ -91,6 +91,8 @@ struct krg_type_entry *krg_type_get(enum krg_kind kind, const char *name);
 void krg_type_put(struct krg_type_entry *e);
 int krg_policy_type_register_dyn(const struct krg_policy_type *type,
 				 void (*release)(struct krg_type_entry *e));
+struct krg_type_entry *krg_policy_type_unlist_dyn(const struct krg_policy_type *type);
+void krg_policy_type_put_dyn(struct krg_type_entry *e);
 extern struct configfs_item_operations krg_probe_item_ops;
 extern struct configfs_item_operations krg_filter_item_ops;
 extern struct configfs_item_operations krg_policy_item_ops;

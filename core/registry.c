@@ -184,7 +184,9 @@ err_free_entry:
 	return ret;
 }
 
-static void krg_type_unregister(enum krg_kind kind, const void *type)
+/* Take a type out of the registry; the registry's reference is returned. */
+static struct krg_type_entry *krg_type_unlist(enum krg_kind kind,
+					      const void *type)
 {
 	struct krg_type_entry *e, *found = NULL;
 
@@ -197,9 +199,30 @@ static void krg_type_unregister(enum krg_kind kind, const void *type)
 		}
 	}
 	mutex_unlock(&krg_registry_mutex);
+	return found;
+}
+
+static void krg_type_unregister(enum krg_kind kind, const void *type)
+{
+	struct krg_type_entry *e = krg_type_unlist(kind, type);
+
 	/* The registry's reference; instances may hold others (BPF types). */
-	if (found)
-		krg_type_entry_put(found);
+	if (e)
+		krg_type_entry_put(e);
+}
+
+/*
+ * A BPF policy type leaves the registry (no mkdir finds it any more) but
+ * stays allocated until krg_policy_type_put_dyn() drops this reference.
+ */
+struct krg_type_entry *krg_policy_type_unlist_dyn(const struct krg_policy_type *type)
+{
+	return krg_type_unlist(KRG_KIND_POLICY, type);
+}
+
+void krg_policy_type_put_dyn(struct krg_type_entry *e)
+{
+	krg_type_entry_put(e);
 }
 
 int krg_probe_type_register(const struct krg_probe_type *type,
