@@ -85,16 +85,23 @@ done < "$frag"
 jobs=$(nproc)
 log "building with -j$jobs (30 to 45 min on 2 cores; log: $key/build.log)"
 # A line every 5 minutes, so that a CI watching for output sees progress.
-( while sleep 300; do
+# The loop's sleep is killed with it: an orphaned sleep would hold CI's output open.
+( trap 'kill $! 2>/dev/null; exit 0' TERM
+  while :; do
+	sleep 300 & wait $!
 	log "still building: $(find "$build" -name '*.o' | wc -l) objects so far"
   done ) >&2 &
 beat=$!
-trap 'kill $beat 2>/dev/null' EXIT
+# The trap must not fail: under set -e a failing EXIT trap becomes the script's
+# status (the heartbeat is gone once it has been stopped below).
+stop_beat() { kill "$beat" 2>/dev/null || true; wait "$beat" 2>/dev/null || true; }
+trap stop_beat EXIT
 if ! kmake -j"$jobs" bzImage modules >"$key/build.log" 2>&1; then
 	tail -n 40 "$key/build.log" >&2
 	die "kernel build failed (log: $key/build.log)"
 fi
-kill $beat 2>/dev/null || true
+stop_beat
+trap - EXIT
 # The module tree the harness takes modules.builtin and friends from.
 kmake INSTALL_MOD_PATH="$build/root" modules_install >>"$key/build.log" 2>&1
 touch "$build/.krg-done"
