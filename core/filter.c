@@ -124,12 +124,18 @@ err_put_type:
 
 /*
  * rmdir of a filter. configfs has checked that nothing is linked to it or
- * inside its ports, so only its own port connection remains.
+ * inside its ports, so only its own port connection remains, and what a
+ * racing ln -s connected.
  */
 void krg_filter_drop(struct krg_filter *f)
 {
+	unsigned int i;
+
 	mutex_lock(&krg_cfg_mutex);
 	krg_port_detach_child(f->parent);
+	krg_source_kill(&f->src);
+	for (i = 0; i < f->nr_ports; i++)
+		krg_port_kill(&f->ports[i]);
 	mutex_unlock(&krg_cfg_mutex);
 	if (f->type->exit)
 		f->type->exit(f);

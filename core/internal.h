@@ -111,6 +111,7 @@ struct krg_source {
 	struct list_head subscribers;	/* krg_port.sub_node; RCU, cfg mutex */
 	unsigned int nr_subscribers;	/* cfg mutex */
 	struct list_head users;		/* every connected krg_port.use_node; cfg mutex */
+	bool dead;			/* its object is being removed; cfg mutex */
 };
 
 struct krg_port {
@@ -124,6 +125,7 @@ struct krg_port {
 	struct config_item *link;	/* linked item, if connected by ln -s */
 	struct krg_filter *child;	/* filter made inside, if any */
 	bool subscribed;		/* on conn->subscribers; cfg mutex */
+	bool dead;			/* its owner is being removed; cfg mutex */
 	struct list_head sub_node;
 	struct list_head use_node;	/* on conn->users; cfg mutex */
 	struct krg_source tee;		/* this port as a link target */
@@ -147,6 +149,8 @@ void krg_port_init(struct krg_port *port, const struct krg_port_desc *desc,
 		   unsigned int index, struct config_group *parent);
 void krg_port_refresh(struct krg_port *port);
 void krg_port_disconnect(struct krg_port *port);
+void krg_source_kill(struct krg_source *src);
+void krg_port_kill(struct krg_port *port);
 ssize_t krg_port_collected_value_show(struct krg_port *port, char *page);
 struct krg_source *krg_item_source(struct config_item *item);
 int krg_port_attach_child(struct krg_port *port, struct krg_filter *f);

@@ -324,15 +324,18 @@ err_put_type:
 /*
  * rmdir of the policy: detach it from its scheduler, wait for callers, then
  * the component's exit. Its ports are unconnected (configfs refuses rmdir
- * while they hold a link or a filter).
+ * while they hold a link or a filter) but for what a racing ln -s connected.
  */
 void krg_policy_drop(struct krg_policy *p)
 {
 	struct krg_scheduler *s = p->sched;
+	unsigned int i;
 
 	mutex_lock(&krg_cfg_mutex);
 	if (rcu_access_pointer(s->policy) == p)
 		RCU_INIT_POINTER(s->policy, NULL);
+	for (i = 0; i < p->nr_ports; i++)
+		krg_port_kill(&p->ports[i]);
 	mutex_unlock(&krg_cfg_mutex);
 	synchronize_rcu();
 	if (p->type->exit)

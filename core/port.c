@@ -7,8 +7,20 @@
  * rule), so pushes never run into dead ends.
  */
 #include <linux/configfs.h>
+#include <linux/delay.h>
+#include <linux/moduleparam.h>
 #include <linux/slab.h>
 #include "internal.h"
+
+/*
+ * Testing only: ln -s into a port sleeps this long before connecting and
+ * again after, so that tests can run an rmdir of the target inside the
+ * window between configfs resolving the target and creating the link.
+ */
+static unsigned int test_link_delay_ms;
+module_param(test_link_delay_ms, uint, 0600);
+MODULE_PARM_DESC(test_link_delay_ms,
+		 "testing: ln -s into a port sleeps this long (ms) before and after connecting");
 
 static inline struct krg_port *to_krg_port(struct config_item *item)
 {
@@ -162,12 +174,15 @@ static int krg_depth_down_src(struct krg_source *src)
 }
 
 /*
- * Connect @port to @src. Refuses with -EBUSY a connected port, -EINVAL
- * incompatible types, -ELOOP a loop or a chain longer than KRG_MAX_CHAIN.
+ * Connect @port to @src. Refuses with -ENOENT a port or source whose object
+ * is being removed, -EBUSY a connected port, -EINVAL incompatible types,
+ * -ELOOP a loop or a chain longer than KRG_MAX_CHAIN.
  */
 static int krg_port_connect(struct krg_port *port, struct krg_source *src)
 {
 	lockdep_assert_held(&krg_cfg_mutex);
+	if (port->dead || src->dead)
+		return -ENOENT;
 	if (krg_port_conn(port) || port->child)
 		return -EBUSY;
 	if (!krg_types_match(port->desc->type, src->type)) {
@@ -205,6 +220,40 @@ void krg_port_disconnect(struct krg_port *port)
 }
 
 /*
+ * The object of @src is being removed: called under krg_cfg_mutex at the
+ * start of its drop, before its exit(). No port connects to it from now on,
+ * and the ports a racing ln -s connected are disconnected: configfs calls
+ * allow_link before it checks whether the target is being removed, so
+ * otherwise a port could read an object whose exit() ran. (Links that
+ * configfs made keep the target from being removed at all.)
+ */
+void krg_source_kill(struct krg_source *src)
+{
+	struct krg_port *user, *tmp;
+
+	lockdep_assert_held(&krg_cfg_mutex);
+	src->dead = true;
+	list_for_each_entry_safe(user, tmp, &src->users, use_node)
+		if (!user->child)
+			krg_port_disconnect(user);
+}
+
+/*
+ * @port's filter or policy is being removed (start of its drop, under
+ * krg_cfg_mutex): it takes no new connection, is disconnected (a racing
+ * ln -s may have connected it), and nothing connects to it any more.
+ * A port holding a filter keeps it: configfs removes the filter first.
+ */
+void krg_port_kill(struct krg_port *port)
+{
+	lockdep_assert_held(&krg_cfg_mutex);
+	port->dead = true;
+	krg_source_kill(&port->tee);
+	if (!port->child)
+		krg_port_disconnect(port);
+}
+
+/*
  * The source behind a configfs item that can be a link target, or NULL:
  * a probe's source directory, a filter, or a port.
  */
@@ -236,11 +285,15 @@ static int krg_port_allow_link(struct config_item *item,
 			    config_item_name(target));
 		return -EINVAL;
 	}
+	if (unlikely(READ_ONCE(test_link_delay_ms)))
+		msleep_interruptible(READ_ONCE(test_link_delay_ms));
 	mutex_lock(&krg_cfg_mutex);
 	ret = krg_port_connect(port, src);
 	if (!ret)
 		port->link = target;
 	mutex_unlock(&krg_cfg_mutex);
+	if (unlikely(READ_ONCE(test_link_delay_ms)) && !ret)
+		msleep_interruptible(READ_ONCE(test_link_delay_ms));
 	return ret;
 }
 
@@ -350,6 +403,7 @@ void krg_port_init(struct krg_port *port, const struct krg_port_desc *desc,
 {
 	port->desc = desc;
 	port->index = index;
+	port->dead = false;
 	RCU_INIT_POINTER(port->conn, NULL);
 	INIT_LIST_HEAD(&port->use_node);
 	krg_source_init(&port->tee, KRG_SRC_PORT, desc->type);

@@ -333,15 +333,16 @@ err_put_type:
 void krg_probe_drop(struct config_group *parent, struct config_item *item)
 {
 	struct krg_probe *probe = to_krg_probe(item);
+	unsigned int i;
 
 	mutex_lock(&krg_cfg_mutex);
 	WRITE_ONCE(probe->stopping, true);
+	/* configfs refused the rmdir if links existed; racing ones go. */
+	for (i = 0; i < probe->nr_sources; i++)
+		krg_source_kill(&probe->sources[i].src);
 	mutex_unlock(&krg_cfg_mutex);
 	cancel_delayed_work_sync(&probe->work);
-	/*
-	 * Nothing is linked to the sources any more (configfs refuses rmdir
-	 * while links exist), so no port will pull from the probe.
-	 */
+	/* No port pulls from the probe any more (and none will). */
 	synchronize_rcu();
 	if (probe->type->exit)
 		probe->type->exit(probe);

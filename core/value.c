@@ -39,6 +39,7 @@ void krg_source_init(struct krg_source *src, enum krg_source_kind kind,
 	INIT_LIST_HEAD(&src->subscribers);
 	INIT_LIST_HEAD(&src->users);
 	src->nr_subscribers = 0;
+	src->dead = false;
 }
 
 static bool krg_str_eq(const char *a, const char *b)

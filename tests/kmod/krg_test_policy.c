@@ -6,11 +6,14 @@
  *   calls       ro: new_task_node calls
  *   updates     ro: "in N aux M node_sets K": pushes per port, node-set changes
  *   last        ro: the value pulled from "in" at the last push to it
+ *   pull        ro: pull "in" now: the value, or "(error -N)"
  *   migrate     wo: "PID NODE": krg_policy_migrate(); the write fails with
  *               its error
  *   place_bench write N: run the core's placement for the writer N times in
  *               a loop (bench/)
  *   place_bench_ns  read: mean ns per decision of the last place_bench run
+ * It also checks the core's contract: nothing calls a policy once its exit()
+ * ran (a call after exit WARNs, which fails the VM run).
  */
 #include <linux/ktime.h>
 #include <linux/module.h>
@@ -25,7 +28,13 @@ struct test_policy {
 	atomic_t node_sets;
 	atomic64_t last;
 	atomic64_t bench_ns;
+	bool dead;		/* exit() ran; READ_ONCE */
 };
+
+static void test_policy_check_alive(struct test_policy *tp)
+{
+	WARN_ONCE(READ_ONCE(tp->dead), "test_policy: called after exit()\n");
+}
 
 static const struct krg_port_desc test_in = {
 	.name = "in", .type = &krg_type_u64,
@@ -87,6 +96,19 @@ static ssize_t test_policy_last_show(struct config_item *item, char *page)
 }
 CONFIGFS_ATTR_RO(test_policy_, last);
 
+static ssize_t test_policy_pull_show(struct config_item *item, char *page)
+{
+	struct krg_policy *policy = krg_policy_from_item(item);
+	u64 v;
+	int ret;
+
+	ret = krg_port_get_value(krg_policy_port(policy, 0), &v, 1, NULL, 0);
+	if (ret == 1)
+		return sysfs_emit(page, "%llu\n", v);
+	return sysfs_emit(page, "(error %d)\n", ret);
+}
+CONFIGFS_ATTR_RO(test_policy_, pull);
+
 static ssize_t test_policy_migrate_store(struct config_item *item,
 					 const char *page, size_t count)
 {
@@ -144,6 +166,7 @@ static struct configfs_attribute *test_policy_attrs[] = {
 	&test_policy_attr_calls,
 	&test_policy_attr_updates,
 	&test_policy_attr_last,
+	&test_policy_attr_pull,
 	&test_policy_attr_migrate,
 	NULL,
 };
@@ -161,6 +184,7 @@ static int test_policy_new_task_node(struct krg_policy *policy,
 {
 	struct test_policy *tp = krg_policy_priv(policy);
 
+	test_policy_check_alive(tp);
 	atomic_inc(&tp->calls);
 	return atomic_read(&tp->answer);
 }
@@ -171,6 +195,7 @@ static void test_policy_update(struct krg_policy *policy, struct krg_port *port)
 	unsigned int i = krg_port_index(port);
 	u64 v;
 
+	test_policy_check_alive(tp);
 	if (i == 0 && krg_port_get_value(port, &v, 1, NULL, 0) == 1)
 		atomic64_set(&tp->last, v);
 	atomic_inc(&tp->updates[i]);
@@ -178,7 +203,17 @@ static void test_policy_update(struct krg_policy *policy, struct krg_port *port)
 
 static void test_policy_update_node_set(struct krg_policy *policy)
 {
-	atomic_inc(&((struct test_policy *)krg_policy_priv(policy))->node_sets);
+	struct test_policy *tp = krg_policy_priv(policy);
+
+	test_policy_check_alive(tp);
+	atomic_inc(&tp->node_sets);
+}
+
+static void test_policy_exit(struct krg_policy *policy)
+{
+	struct test_policy *tp = krg_policy_priv(policy);
+
+	WRITE_ONCE(tp->dead, true);
 }
 
 static const struct krg_policy_type test_policy_type = {
@@ -187,6 +222,7 @@ static const struct krg_policy_type test_policy_type = {
 	.attrs = test_policy_attrs,
 	.priv_size = sizeof(struct test_policy),
 	.init = test_policy_init,
+	.exit = test_policy_exit,
 	.new_task_node = test_policy_new_task_node,
 	.update = test_policy_update,
 	.update_node_set = test_policy_update_node_set,

@@ -9,6 +9,8 @@
  * per_pid (u64 with a pid_t parameter: returns 2 * pid).
  *   bench      write N: publish "value" N times in a loop (bench/)
  *   bench_ns   read: the mean ns per publish of the last bench run
+ * It also checks the core's contract: nothing reads a probe once its exit()
+ * ran (a read after exit WARNs, which fails the VM run).
  */
 #include <linux/ktime.h>
 #include <linux/module.h>
@@ -23,7 +25,14 @@ struct test_probe {
 	u64 node_value[KRG_MAX_NODES];
 	DECLARE_BITMAP(node_set, KRG_MAX_NODES);
 	u64 bench_ns;		/* mean ns per publish, last bench run */
+	bool dead;		/* exit() ran; READ_ONCE */
 };
+
+/* The core promised that nothing calls a probe after its exit(). */
+static void test_probe_check_alive(struct test_probe *tp)
+{
+	WARN_ONCE(READ_ONCE(tp->dead), "test_probe: read after exit()\n");
+}
 
 static const struct krg_value_type test_load_type = {
 	.name = "load",
@@ -44,6 +53,7 @@ static int test_value_get(struct krg_probe *probe, void *out, unsigned int nr,
 	unsigned long flags;
 	int ret = 1;
 
+	test_probe_check_alive(tp);
 	spin_lock_irqsave(&tp->lock, flags);
 	if (tp->has_value)
 		*(u64 *)out = tp->value;
@@ -61,6 +71,7 @@ static int test_value_get_node(struct krg_probe *probe, int node, void *out,
 	unsigned long flags;
 	int ret = 1;
 
+	test_probe_check_alive(tp);
 	spin_lock_irqsave(&tp->lock, flags);
 	if (test_bit(node, tp->node_set))
 		*(u64 *)out = tp->node_value[node];
@@ -75,6 +86,7 @@ static int test_ticks_get(struct krg_probe *probe, void *out, unsigned int nr,
 {
 	struct test_probe *tp = krg_probe_priv(probe);
 
+	test_probe_check_alive(tp);
 	*(u64 *)out = READ_ONCE(tp->ticks);
 	return 1;
 }
@@ -82,6 +94,7 @@ static int test_ticks_get(struct krg_probe *probe, void *out, unsigned int nr,
 static int test_per_pid_get(struct krg_probe *probe, void *out,
 			    unsigned int nr, const void *in, unsigned int in_nr)
 {
+	test_probe_check_alive(krg_probe_priv(probe));
 	if (in_nr < 1)
 		return -EINVAL;
 	*(u64 *)out = 2 * (u64)*(const pid_t *)in;
@@ -209,6 +222,13 @@ static int test_probe_init(struct krg_probe *probe)
 	return 0;
 }
 
+static void test_probe_exit(struct krg_probe *probe)
+{
+	struct test_probe *tp = krg_probe_priv(probe);
+
+	WRITE_ONCE(tp->dead, true);
+}
+
 static void test_probe_measure(struct krg_probe *probe)
 {
 	struct test_probe *tp = krg_probe_priv(probe);
@@ -224,6 +244,7 @@ static const struct krg_probe_type test_probe_type = {
 	.period_ms = 1000,
 	.priv_size = sizeof(struct test_probe),
 	.init = test_probe_init,
+	.exit = test_probe_exit,
 	.measure = test_probe_measure,
 };
 

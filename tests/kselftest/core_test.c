@@ -8,6 +8,7 @@
  */
 #include <limits.h>
 #include <signal.h>
+#include <sys/wait.h>
 #include "../lib/krg_test.h"
 #include "libkrg.h"
 #include "kselftest_harness.h"
@@ -16,6 +17,7 @@
 #define S2	KRG_CFS "/schedulers/s2"
 #define PR	KRG_CFS "/probes/test_probe"
 #define POL	S "/test_policy"
+#define LINK_DELAY	"/sys/module/krg_scheduler/parameters/test_link_delay_ms"
 
 /* Remove whatever a test left, deepest first; ignore what is not there. */
 static void cleanup(void)
@@ -25,7 +27,7 @@ static void cleanup(void)
 		POL "/in/test_pass/in/test_pass/in/value", POL "/aux/value",
 		POL "/aux/in", POL "/in/aux", POL "/aux/test_pass",
 		POL "/in/load", POL "/in/per_pid", POL "/in/s2",
-		POL "/in/ticks", POL "/aux/ticks",
+		POL "/in/ticks", POL "/aux/ticks", POL "/in/test_pass",
 	};
 	static const char *const dirs[] = {
 		POL "/in/test_pass/in/test_pass", POL "/in/test_pass",
@@ -44,6 +46,7 @@ static void cleanup(void)
 	rmdir(S);
 	rmdir(S2);
 	rmdir(PR);
+	krg_write(LINK_DELAY, "0");
 }
 
 FIXTURE(core) {
@@ -175,6 +178,139 @@ TEST_F(core, links)
 	EXPECT_STREQ("(not connected)", krg_rd(POL "/in/collected_value"));
 	ASSERT_EQ(0, krg_rmdir(POL));
 	ASSERT_EQ(0, krg_rmdir(PR));
+}
+
+/* ln -s @target @link in a child; returns its pid (exit status: -errno). */
+static pid_t ln_in_child(const char *target, const char *link)
+{
+	pid_t pid = fork();
+
+	if (pid == 0)
+		_exit(-krg_ln(target, link));
+	return pid;
+}
+
+static int ln_child_result(pid_t pid)
+{
+	int status;
+
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return INT_MIN;
+	return -WEXITSTATUS(status);
+}
+
+/* Is @pid's kernel stack in @fn? (It sleeps there, held by the knob.) */
+static bool in_kernel_fn(pid_t pid, const char *fn)
+{
+	char path[64], buf[4096];
+
+	snprintf(path, sizeof(path), "/proc/%d/stack", pid);
+	return !krg_read(path, buf, sizeof(buf)) && strstr(buf, fn);
+}
+
+/* Wait (up to about 20 s) until @pid sleeps in @fn. */
+static bool wait_in_kernel_fn(pid_t pid, const char *fn)
+{
+	int i;
+
+	for (i = 0; i < 2000; i++) {
+		if (in_kernel_fn(pid, fn))
+			return true;
+		usleep(10 * 1000);
+	}
+	return false;
+}
+
+/* Has child @pid exited (without reaping it)? */
+static bool child_done(pid_t pid)
+{
+	siginfo_t si = { 0 };
+
+	return !waitid(P_PID, pid, &si, WEXITED | WNOHANG | WNOWAIT) &&
+	       si.si_pid == pid;
+}
+
+#define NOT_CONNECTED	"(error -61)"	/* -ENODATA */
+
+/*
+ * Test that a link made while its target is removed never leaves a port
+ * connected to a probe whose exit() ran. configfs calls allow_link before
+ * it checks that the target is being dropped; the core's test knob holds
+ * ln -s in allow_link (before and after connecting) so that the rmdir runs
+ * inside that window. test_probe WARNs if anything reads it after exit().
+ * (Reads go through test_policy's pull: the port's own directory is locked
+ * while ln -s runs.)
+ */
+TEST_F(core, link_races_rmdir_of_target)
+{
+	pid_t ln;
+
+	ASSERT_EQ(0, krg_mkdir(PR));
+	ASSERT_EQ(0, krg_mkdir(S));
+	ASSERT_EQ(0, krg_mkdir(POL));
+	ASSERT_EQ(0, krg_write(PR "/set", "5"));
+	ASSERT_EQ(0, krg_write(LINK_DELAY, "1000"));
+
+	/* The probe goes before the port connects: the link is refused. */
+	ln = ln_in_child(PR "/value", POL "/in/value");
+	ASSERT_LT(0, ln);
+	ASSERT_TRUE(wait_in_kernel_fn(ln, "allow_link"));
+	EXPECT_EQ(0, krg_rmdir(PR));
+	while (!child_done(ln)) {
+		EXPECT_STREQ(NOT_CONNECTED, krg_rd(POL "/pull"));
+		usleep(20 * 1000);
+	}
+	EXPECT_EQ(-ENOENT, ln_child_result(ln));
+	EXPECT_STREQ(NOT_CONNECTED, krg_rd(POL "/pull"));
+
+	/* The probe goes after the port connected: its drop disconnects it. */
+	ASSERT_EQ(0, krg_mkdir(PR));
+	ASSERT_EQ(0, krg_write(PR "/set", "6"));
+	ln = ln_in_child(PR "/value", POL "/in/value");
+	ASSERT_LT(0, ln);
+	while (!strcmp(krg_rd(POL "/pull"), NOT_CONNECTED) && !child_done(ln))
+		usleep(10 * 1000);
+	EXPECT_STREQ("6", krg_rd(POL "/pull"));
+	EXPECT_EQ(0, krg_rmdir(PR));
+	EXPECT_STREQ(NOT_CONNECTED, krg_rd(POL "/pull"));
+	EXPECT_EQ(-ENOENT, ln_child_result(ln));
+	EXPECT_STREQ(NOT_CONNECTED, krg_rd(POL "/pull"));
+	EXPECT_EQ(0, krg_write(LINK_DELAY, "0"));
+
+	/* Nothing is left half-made: the same link works now. */
+	ASSERT_EQ(0, krg_mkdir(PR));
+	ASSERT_EQ(0, krg_write(PR "/set", "7"));
+	ASSERT_EQ(0, krg_ln(PR "/value", POL "/in/value"));
+	EXPECT_STREQ("7", krg_rd(POL "/pull"));
+}
+
+/*
+ * Test that links racing with the removal of the port's policy never
+ * connect that policy again: test_policy WARNs if the core calls it after
+ * exit(). (The window is configfs resolving the target with no lock held,
+ * which no knob can widen: this is a stress loop.)
+ */
+TEST_F(core, link_races_rmdir_of_port_owner)
+{
+	int i, ret;
+	pid_t ln;
+
+	ASSERT_EQ(0, krg_mkdir(PR));
+	ASSERT_EQ(0, krg_mkdir(S));
+	for (i = 0; i < 200; i++) {
+		ASSERT_EQ(0, krg_mkdir(POL));
+		ln = ln_in_child(PR "/value", POL "/in/value");
+		ASSERT_LT(0, ln);
+		usleep(i % 10 * 100);
+		while ((ret = krg_rmdir(POL)) == -ENOTEMPTY)
+			krg_unlink(POL "/in/value");
+		ASSERT_EQ(0, ret);
+		/* A push would reach the removed policy if its port connected. */
+		EXPECT_EQ(0, krg_write(PR "/set", "8"));
+		ret = ln_child_result(ln);
+		EXPECT_TRUE(ret == 0 || ret == -ENOENT) TH_LOG("ln: %d", ret);
+		EXPECT_EQ(0, krg_write(PR "/set", "9"));
+	}
 }
 
 /* A port may link to another port and to a filter; loops are refused. */
