@@ -70,16 +70,21 @@ static void krg_scheduler_set_nodes(struct krg_scheduler *s,
 		p->type->update_node_set(p);
 }
 
-/* The online nodes no other exclusive scheduler holds. */
+/*
+ * What node_set_max_fit gives @s: the online nodes no other exclusive
+ * scheduler holds, or, when @s is exclusive, that no other scheduler holds.
+ * Under krg_cfg_mutex.
+ */
 static void krg_scheduler_fit(struct krg_scheduler *s,
 			      struct krg_nodemask *out)
 {
+	bool exclusive = READ_ONCE(s->exclusive);
 	struct krg_scheduler *o;
 	struct krg_nodemask os;
 
 	krg_nodes_online(out);
 	list_for_each_entry(o, &krg_schedulers, node) {
-		if (o == s || !READ_ONCE(o->exclusive))
+		if (o == s || !(exclusive || READ_ONCE(o->exclusive)))
 			continue;
 		krg_scheduler_node_set(o, &os);
 		bitmap_andnot(out->bits, out->bits, os.bits, KRG_MAX_NODES);
@@ -323,18 +328,28 @@ void krg_scheduler_drop(struct config_group *parent, struct config_item *item)
 
 /* --- node hotplug -------------------------------------------------------- */
 
+/*
+ * A node came or went: every max_fit scheduler takes its fit again.
+ * Exclusive ones first, in creation order, so that a node coming online
+ * goes to the first of them and no other scheduler can share it; the
+ * others then take what no exclusive scheduler holds.
+ */
 static int krg_scheduler_nodes_event(struct notifier_block *nb,
 				     unsigned long event, void *data)
 {
 	struct krg_scheduler *s;
 	struct krg_nodemask set;
+	int pass;
 
 	mutex_lock(&krg_cfg_mutex);
-	list_for_each_entry(s, &krg_schedulers, node) {
-		if (!READ_ONCE(s->max_fit))
-			continue;
-		krg_scheduler_fit(s, &set);
-		krg_scheduler_set_nodes(s, &set, true);
+	for (pass = 0; pass < 2; pass++) {
+		list_for_each_entry(s, &krg_schedulers, node) {
+			if (!READ_ONCE(s->max_fit) ||
+			    READ_ONCE(s->exclusive) != !pass)
+				continue;
+			krg_scheduler_fit(s, &set);
+			krg_scheduler_set_nodes(s, &set, true);
+		}
 	}
 	mutex_unlock(&krg_cfg_mutex);
 	return NOTIFY_OK;

@@ -454,6 +454,69 @@ TEST_F(core, exclusive)
 	/* max_fit takes the nodes that are left. */
 	ASSERT_EQ(0, krg_write(S2 "/node_set_max_fit", "1"));
 	EXPECT_STREQ("1", krg_rd(S2 "/node_set"));
+	/* An exclusive max_fit scheduler takes the nodes nobody holds. */
+	ASSERT_EQ(0, krg_write(S "/node_set_max_fit", "1"));
+	EXPECT_STREQ("0", krg_rd(S "/node_set"));
+	ASSERT_EQ(0, krg_write(S "/node_set_exclusive", "0"));
+	ASSERT_EQ(0, krg_write(S2 "/node_set_max_fit", "1"));
+	EXPECT_STREQ("0-1", krg_rd(S2 "/node_set"));
+}
+
+/* Node 1's only CPU, for taking the node offline; -1 if it has several. */
+static int node1_cpu(void)
+{
+	char list[64];
+	char *end;
+	long cpu;
+
+	if (krg_read("/sys/kernel/krg/node1/cpulist", list, sizeof(list)))
+		return -1;
+	cpu = strtol(list, &end, 10);
+	return *end ? -1 : (int)cpu;
+}
+
+/*
+ * Test that hotplug keeps exclusive node sets exclusive: a node coming back
+ * online goes to the first exclusive max_fit scheduler, never to it and to
+ * a non-exclusive max_fit scheduler listed before it.
+ */
+TEST_F(core, exclusive_hotplug)
+{
+	char online[64];
+	int cpu = node1_cpu();
+
+	if (cpu < 0)
+		SKIP(return, "node 1 has several CPUs");
+	snprintf(online, sizeof(online), "/sys/devices/system/cpu/cpu%d/online",
+		 cpu);
+	if (!krg_exists(online))
+		SKIP(return, "CPU %d cannot go offline", cpu);
+
+	/* s2 (listed first) follows hotplug; s is exclusive on node 0. */
+	ASSERT_EQ(0, krg_mkdir(S2));
+	ASSERT_EQ(0, krg_mkdir(S));
+	ASSERT_EQ(0, krg_write(S "/node_set", "0"));
+	ASSERT_EQ(0, krg_write(S2 "/node_set", "1"));
+	ASSERT_EQ(0, krg_write(S "/node_set_exclusive", "1"));
+	ASSERT_EQ(0, krg_write(S2 "/node_set_max_fit", "1"));
+	EXPECT_STREQ("1", krg_rd(S2 "/node_set"));
+
+	ASSERT_EQ(0, krg_write(online, "0"));
+	ASSERT_TRUE(WAIT_FOR(!strcmp(krg_rd("/sys/kernel/krg/nodes_online"), "0"),
+			     5));
+	EXPECT_STREQ("", krg_rd(S2 "/node_set"));
+	EXPECT_STREQ("0", krg_rd(S "/node_set"));
+	/* Now s follows hotplug too. */
+	EXPECT_EQ(0, krg_write(S "/node_set_max_fit", "1"));
+
+	ASSERT_EQ(0, krg_write(online, "1"));
+	ASSERT_TRUE(WAIT_FOR(!strcmp(krg_rd("/sys/kernel/krg/nodes_online"), "0-1"),
+			     5));
+	EXPECT_STREQ("0-1", krg_rd(S "/node_set"));
+	EXPECT_STREQ("", krg_rd(S2 "/node_set"));
+	EXPECT_STREQ("1", krg_rd(S "/node_set_exclusive"));
+
+	/* Leaving exclusivity: s2 takes what is online again. */
 	ASSERT_EQ(0, krg_write(S "/node_set_exclusive", "0"));
 	ASSERT_EQ(0, krg_write(S2 "/node_set_max_fit", "1"));
 	EXPECT_STREQ("0-1", krg_rd(S2 "/node_set"));

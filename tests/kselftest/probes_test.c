@@ -296,14 +296,6 @@ static long long llabs_diff(long long a, long long b)
 	return a > b ? a - b : b - a;
 }
 
-/* Poll every 50 ms, at most @s seconds, until @cond holds. */
-#define WAIT_FOR(cond, s) ({						\
-	bool __ok = false;						\
-	for (int __i = 0; __i < (s) * 20 && !(__ok = (cond)); __i++)	\
-		usleep(50 * 1000);					\
-	__ok;								\
-})
-
 static void cleanup(void)
 {
 	char path[256];

@@ -101,6 +101,14 @@ static inline int krg_write(const char *path, const char *s)
 	return n;
 }
 
+/* Poll every 50 ms, at most @s seconds, until @cond holds. */
+#define WAIT_FOR(cond, s) ({						\
+	bool __ok = false;						\
+	for (int __i = 0; __i < (s) * 20 && !(__ok = (cond)); __i++)	\
+		usleep(50 * 1000);					\
+	__ok;								\
+})
+
 /* Tree operations for the tests: 0 or -errno. */
 static inline int krg_mkdir(const char *path)
 {
