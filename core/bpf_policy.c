@@ -11,7 +11,9 @@
 #include <linux/btf_ids.h>
 #include <linux/configfs.h>
 #include <linux/ctype.h>
+#include <linux/delay.h>
 #include <linux/kmod.h>
+#include <linux/moduleparam.h>
 #include <linux/sched/clock.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -21,6 +23,16 @@
 DEFINE_MUTEX(krg_bpf_mutex);
 static LIST_HEAD(krg_bpf_types);
 static atomic_t krg_bpf_next_id = ATOMIC_INIT(0);
+
+/*
+ * Testing only (tests/scenarios/bpf_policies.sh): hold krg_bpf_fail() this
+ * long between its check of @dying and queueing the detach work, to widen
+ * the window an rmdir must not race into. 0, the default: no delay.
+ */
+static unsigned int bpf_test_fail_delay_ms;
+module_param(bpf_test_fail_delay_ms, uint, 0600);
+MODULE_PARM_DESC(bpf_test_fail_delay_ms,
+		 "testing only: delay (ms) before a failed BPF policy's detach is queued");
 
 /* --- failure and detach ------------------------------------------------- */
 
@@ -37,9 +49,13 @@ void krg_bpf_fail(struct krg_bpf_inst *inst, int kind, const char *fmt, ...)
 	va_start(args, fmt);
 	vscnprintf(msg, sizeof(msg), fmt, args);
 	va_end(args);
-	if (krg_policy_fail(inst->policy, kind, "%s", msg) &&
-	    !READ_ONCE(inst->dying))
-		queue_work(system_unbound_wq, &inst->detach_work);
+	if (!krg_policy_fail(inst->policy, kind, "%s", msg))
+		return;
+	if (READ_ONCE(inst->dying))
+		return;
+	if (bpf_test_fail_delay_ms)
+		mdelay(bpf_test_fail_delay_ms);
+	queue_work(system_unbound_wq, &inst->detach_work);
 }
 
 static bool krg_bpf_failed(struct krg_bpf_inst *inst)
@@ -254,6 +270,9 @@ static void krg_bpf_policy_exit(struct krg_policy *policy)
 	list_del(&inst->node);
 	inst->bt->nr_instances--;
 	mutex_unlock(&krg_bpf_mutex);
+	/* Freed after this: no work of it may be queued or running. */
+	WARN_ON_ONCE(work_busy(&inst->detach_work) ||
+		     work_busy(&inst->balance_work.work));
 }
 
 /* --- struct_ops: checking and registering a krg_policy_ops -------------- */
