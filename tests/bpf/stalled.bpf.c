@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Broken on purpose: new_task_node runs far past its timeout_ms (a long
- * nested bpf_loop, seconds under emulation) before it answers. The
+ * nested bpf_loop: about 2 s under emulation) before it answers. The
  * watchdog must notice while it runs, let no other call in, and detach it
  * once it returns.
  */
@@ -10,7 +10,7 @@
 char _license[] SEC("license") = "GPL";
 
 /* Rounds of 65536 steps. */
-const volatile u32 stall_rounds = 256;
+const volatile u32 stall_rounds = 2048;
 
 static long spin(u64 i, void *ctx)
 {

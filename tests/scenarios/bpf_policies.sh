@@ -115,6 +115,8 @@ refused "another struct_ops type calling krg_scheduler's kfuncs" "the verifier r
 	krgpolicy load $B/foreign.bpf.o
 check "... the verifier says they are not allowed" \
 	grep -q "calling kernel function krg_bpf_task_node is not allowed" /tmp/.krg-err
+check "... and nothing of the file attached" sh -c "! grep -q '^foreign_host ' $C/bpf_policies"
+krgpolicy unload foreign_host > /dev/null 2>&1
 
 # The module policy of a BPF policy's name is looked for outside BPF's
 # struct_ops mutex: while it loads (slowly), another policy attaches.
