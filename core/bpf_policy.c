@@ -702,11 +702,15 @@ static void krg_bpf_unreg(void *kdata, struct bpf_link *link)
 	e = krg_policy_type_unlist_dyn(&bt->type);
 	list_del(&bt->node);
 	bt->dead = true;
-	list_for_each_entry(inst, &bt->instances, node) {
+	list_for_each_entry(inst, &bt->instances, node)
 		krg_policy_fail(inst->policy, KRG_EXIT_UNLOADED,
 				"the BPF program was unloaded");
+	mutex_unlock(&krg_bpf_mutex);
+	/* Calls check the failure under RCU: exit() comes after the last. */
+	synchronize_rcu();
+	mutex_lock(&krg_bpf_mutex);
+	list_for_each_entry(inst, &bt->instances, node)
 		krg_bpf_detach(inst);
-	}
 	mutex_unlock(&krg_bpf_mutex);
 	/* No CPU runs one of its programs after this. */
 	synchronize_rcu();

@@ -43,7 +43,7 @@ struct task_struct;
 /* Most ports a BPF policy declares. */
 #define KRG_BPF_MAX_PORTS	8
 /* A callback may run this long by default before the watchdog detaches it. */
-#define KRG_BPF_TIMEOUT_MS	20
+#define KRG_BPF_TIMEOUT_MS	50
 /*
  * Longest timeout_ms accepted: callbacks run with preemption disabled (on
  * the fork path) or under RCU, and a module cannot stop a running program.

@@ -254,7 +254,7 @@ check "... and in bpf_policies" grep -q "own active" $C/bpf_policies
 check "... more than 100 refusals counted in its stats" \
 	awk '/^migrations_refused /{ok = $2 > 100} END{exit !ok}' $S/own/stubborn/stats
 check "... with the last one's reason" grep -q "^last_refusal -E" $S/own/stubborn/stats
-sed 's/^/# stubborn stats: /' $S/own/stubborn/stats
+sed 's/^/# stubborn: /' $S/own/status $S/own/stubborn/stats
 krg_remove_tree $S/own
 krgpolicy unload stubborn > /dev/null
 
@@ -301,10 +301,24 @@ check "self_error: krg_bpf_error's message in status" wait_for $S/e/status \
 	"detached: policy self_error: error: no value on port load"
 drop_sched e
 
-new_sched st stalled 0-1
+# The watcher is outside the process set (its own session); the others
+# are in it and fork on other CPUs while the stalled call runs, 300 ms in.
+# Both start before the policy exists, the others wait without forking, so
+# that this shell's fork is the stalled call.
+mkdir $S/st && echo 0-1 > $S/st/node_set &&
+	mkdir $S/st/process_set/process_groups/$(cut -d' ' -f5 /proc/$$/stat)
 rm -f /tmp/st.*
-( wait_for $S/st/status "watchdog" > /dev/null; cp $S/st/status /tmp/st.seen ) & watcher=$!
-( usleep 300000; placements 4 > /tmp/st.others ) & others=$!
+mkfifo /tmp/st.fifo
+setsid sh -c "while [ ! -e /tmp/st.go ]; do usleep 10000; done
+	usleep 300000; echo go > /tmp/st.fifo
+	i=0
+	while [ \$i -lt 1000 ]; do
+		grep -q watchdog $S/st/status && exec cp $S/st/status /tmp/st.seen
+		usleep 10000; i=\$((i + 1))
+	done" & watcher=$!
+( read -r _ < /tmp/st.fifo; placements 4 > /tmp/st.others ) & others=$!
+mkdir $S/st/stalled
+: > /tmp/st.go
 echo "$(child_node)" > /dev/null	# this fork runs the stalled call
 wait $watcher $others
 check "stalled: the watchdog notices while the call runs" \
