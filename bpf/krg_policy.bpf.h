@@ -64,7 +64,12 @@ extern bool krg_bpf_node_ok(struct krg_policy *policy, s32 node) __ksym;
 extern s32 krg_bpf_node_next(struct krg_policy *policy, s32 node) __ksym;
 extern s32 krg_bpf_task_node(struct task_struct *p) __ksym;
 
-/* Migration: ask first (may), then request (migrate). */
+/*
+ * Migration: would a request be accepted now (may); request it (migrate).
+ * A refusal the process's owner causes is returned and counted, never an
+ * error; a node outside the node set, a process outside the process set
+ * or a kernel thread detaches the instance.
+ */
 extern s32 krg_bpf_may_migrate(struct krg_policy *policy,
 			       struct task_struct *p, s32 node) __ksym;
 extern s32 krg_bpf_migrate(struct krg_policy *policy, struct task_struct *p,

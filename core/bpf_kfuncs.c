@@ -4,9 +4,12 @@
  * bpf/krg_policy.bpf.h). Every kfunc checks its arguments and can fail
  * only with an errno: none sleeps, none loops for longer than one walk of
  * the node set or of the task list, and every migration request goes
- * through the same checks as a module policy's, and more: a node outside
- * the node set, or a task outside the process set or without CAN_MIGRATE,
- * detaches the instance (krg_bpf_fail()).
+ * through the same checks as a module policy's, and more: what only the
+ * program controls (a node that is not an online node of the node set, a
+ * task outside the process set, a kernel thread) detaches the instance
+ * (krg_bpf_fail()); what the task's owner controls (CAN_MIGRATE, pinning,
+ * ptrace, exiting) is a refusal, counted in stats. Only krg_policy_ops
+ * programs may call these (the filter at the end).
  */
 #include <linux/bpf.h>
 #include <linux/btf.h>
@@ -68,21 +71,16 @@ static bool krg_bpf_in_node_set(struct krg_policy *policy, int node,
 	return krg_node_valid(node) && test_bit(node, set->bits);
 }
 
-/* Was a migration request refused? The watchdog counts them in a row. */
-static void krg_bpf_count_refusal(struct krg_bpf_inst *inst,
-				  struct task_struct *p, int node, int err)
+/*
+ * A task that left its process set while the program looked at it: it is
+ * exiting (its pids are detached at release, after PF_EXITING is set). The
+ * caller saw it out of the set first.
+ */
+static bool krg_bpf_task_exiting(struct task_struct *p)
 {
-	int n;
-
-	if (!err || err == -EALREADY) {
-		atomic_set(&inst->refusals, 0);
-		return;
-	}
-	n = atomic_inc_return(&inst->refusals);
-	if (n == KRG_BPF_MAX_REFUSALS)
-		krg_bpf_fail(inst, KRG_EXIT_ERROR_WATCHDOG,
-			     "%d migration requests refused in a row (last: pid %d to node %d: %pe)",
-			     n, task_tgid_nr(p), node, ERR_PTR(err));
+	/* The pids were read before: PF_EXITING was set before they went. */
+	smp_rmb();
+	return (READ_ONCE(p->flags) & PF_EXITING) || READ_ONCE(p->exit_state);
 }
 
 /* At most migrate_rate requests per second and instance. Any context. */
@@ -255,15 +253,18 @@ __bpf_kfunc s32 krg_bpf_may_migrate(struct krg_policy *policy,
  * @node: the target, an online node of the node set
  *
  * The core checks the request and queues it to the SSI layer; it is
- * recorded in the policy's stats. Asking for a node outside the node set,
- * a process outside the process set or one without CAN_MIGRATE (or a
- * kernel thread) is an error: the instance is detached. Other refusals
- * are returned; KRG_BPF_MAX_REFUSALS of them in a row detach it too.
+ * recorded in the policy's stats. Asking for a node that is not an online
+ * node of the node set, a process outside the process set or a kernel
+ * thread is an error: the instance is detached. What the process's owner
+ * controls is a refusal, returned and counted in stats, never an error:
+ * no CAN_MIGRATE, pinned by hand, ptraced, exiting (so krg_bpf_may_migrate()
+ * first is a courtesy, not a duty).
  *
- * Return: 0 when queued; -EALREADY (already there), -EAGAIN (more than
- * migrate_rate requests this second), -EBUSY, -ESRCH, -EHOSTDOWN, -ENOMEM,
- * or the error that detached the instance (-EINVAL, -EPERM, -EACCES,
- * -ENODEV once detached).
+ * Return: 0 when queued; refusals: -EALREADY (already there), -EAGAIN
+ * (more than migrate_rate requests this second), -EACCES (no CAN_MIGRATE),
+ * -EBUSY (pinned, ptraced, migrating already), -ESRCH (exiting),
+ * -EHOSTDOWN (the node went offline meanwhile), -ENOMEM; or the error that
+ * detached the instance (-EINVAL, -EPERM; -ENODEV once detached).
  */
 __bpf_kfunc s32 krg_bpf_migrate(struct krg_policy *policy,
 				struct task_struct *p, s32 node)
@@ -274,30 +275,38 @@ __bpf_kfunc s32 krg_bpf_migrate(struct krg_policy *policy,
 
 	if (atomic_read(&policy->exit_kind) != KRG_EXIT_NONE)
 		return -ENODEV;
-	if (!krg_bpf_in_node_set(policy, node, &set)) {
+	/* The program's own errors: what it could check, and no one else sets. */
+	if (!krg_bpf_in_node_set(policy, node, &set) || !krg_node_online(node)) {
 		krg_bpf_fail(inst, KRG_EXIT_ERROR_BAD_NODE,
-			     "asked to migrate pid %d to node %d, not in node_set %*pbl",
+			     "asked to migrate pid %d to node %d, not an online node of node_set %*pbl",
 			     task_tgid_nr(p), node, KRG_MAX_NODES, set.bits);
 		return -EINVAL;
 	}
+	if (p->flags & PF_KTHREAD) {
+		krg_bpf_fail(inst, KRG_EXIT_ERROR_FORBIDDEN,
+			     "asked to migrate pid %d (%s), a kernel thread",
+			     task_tgid_nr(p), p->comm);
+		return -EINVAL;
+	}
 	if (!krg_policy_handles(policy, p)) {
+		if (krg_bpf_task_exiting(p)) {
+			ret = -ESRCH;
+			goto refused;
+		}
 		krg_bpf_fail(inst, KRG_EXIT_ERROR_FORBIDDEN,
 			     "asked to migrate pid %d (%s), which is not in its process set",
 			     task_tgid_nr(p), p->comm);
 		return -EPERM;
 	}
-	ret = krg_may_migrate(p, node, KRG_MIGRATE_POLICY);
-	if (ret == -EACCES || ret == -EINVAL) {
-		krg_bpf_fail(inst, KRG_EXIT_ERROR_FORBIDDEN,
-			     "asked to migrate pid %d (%s), which may not migrate: %pe",
-			     task_tgid_nr(p), p->comm, ERR_PTR(ret));
-		return ret;
-	}
-	if (!ret && !krg_bpf_rate_ok(inst))
+	if (!krg_bpf_rate_ok(inst)) {
 		ret = -EAGAIN;
-	if (!ret)
-		ret = krg_policy_migrate(policy, p, node);
-	krg_bpf_count_refusal(inst, p, node, ret);
+		goto refused;
+	}
+	/* Refusals by krg.ko (what the owner controls) are counted there. */
+	return krg_policy_migrate(policy, p, node);
+
+refused:
+	krg_policy_refused(policy, p, node, ret);
 	return ret;
 }
 
@@ -482,9 +491,36 @@ BTF_ID_FLAGS(func, bpf_iter_krg_task_next, KF_ITER_NEXT | KF_RET_NULL)
 BTF_ID_FLAGS(func, bpf_iter_krg_task_destroy, KF_ITER_DESTROY)
 BTF_KFUNCS_END(krg_bpf_kfunc_ids)
 
+/* The BTF of krg_policy_ops, given by the struct_ops type's init. */
+static const struct btf *krg_bpf_ops_btf;
+BTF_ID_LIST_SINGLE(krg_bpf_ops_type_id, struct, krg_policy_ops)
+
+void krg_bpf_kfuncs_set_ops_btf(const struct btf *btf)
+{
+	WRITE_ONCE(krg_bpf_ops_btf, btf);
+}
+
+/*
+ * Registered for struct_ops programs, our kfuncs would be open to every
+ * struct_ops type (TCP congestion control, ...): only krg_policy_ops
+ * programs may call them. Runs when a program is verified.
+ */
+static int krg_bpf_kfunc_filter(const struct bpf_prog *prog, u32 kfunc_id)
+{
+	if (!btf_id_set8_contains(&krg_bpf_kfunc_ids, kfunc_id))
+		return 0;
+	if (prog->type == BPF_PROG_TYPE_STRUCT_OPS &&
+	    prog->aux->attach_btf &&
+	    prog->aux->attach_btf == READ_ONCE(krg_bpf_ops_btf) &&
+	    prog->aux->attach_btf_id == krg_bpf_ops_type_id[0])
+		return 0;
+	return -EACCES;
+}
+
 static const struct btf_kfunc_id_set krg_bpf_kfunc_set = {
 	.owner = THIS_MODULE,
 	.set = &krg_bpf_kfunc_ids,
+	.filter = krg_bpf_kfunc_filter,
 };
 
 int krg_bpf_kfuncs_init(void)

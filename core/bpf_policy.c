@@ -11,7 +11,8 @@
 #include <linux/btf_ids.h>
 #include <linux/configfs.h>
 #include <linux/ctype.h>
-#include <linux/kmod.h>
+#include <linux/delay.h>
+#include <linux/moduleparam.h>
 #include <linux/sched/clock.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -21,6 +22,17 @@
 DEFINE_MUTEX(krg_bpf_mutex);
 static LIST_HEAD(krg_bpf_types);
 static atomic_t krg_bpf_next_id = ATOMIC_INIT(0);
+
+/*
+ * Testing only (tests/scenarios/bpf_policies.sh): hold krg_bpf_fail() this
+ * long between its check of @dying and queueing the detach work, and the
+ * detach work as long before it touches the instance, to widen the window
+ * an rmdir must not race into. 0, the default: no delay.
+ */
+static unsigned int bpf_test_fail_delay_ms;
+module_param(bpf_test_fail_delay_ms, uint, 0600);
+MODULE_PARM_DESC(bpf_test_fail_delay_ms,
+		 "testing only: delay (ms) before a failed BPF policy's detach is queued");
 
 /* --- failure and detach ------------------------------------------------- */
 
@@ -37,14 +49,146 @@ void krg_bpf_fail(struct krg_bpf_inst *inst, int kind, const char *fmt, ...)
 	va_start(args, fmt);
 	vscnprintf(msg, sizeof(msg), fmt, args);
 	va_end(args);
-	if (krg_policy_fail(inst->policy, kind, "%s", msg) &&
-	    !READ_ONCE(inst->dying))
+	if (!krg_policy_fail(inst->policy, kind, "%s", msg))
+		return;
+	/* rmdir sets @dying, then waits for this section before it cancels. */
+	rcu_read_lock();
+	if (!READ_ONCE(inst->dying)) {
+		if (bpf_test_fail_delay_ms)
+			mdelay(bpf_test_fail_delay_ms);
 		queue_work(system_unbound_wq, &inst->detach_work);
+	}
+	rcu_read_unlock();
 }
 
 static bool krg_bpf_failed(struct krg_bpf_inst *inst)
 {
 	return atomic_read(&inst->policy->exit_kind) != KRG_EXIT_NONE;
+}
+
+/* --- the watchdog: calls that run past their timeout, seen while they run -- */
+
+/*
+ * A call into a program, in a per-CPU slot from its start to its end. Only
+ * the CPU it started on claims a slot (preemption off); its caller frees it
+ * wherever it runs then. @gen changes at each claim, so that the timer never
+ * takes one call's start for another's.
+ */
+struct krg_bpf_call {
+	struct krg_bpf_inst *inst;	/* NULL: free */
+	const char *op;
+	unsigned long start;		/* jiffies */
+	unsigned int gen;
+};
+
+#define KRG_BPF_CALL_SLOTS	4	/* calls in progress on one CPU */
+#define KRG_BPF_WD_PERIOD_MS	10
+
+static DEFINE_PER_CPU(struct krg_bpf_call[KRG_BPF_CALL_SLOTS], krg_bpf_calls);
+/* Protects krg_bpf_wd_users and serialises the timer's scan with rmdir. */
+static DEFINE_SPINLOCK(krg_bpf_wd_lock);
+static unsigned int krg_bpf_wd_users;	/* instances: the timer runs if any */
+static struct timer_list krg_bpf_wd_timer;
+
+/* Any context; NULL if every slot of this CPU is taken (not watched). */
+static struct krg_bpf_call *krg_bpf_call_begin(struct krg_bpf_inst *inst,
+					       const char *op)
+{
+	struct krg_bpf_call *slots, *c = NULL;
+	int i;
+
+	preempt_disable();
+	slots = this_cpu_ptr(krg_bpf_calls);
+	for (i = 0; i < KRG_BPF_CALL_SLOTS; i++) {
+		if (!READ_ONCE(slots[i].inst)) {
+			c = &slots[i];
+			WRITE_ONCE(c->gen, c->gen + 1);
+			/* The new @gen before this call's start and op... */
+			smp_wmb();
+			WRITE_ONCE(c->start, jiffies);
+			WRITE_ONCE(c->op, op);
+			/* ...and those before @inst: the timer reads backwards. */
+			smp_wmb();
+			WRITE_ONCE(c->inst, inst);
+			break;
+		}
+	}
+	preempt_enable();
+	return c;
+}
+
+static void krg_bpf_call_end(struct krg_bpf_call *c)
+{
+	if (!c)
+		return;
+	/* The call is over before the slot looks free. */
+	smp_store_release(&c->inst, NULL);
+}
+
+/*
+ * Every KRG_BPF_WD_PERIOD_MS while instances exist: an instance with a call
+ * running past its timeout fails now (placement, updates and balance skip
+ * it from here on); its detach runs once the call has returned.
+ */
+static void krg_bpf_wd_timerfn(struct timer_list *t)
+{
+	unsigned long now = jiffies, start;
+	struct krg_bpf_inst *inst;
+	struct krg_bpf_call *c;
+	unsigned int gen;
+	const char *op;
+	int cpu, i;
+
+	spin_lock(&krg_bpf_wd_lock);
+	for_each_possible_cpu(cpu) {
+		for (i = 0; i < KRG_BPF_CALL_SLOTS; i++) {
+			c = &per_cpu_ptr(krg_bpf_calls, cpu)[i];
+			gen = READ_ONCE(c->gen);
+			/* Pairs with krg_bpf_call_begin()'s barriers. */
+			smp_rmb();
+			inst = READ_ONCE(c->inst);
+			if (!inst)
+				continue;
+			/* A start at least as new as @inst's call... */
+			smp_rmb();
+			start = READ_ONCE(c->start);
+			op = READ_ONCE(c->op);
+			/* ...and of that call only, if @gen did not move. */
+			smp_rmb();
+			if (READ_ONCE(c->gen) != gen ||
+			    time_before_eq(now, start + inst->bt->timeout_jiffies))
+				continue;
+			krg_bpf_fail(inst, KRG_EXIT_ERROR_WATCHDOG,
+				     "%s running for more than %u ms (timeout_ms %llu)",
+				     op, jiffies_to_msecs(now - start),
+				     div64_u64(inst->bt->timeout_ns, NSEC_PER_MSEC));
+		}
+	}
+	if (krg_bpf_wd_users)
+		mod_timer(&krg_bpf_wd_timer,
+			  jiffies + msecs_to_jiffies(KRG_BPF_WD_PERIOD_MS));
+	spin_unlock(&krg_bpf_wd_lock);
+}
+
+static void krg_bpf_wd_get(void)
+{
+	spin_lock_bh(&krg_bpf_wd_lock);
+	if (!krg_bpf_wd_users++)
+		mod_timer(&krg_bpf_wd_timer,
+			  jiffies + msecs_to_jiffies(KRG_BPF_WD_PERIOD_MS));
+	spin_unlock_bh(&krg_bpf_wd_lock);
+}
+
+/*
+ * After the last call of an instance has returned: a scan of the timer that
+ * may have read it from a slot is over, no later one sees it. The timer
+ * stops by itself after the last instance.
+ */
+static void krg_bpf_wd_put(void)
+{
+	spin_lock_bh(&krg_bpf_wd_lock);
+	krg_bpf_wd_users--;
+	spin_unlock_bh(&krg_bpf_wd_lock);
 }
 
 /* After a call to a program that began at @t0: was it too slow? */
@@ -64,6 +208,7 @@ static void krg_bpf_check_time(struct krg_bpf_inst *inst, const char *op,
 static void krg_bpf_detach(struct krg_bpf_inst *inst)
 {
 	struct krg_policy_ops *ops;
+	struct krg_bpf_call *c;
 	u64 t0;
 
 	lockdep_assert_held(&krg_bpf_mutex);
@@ -75,9 +220,11 @@ static void krg_bpf_detach(struct krg_bpf_inst *inst)
 	rcu_read_lock();
 	ops = rcu_dereference(inst->ops);
 	if (ops && ops->exit) {
+		c = krg_bpf_call_begin(inst, "exit");
 		t0 = local_clock();
 		ops->exit(inst->policy);
 		krg_bpf_check_time(inst, "exit", t0);
+		krg_bpf_call_end(c);
 	}
 	rcu_read_unlock();
 	RCU_INIT_POINTER(inst->ops, NULL);
@@ -88,6 +235,14 @@ static void krg_bpf_detach_workfn(struct work_struct *work)
 	struct krg_bpf_inst *inst = container_of(work, struct krg_bpf_inst,
 						 detach_work);
 
+	/*
+	 * Calls check the failure in their read-side section: after this, the
+	 * call that failed (one still running past its timeout) has returned
+	 * and no other has begun. exit() comes after them.
+	 */
+	if (bpf_test_fail_delay_ms)
+		msleep(bpf_test_fail_delay_ms);
+	synchronize_rcu();
 	mutex_lock(&krg_bpf_mutex);
 	krg_bpf_detach(inst);
 	mutex_unlock(&krg_bpf_mutex);
@@ -108,17 +263,18 @@ static void krg_bpf_balance_workfn(struct work_struct *work)
 						 struct krg_bpf_inst,
 						 balance_work);
 	struct krg_policy_ops *ops;
+	struct krg_bpf_call *c;
 	s32 ret = 0;
 	u64 t0;
 
-	if (krg_bpf_failed(inst))
-		return;
 	rcu_read_lock();
 	ops = rcu_dereference(inst->ops);
-	if (ops && ops->balance) {
+	if (ops && ops->balance && !krg_bpf_failed(inst)) {
+		c = krg_bpf_call_begin(inst, "balance");
 		t0 = local_clock();
 		ret = ops->balance(inst->policy);
 		krg_bpf_check_time(inst, "balance", t0);
+		krg_bpf_call_end(c);
 	}
 	rcu_read_unlock();
 	if (ret < 0)
@@ -160,11 +316,22 @@ static int krg_bpf_new_task_node(struct krg_policy *policy,
 				 struct task_struct *parent,
 				 struct task_struct *child)
 {
+	struct krg_bpf_inst *inst = krg_bpf_inst(policy);
 	struct krg_policy_ops *ops;
+	struct krg_bpf_call *c;
+	int node;
 
-	/* Placement runs under rcu_read_lock(): inst->ops stays valid. */
-	ops = rcu_dereference(krg_bpf_inst(policy)->ops);
-	return ops ? ops->new_task_node(policy, parent, child) : KRG_NODE_NONE;
+	/*
+	 * Placement runs under rcu_read_lock() and has checked the failure:
+	 * inst->ops stays valid.
+	 */
+	ops = rcu_dereference(inst->ops);
+	if (!ops)
+		return KRG_NODE_NONE;
+	c = krg_bpf_call_begin(inst, "new_task_node");
+	node = ops->new_task_node(policy, parent, child);
+	krg_bpf_call_end(c);
+	return node;
 }
 
 /* A port was pushed: balance soon (KRG_BPF_BALANCE_ON_UPDATE). Atomic. */
@@ -177,16 +344,17 @@ static void krg_bpf_update_node_set(struct krg_policy *policy)
 {
 	struct krg_bpf_inst *inst = krg_bpf_inst(policy);
 	struct krg_policy_ops *ops;
+	struct krg_bpf_call *c;
 	u64 t0;
 
-	if (krg_bpf_failed(inst))
-		return;
 	rcu_read_lock();
 	ops = rcu_dereference(inst->ops);
-	if (ops && ops->update_node_set) {
+	if (ops && ops->update_node_set && !krg_bpf_failed(inst)) {
+		c = krg_bpf_call_begin(inst, "update_node_set");
 		t0 = local_clock();
 		ops->update_node_set(policy);
 		krg_bpf_check_time(inst, "update_node_set", t0);
+		krg_bpf_call_end(c);
 	}
 	rcu_read_unlock();
 }
@@ -198,6 +366,7 @@ static int krg_bpf_policy_init(struct krg_policy *policy)
 					       struct krg_bpf_type, type);
 	struct krg_bpf_inst *inst = krg_bpf_inst(policy);
 	struct krg_policy_ops *ops;
+	struct krg_bpf_call *c;
 	s32 ret = 0;
 	u64 t0;
 
@@ -215,18 +384,24 @@ static int krg_bpf_policy_init(struct krg_policy *policy)
 		return -ENODEV;		/* its program is being unloaded */
 	}
 	rcu_assign_pointer(inst->ops, bt->ops);
+	krg_bpf_wd_get();
 	rcu_read_lock();
 	ops = rcu_dereference(inst->ops);
 	if (ops->init) {
+		c = krg_bpf_call_begin(inst, "init");
 		t0 = local_clock();
 		ret = ops->init(policy);
 		krg_bpf_check_time(inst, "init", t0);
+		krg_bpf_call_end(c);
 	}
 	rcu_read_unlock();
 	if (ret || krg_bpf_failed(inst)) {
 		RCU_INIT_POINTER(inst->ops, NULL);
 		mutex_unlock(&krg_bpf_mutex);
+		WRITE_ONCE(inst->dying, true);
+		synchronize_rcu();
 		cancel_work_sync(&inst->detach_work);
+		krg_bpf_wd_put();
 		krg_cfg_err(&policy->group.cg_item, "the policy's init() failed: %d\n",
 			    ret);
 		return ret < 0 ? ret : -EINVAL;
@@ -245,15 +420,24 @@ static void krg_bpf_policy_exit(struct krg_policy *policy)
 	struct krg_bpf_inst *inst = krg_bpf_inst(policy);
 
 	WRITE_ONCE(inst->dying, true);
-	/* Updates and failures running now see @dying, or queue before this. */
+	/*
+	 * Updates and failures running now see @dying, or have queued their
+	 * work before this returns (krg_bpf_fail()). The balance work may
+	 * fail and queue the detach work: it is stopped first.
+	 */
 	synchronize_rcu();
-	cancel_work_sync(&inst->detach_work);
 	cancel_delayed_work_sync(&inst->balance_work);
+	cancel_work_sync(&inst->detach_work);
 	mutex_lock(&krg_bpf_mutex);
 	krg_bpf_detach(inst);
 	list_del(&inst->node);
 	inst->bt->nr_instances--;
 	mutex_unlock(&krg_bpf_mutex);
+	/* Its last call (exit()) is over: the watchdog lets it go. */
+	krg_bpf_wd_put();
+	/* Freed after this: no work of it may be queued or running. */
+	WARN_ON_ONCE(work_busy(&inst->detach_work) ||
+		     work_busy(&inst->balance_work.work));
 }
 
 /* --- struct_ops: checking and registering a krg_policy_ops -------------- */
@@ -296,8 +480,8 @@ static bool krg_bpf_name_ok(const char *name, bool may_be_empty)
 	pr_notice_ratelimited("krg_policy_ops '%.*s': " fmt "\n",	\
 			      KRG_BPF_NAME_LEN, (ops)->name, ##__VA_ARGS__)
 
-/* Called when the map is updated (before reg()): every field must make sense. */
-static int krg_bpf_validate(void *kdata)
+/* Every field must make sense. */
+static int krg_bpf_check_ops(void *kdata)
 {
 	struct krg_policy_ops *ops = kdata;
 	bool end = false;
@@ -349,6 +533,30 @@ static int krg_bpf_validate(void *kdata)
 	return 0;
 }
 
+/*
+ * Called when the map is updated, before reg(), under that map's own mutex
+ * only (not BPF's struct_ops mutex, which reg() runs under): the place to
+ * wait for a module load. A module policy of that name, even one not loaded
+ * yet (mkdir would autoload it), keeps its name: it is loaded now, and
+ * reg() finds the name taken.
+ */
+static int krg_bpf_validate(void *kdata)
+{
+	struct krg_policy_ops *ops = kdata;
+	struct krg_type_entry *e;
+	int ret;
+
+	ret = krg_bpf_check_ops(kdata);
+	if (ret)
+		return ret;
+	e = krg_type_get(KRG_KIND_POLICY, ops->name);
+	if (IS_ERR(e))
+		return 0;
+	krg_type_put(e);
+	krg_bpf_reject(ops, "the name of a policy type that exists");
+	return -EEXIST;
+}
+
 static int krg_bpf_init_member(const struct btf_type *t,
 			       const struct btf_member *member,
 			       void *kdata, const void *udata)
@@ -364,8 +572,11 @@ static int krg_bpf_init_member(const struct btf_type *t,
 		ops->balance_ms = uops->balance_ms;
 		return 1;
 	case offsetof(struct krg_policy_ops, timeout_ms):
-		if (uops->timeout_ms > KRG_BPF_TIMEOUT_MAX_MS)
+		if (uops->timeout_ms > KRG_BPF_TIMEOUT_MAX_MS) {
+			krg_bpf_reject(uops, "timeout_ms %u is above the limit of %d ms",
+				       uops->timeout_ms, KRG_BPF_TIMEOUT_MAX_MS);
 			return -E2BIG;
+		}
 		ops->timeout_ms = uops->timeout_ms;
 		return 1;
 	case offsetof(struct krg_policy_ops, migrate_rate):
@@ -419,8 +630,8 @@ static int krg_bpf_reg(void *kdata, struct bpf_link *link)
 	struct krg_bpf_type *bt;
 	int i, ret;
 
-	/* Maps without BPF_F_LINK are not validated before reg(). */
-	ret = krg_bpf_validate(kdata);
+	/* validate() ran before, but is cheap to repeat without the lookup. */
+	ret = krg_bpf_check_ops(kdata);
 	if (ret)
 		return ret;
 	bt = kzalloc(sizeof(*bt), GFP_KERNEL);
@@ -438,6 +649,9 @@ static int krg_bpf_reg(void *kdata, struct bpf_link *link)
 	}
 	bt->timeout_ns = (u64)(ops->timeout_ms ?: KRG_BPF_TIMEOUT_MS) *
 			 NSEC_PER_MSEC;
+	/* A slot's start is up to a jiffy early. */
+	bt->timeout_jiffies = msecs_to_jiffies(ops->timeout_ms ?:
+					       KRG_BPF_TIMEOUT_MS) + 1;
 	bt->balance_ms = ops->balance ? ops->balance_ms : 0;
 	bt->migrate_rate = ops->migrate_rate ?: KRG_BPF_MIGRATE_RATE;
 	bt->flags = ops->flags;
@@ -454,11 +668,7 @@ static int krg_bpf_reg(void *kdata, struct bpf_link *link)
 	if (ops->update_node_set)
 		bt->type.update_node_set = krg_bpf_update_node_set;
 
-	/*
-	 * A module policy of that name, even one not loaded yet (mkdir would
-	 * autoload it), keeps its name: load it now, so the name is taken.
-	 */
-	request_module("krg-policy-%s", bt->name);
+	/* A module policy of that name was loaded by validate(). */
 	mutex_lock(&krg_bpf_mutex);
 	ret = krg_policy_type_register_dyn(&bt->type, krg_bpf_type_release);
 	if (ret) {
@@ -492,11 +702,15 @@ static void krg_bpf_unreg(void *kdata, struct bpf_link *link)
 	e = krg_policy_type_unlist_dyn(&bt->type);
 	list_del(&bt->node);
 	bt->dead = true;
-	list_for_each_entry(inst, &bt->instances, node) {
+	list_for_each_entry(inst, &bt->instances, node)
 		krg_policy_fail(inst->policy, KRG_EXIT_UNLOADED,
 				"the BPF program was unloaded");
+	mutex_unlock(&krg_bpf_mutex);
+	/* Calls check the failure under RCU: exit() comes after the last. */
+	synchronize_rcu();
+	mutex_lock(&krg_bpf_mutex);
+	list_for_each_entry(inst, &bt->instances, node)
 		krg_bpf_detach(inst);
-	}
 	mutex_unlock(&krg_bpf_mutex);
 	/* No CPU runs one of its programs after this. */
 	synchronize_rcu();
@@ -534,6 +748,8 @@ static const struct bpf_verifier_ops krg_bpf_verifier_ops = {
 
 static int krg_bpf_ops_init(struct btf *btf)
 {
+	/* The kfunc filter tells our programs by their attach BTF. */
+	krg_bpf_kfuncs_set_ops_btf(btf);
 	return 0;
 }
 
@@ -619,6 +835,7 @@ int krg_bpf_init(void)
 {
 	int ret;
 
+	timer_setup(&krg_bpf_wd_timer, krg_bpf_wd_timerfn, 0);
 	ret = krg_bpf_kfuncs_init();
 	if (!ret)
 		ret = register_bpf_struct_ops(&krg_bpf_struct_ops,
@@ -634,4 +851,5 @@ void krg_bpf_uninit(void)
 {
 	/* Attached maps hold a reference on this module: none is left. */
 	WARN_ON_ONCE(!list_empty(&krg_bpf_types));
+	timer_shutdown_sync(&krg_bpf_wd_timer);
 }

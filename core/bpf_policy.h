@@ -21,7 +21,13 @@
  *    takes it); the balance work never takes it.
  *  - Programs are called under rcu_read_lock() through inst->ops, which is
  *    RCU-protected: detaching clears it, and unreg() waits for a grace
- *    period before it returns and the programs can go.
+ *    period before it returns and the programs can go. Every caller checks
+ *    the instance's failure in the same read-side section, so a grace
+ *    period after the failure no call of it runs (the detach work waits
+ *    for one before exit()).
+ *  - The watchdog's timer reads running calls from per-CPU slots under
+ *    krg_bpf_wd_lock; rmdir takes that lock once after its grace period,
+ *    so the timer never sees a freed instance.
  */
 #ifndef _KRG_SCHED_BPF_POLICY_H
 #define _KRG_SCHED_BPF_POLICY_H
@@ -40,6 +46,7 @@ struct krg_bpf_type {
 	bool dead;			/* unreg() ran */
 	/* Copied from ops at reg(): instances may outlive ops. */
 	u64 timeout_ns;
+	unsigned long timeout_jiffies;	/* the watchdog's, rounded up */
 	u32 balance_ms;
 	u32 migrate_rate;
 	u32 flags;
@@ -55,7 +62,11 @@ struct krg_bpf_inst {
 	struct krg_policy_ops __rcu *ops;	/* NULL once detached */
 	struct list_head node;		/* bt->instances, krg_bpf_mutex */
 	bool detached;			/* krg_bpf_mutex */
-	bool dying;			/* rmdir began: queue no work; READ_ONCE */
+	/*
+	 * rmdir began: queue no work. Read, and the work queued, in one RCU
+	 * read-side section (krg_bpf_fail()), which rmdir waits for.
+	 */
+	bool dying;
 	u32 id;				/* unique while the core is loaded */
 	struct delayed_work balance_work;
 	struct work_struct detach_work;
@@ -63,7 +74,6 @@ struct krg_bpf_inst {
 	spinlock_t lock;
 	u64 window_start_ns;
 	u32 window_count;
-	atomic_t refusals;		/* in a row, for the watchdog */
 };
 
 extern struct mutex krg_bpf_mutex;
@@ -75,5 +85,6 @@ static inline struct krg_bpf_inst *krg_bpf_inst(struct krg_policy *policy)
 
 __printf(3, 4)
 void krg_bpf_fail(struct krg_bpf_inst *inst, int kind, const char *fmt, ...);
+void krg_bpf_kfuncs_set_ops_btf(const struct btf *btf);
 
 #endif /* _KRG_SCHED_BPF_POLICY_H */

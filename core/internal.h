@@ -238,6 +238,9 @@ int krg_policy_place(struct krg_policy *p, struct task_struct *parent,
 		     struct task_struct *child);
 __printf(3, 4)
 bool krg_policy_fail(struct krg_policy *p, int kind, const char *fmt, ...);
+/* Count a refused migration request of @policy in its stats. Any context. */
+void krg_policy_refused(struct krg_policy *policy, struct task_struct *p,
+			int node, int err);
 ssize_t krg_policy_exit_show(struct krg_policy *p, char *buf, size_t len);
 const char *krg_policy_exit_kind_name(int kind);
 

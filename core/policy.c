@@ -77,8 +77,8 @@ int krg_policy_walk_tasks(struct krg_policy *policy, krg_task_fn fn,
 }
 EXPORT_SYMBOL_GPL(krg_policy_walk_tasks);
 
-static void krg_policy_refused(struct krg_policy *policy,
-			       struct task_struct *p, int node, int err)
+void krg_policy_refused(struct krg_policy *policy, struct task_struct *p,
+			int node, int err)
 {
 	atomic64_inc(&policy->stats.refused);
 	atomic_set(&policy->stats.last_error, -err);

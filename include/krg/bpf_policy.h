@@ -17,14 +17,18 @@
  * asks for. The first error of an instance wins and is recorded (kind and
  * message, shown in its scheduler's `status`); the instance is then detached:
  * exit() is called, no other callback is, and the scheduler falls back to
- * "no decision" until the instance is removed with rmdir. Errors are: a
- * callback returning a negative errno, a node that is not in the node set,
- * a migration asked for a task the policy may not move, krg_bpf_error(),
- * a callback running longer than @timeout_ms, and, by the watchdog, more than
- * KRG_BPF_MAX_REFUSALS migration requests refused in a row. Detaching the
- * BPF link (krgpolicy unload) detaches every instance the same way, with the
- * exit kind "unloaded"; the processes of the scheduler keep running where
- * they are.
+ * "no decision" until the instance is removed with rmdir. Errors are only
+ * what the program controls: a callback returning a negative errno, a node
+ * that is not an online node of the node set, a migration asked for a task
+ * outside the process set or a kernel thread, krg_bpf_error(), and a
+ * callback running longer than @timeout_ms (the watchdog notices while it
+ * runs: no other call enters the instance from then on, and it is detached
+ * once the running call returns). A migration refused for what the task's
+ * owner controls (no CAN_MIGRATE, pinned, ptraced, exiting) is returned to
+ * the program and counted in stats, never an error. Detaching the BPF link
+ * (krgpolicy unload) detaches every instance the same way, with the exit
+ * kind "unloaded"; the processes of the scheduler keep running where they
+ * are.
  */
 #ifndef _KRG_BPF_POLICY_H
 #define _KRG_BPF_POLICY_H
@@ -39,13 +43,14 @@ struct task_struct;
 /* Most ports a BPF policy declares. */
 #define KRG_BPF_MAX_PORTS	8
 /* A callback may run this long by default before the watchdog detaches it. */
-#define KRG_BPF_TIMEOUT_MS	1000
-/* Longest timeout_ms accepted. */
-#define KRG_BPF_TIMEOUT_MAX_MS	60000
+#define KRG_BPF_TIMEOUT_MS	50
+/*
+ * Longest timeout_ms accepted: callbacks run with preemption disabled (on
+ * the fork path) or under RCU, and a module cannot stop a running program.
+ */
+#define KRG_BPF_TIMEOUT_MAX_MS	50
 /* Shortest balance period. */
 #define KRG_BPF_BALANCE_MIN_MS	10
-/* Migration requests refused in a row before the watchdog detaches. */
-#define KRG_BPF_MAX_REFUSALS	100
 /* Default and largest migrate_rate (requests per second and instance). */
 #define KRG_BPF_MIGRATE_RATE	100
 #define KRG_BPF_MIGRATE_RATE_MAX 100000
@@ -90,7 +95,8 @@ enum krg_bpf_ops_flags {
  * @balance_ms: period of @balance, at least KRG_BPF_BALANCE_MIN_MS; 0: no
  *	periodic balance.
  * @timeout_ms: a callback running longer than this detaches the instance
- *	(watchdog); 0: KRG_BPF_TIMEOUT_MS; at most KRG_BPF_TIMEOUT_MAX_MS.
+ *	(watchdog); 0: KRG_BPF_TIMEOUT_MS; at most KRG_BPF_TIMEOUT_MAX_MS (more
+ *	is refused with E2BIG).
  * @migrate_rate: most migration requests per second an instance may make;
  *	more are refused with -EAGAIN; 0: KRG_BPF_MIGRATE_RATE.
  * @flags: enum krg_bpf_ops_flags.
@@ -124,8 +130,8 @@ enum krg_policy_exit_kind {
 	KRG_EXIT_UNLOADED	= 1,	/* the BPF link was detached */
 	KRG_EXIT_ERROR		= 1024,	/* a callback failed, krg_bpf_error() */
 	KRG_EXIT_ERROR_BAD_NODE	= 1025,	/* a node outside the node set */
-	KRG_EXIT_ERROR_FORBIDDEN = 1026, /* a migration it may not ask for */
-	KRG_EXIT_ERROR_WATCHDOG	= 1027,	/* too slow, or keeps failing */
+	KRG_EXIT_ERROR_FORBIDDEN = 1026, /* a task outside its set, a kthread */
+	KRG_EXIT_ERROR_WATCHDOG	= 1027,	/* a callback ran past timeout_ms */
 };
 
 #endif /* _KRG_BPF_POLICY_H */

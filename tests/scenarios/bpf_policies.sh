@@ -34,6 +34,24 @@ wait_for() {
 	sed "s/^/# $(basename "$1"): /" "$1"
 	return 1
 }
+# wait_for_file FILE: up to 10 s for FILE to exist
+wait_for_file() {
+	_i=0
+	while [ $_i -lt 1000 ]; do
+		[ -e "$1" ] && return 0
+		usleep 10000; _i=$((_i + 1))
+	done
+	return 1
+}
+# wait_gone PID: up to 10 s for process PID (a child) to end
+wait_gone() {
+	_i=0
+	while [ $_i -lt 1000 ]; do
+		kill -0 "$1" 2>/dev/null || return 0
+		usleep 10000; _i=$((_i + 1))
+	done
+	return 1
+}
 node_of() { set -- $(cat "/proc/$1/stat"); eval "echo \${39}"; }
 # wait_node PID NODE: up to 10 s for PID to run on NODE
 wait_node() {
@@ -90,6 +108,41 @@ check "... nothing pinned" test ! -e /sys/fs/bpf/krg/bad_port
 check "... the kernel log names the port and the type" sh -c "dmesg | grep -q \"port load: unknown value type u32\""
 refused "the name of a module policy" "exists already" krgpolicy load $B/dup_name.bpf.o
 check "... the module policy is untouched" sh -c "mkdir $S/dup && mkdir $S/dup/round_robin_balancer && rmdir $S/dup/round_robin_balancer $S/dup"
+refused "a timeout_ms above the limit" "timeout_ms" krgpolicy load $B/long_timeout.bpf.o
+check "... the kernel log says the limit" sh -c "dmesg | grep -q 'timeout_ms 1000 is above the limit of'"
+check "... nothing pinned" test ! -e /sys/fs/bpf/krg/long_timeout
+refused "another struct_ops type calling krg_scheduler's kfuncs" "the verifier refused a program" \
+	krgpolicy load $B/foreign.bpf.o
+check "... the verifier says they are not allowed" \
+	grep -q "calling kernel function krg_bpf_task_node is not allowed" /tmp/.krg-err
+check "... and nothing of the file attached" sh -c "! grep -q '^foreign_host ' $C/bpf_policies"
+krgpolicy unload foreign_host > /dev/null 2>&1
+
+# The module policy of a BPF policy's name is looked for outside BPF's
+# struct_ops mutex: while it loads (slowly), another policy attaches.
+mp=$(cat /proc/sys/kernel/modprobe)
+rm -rf /tmp/slow; mkdir /tmp/slow
+cat > /tmp/slow/modprobe <<EOF
+#!/bin/sh
+case "\$*" in *krg-policy-slowpoke*)
+	touch /tmp/slow/started
+	while [ ! -e /tmp/slow/release ]; do usleep 10000; done ;;
+esac
+exec $mp "\$@"
+EOF
+chmod 755 /tmp/slow/modprobe
+echo /tmp/slow/modprobe > /proc/sys/kernel/modprobe
+krgpolicy load $B/slowpoke.bpf.o > /tmp/slow/out 2>&1 & slow=$!
+check "slowpoke: its module policy is being looked for" wait_for_file /tmp/slow/started
+krgpolicy load $B/least_loaded.bpf.o > /dev/null 2>&1 & other=$!
+check "... meanwhile another policy attaches" wait_gone $other
+check "... and slowpoke is not attached yet" sh -c "! grep -q '^slowpoke ' $C/bpf_policies"
+touch /tmp/slow/release
+wait $slow; st=$?
+check "... then it attaches" test "$st" = 0 -a -n "$(grep '^slowpoke ' $C/bpf_policies)"
+echo "$mp" > /proc/sys/kernel/modprobe
+wait $other 2>/dev/null
+krgpolicy unload slowpoke > /dev/null; krgpolicy unload bpf_least_loaded > /dev/null
 
 # --- loading the examples ------------------------------------------------------
 for f in least_loaded round_robin balancer; do
@@ -158,6 +211,53 @@ check "... its stats count the migration" grep -q "^migrations [1-9]" $S/bal/bpf
 kill $mover $pinned; wait $mover $pinned 2>/dev/null
 krg_remove_tree $S/bal
 
+# --- refusals a process's owner causes are counted, never the policy's error ---
+# An administrator's balancer (stubborn: asks for every process every 10 ms,
+# without asking first) works on an unprivileged user's session; the user
+# makes its own process unmovable every way it can, one after another, and
+# lets short-lived processes exit, over hundreds of balance rounds.
+status_is "krgpolicy load stubborn.bpf.o" 0 krgpolicy load $B/stubborn.bpf.o
+[ -w /proc/sys/kernel/yama/ptrace_scope ] && echo 0 > /proc/sys/kernel/yama/ptrace_scope
+rm -rf /tmp/churn; mkdir /tmp/churn; chmod 777 /tmp/churn
+cat > /tmp/churn/churn.sh <<'EOF'
+d=/tmp/churn
+cut -d' ' -f6 /proc/$$/stat > $d/sid.tmp && mv $d/sid.tmp $d/sid
+while [ ! -e $d/go ]; do usleep 10000; done
+i=0
+while [ $i -lt $1 ]; do
+	sh -c 'while :; do :; done' & p=$!
+	usleep 100000
+	krgcapset -k $p -e -CAN_MIGRATE || echo "round $i: krgcapset -CAN_MIGRATE failed"
+	usleep 100000
+	krgcapset -k $p -e +CAN_MIGRATE || echo "round $i: krgcapset +CAN_MIGRATE failed"
+	taskset -p 3 $p > /dev/null || echo "round $i: taskset failed"
+	usleep 100000
+	taskset -p f $p > /dev/null || echo "round $i: taskset failed"
+	/krg/tests/ptrace_hold_test $p 100 || echo "round $i: ptrace failed"
+	kill $p; wait $p 2>/dev/null
+	for j in 1 2 3 4 5 6; do usleep 3000 & done; wait
+	i=$((i + 1))
+done
+touch $d/done
+EOF
+as_user setsid sh /tmp/churn/churn.sh 8 > /tmp/churn/log 2>&1 &
+wait_for_file /tmp/churn/sid
+sid=$(cat /tmp/churn/sid)
+mkdir $S/own && echo 0-1 > $S/own/node_set &&
+	mkdir $S/own/process_set/process_sessions/$sid && mkdir $S/own/stubborn
+touch /tmp/churn/go
+_i=0; while [ ! -e /tmp/churn/done ] && [ $_i -lt 600 ]; do sleep 0.1; _i=$((_i + 1)); done
+check "stubborn: the user's side ran (no CAN_MIGRATE, pinned, ptraced, exits)" \
+	sh -c "test -e /tmp/churn/done && ! grep . /tmp/churn/log"
+check "... the policy stays active (status)" grep -q "active: policy stubborn" $S/own/status
+check "... and in bpf_policies" grep -q "own active" $C/bpf_policies
+check "... more than 100 refusals counted in its stats" \
+	awk '/^migrations_refused /{ok = $2 > 100} END{exit !ok}' $S/own/stubborn/stats
+check "... with the last one's reason" grep -q "^last_refusal -E" $S/own/stubborn/stats
+sed 's/^/# stubborn: /' $S/own/status $S/own/stubborn/stats
+krg_remove_tree $S/own
+krgpolicy unload stubborn > /dev/null
+
 # --- unload while instances exist -----------------------------------------------
 new_sched rr bpf_round_robin 0-3
 ( sleep 600 ) & sleeper=$!
@@ -201,26 +301,47 @@ check "self_error: krg_bpf_error's message in status" wait_for $S/e/status \
 	"detached: policy self_error: error: no value on port load"
 drop_sched e
 
-new_sched st stalled 0-1
-echo "$(child_node)" > /dev/null
-check "stalled: the watchdog detaches it" wait_for $S/st/status \
-	"detached: policy stalled: watchdog: new_task_node ran for"
+# The watcher is outside the process set (its own session); the others
+# are in it and fork on other CPUs while the stalled call runs, 300 ms in.
+# Both start before the policy exists, the others wait without forking, so
+# that this shell's fork is the stalled call.
+mkdir $S/st && echo 0-1 > $S/st/node_set &&
+	mkdir $S/st/process_set/process_groups/$(cut -d' ' -f5 /proc/$$/stat)
+rm -f /tmp/st.*
+mkfifo /tmp/st.fifo
+setsid sh -c "while [ ! -e /tmp/st.go ]; do usleep 10000; done
+	usleep 300000; echo go > /tmp/st.fifo
+	i=0
+	while [ \$i -lt 1000 ]; do
+		grep -q watchdog $S/st/status && exec cp $S/st/status /tmp/st.seen
+		usleep 10000; i=\$((i + 1))
+	done" & watcher=$!
+( read -r _ < /tmp/st.fifo; placements 4 > /tmp/st.others ) & others=$!
+mkdir $S/st/stalled
+: > /tmp/st.go
+echo "$(child_node)" > /dev/null	# this fork runs the stalled call
+wait $watcher $others
+check "stalled: the watchdog notices while the call runs" \
+	grep -q "watchdog: new_task_node running for more than" /tmp/st.seen
+check "... no other call enters it (forks on other CPUs meanwhile)" \
+	awk '/^placements/{n += $2} END{exit n != 1}' $S/st/stalled/stats
+check "... detached, the duration in status once it returned" wait_for $S/st/status \
+	"detached: policy stalled: watchdog: new_task_node running for more than"
+sed 's/^/# stalled: /' $S/st/status $S/st/stalled/stats
 check "stalled: forks go on" test -n "$(child_node)"
 drop_sched st
 
-mkdir $S/fb && echo 0-1 > $S/fb/node_set
-migrate $$ 0
-( while :; do :; done ) & victim=$!
-krgcapset -k $victim -e -CAN_MIGRATE
-mkdir $S/fb/process_set/single_processes/$victim && mkdir $S/fb/forbidden
-check "forbidden: migrating a process without CAN_MIGRATE detaches it" wait_for $S/fb/status \
-	"detached: policy forbidden: forbidden migration: asked to migrate pid $victim ("
-check "... saying why" grep -q "which may not migrate: -EACCES" $S/fb/status
-usleep 200000
-check "forbidden: the process did not move" test "$(node_of $victim)" = 0
+mkdir $S/fb && echo 0-1 > $S/fb/node_set && mkdir $S/fb/forbidden
+check "forbidden: asking for a process outside the process set detaches it" wait_for $S/fb/status \
+	"detached: policy forbidden: forbidden migration: asked to migrate pid 1 (init), which is not in its process set"
 check "forbidden: no migration recorded" grep -q "^migrations 0$" $S/fb/forbidden/stats
-kill $victim; wait $victim 2>/dev/null
 krg_remove_tree $S/fb
+mkdir $S/fk && echo 0-1 > $S/fk/node_set && echo 1 > $S/fk/process_set/handle_all &&
+	mkdir $S/fk/forbidden_kthread
+check "forbidden_kthread: asking for a kernel thread detaches it" wait_for $S/fk/status \
+	"forbidden migration: asked to migrate pid"
+check "... saying why" grep -q "a kernel thread" $S/fk/status
+krg_remove_tree $S/fk
 
 mkdir $S/bi
 fails "bad_init: mkdir fails with init's error" "Invalid argument" mkdir $S/bi/bad_init
@@ -243,6 +364,24 @@ check "balance runs when its port is pushed a value" wait_for $S/up/status \
 krg_remove_tree $S/ns; krg_remove_tree $S/up
 status_is "unloading one of the two" 0 krgpolicy unload on_update
 check "... leaves the other" grep -q '^on_node_set ' $C/bpf_policies
+
+# --- rmdir while a failing balance detaches the instance ------------------------
+# A testing knob holds krg_bpf_fail() between its dying check and queueing
+# the detach work; rmdir comes in that window. The instance must not be
+# touched after rmdir (a WARN, which panics the VM, or KASAN on the debug
+# kernel, say it was).
+K5=/sys/module/krg_scheduler/parameters/bpf_test_fail_delay_ms
+echo 300 > $K5
+mkdir $S/f5
+_i=0
+while [ $_i -lt 6 ]; do
+	mkdir $S/f5/failing && usleep 120000 && rmdir $S/f5/failing
+	_i=$((_i + 1))
+done
+echo 0 > $K5
+check "rmdir while balance's error detaches (6 rounds): nothing used after" \
+	sh -c "! dmesg | grep -q 'WARNING\|use-after-free'"
+rmdir $S/f5
 
 # --- the core stays while a policy is attached ---------------------------------
 rmdir $TP

@@ -189,8 +189,9 @@ static const char *attach_reason(int err)
 	case EEXIST:
 		return "a policy type of that name exists already (a module policy or another BPF policy)";
 	case EINVAL:
+		return "krg_scheduler refused its settings (ports, types, flags, balance_ms; see the kernel log)";
 	case E2BIG:
-		return "krg_scheduler refused its settings (ports, types, flags, balance_ms, timeout_ms; see the kernel log)";
+		return "krg_scheduler refused a setting above its limit (timeout_ms, migrate_rate; the kernel log says which and the limit)";
 	case ENOENT:
 	case ESRCH:
 		return "the kernel does not know krg_policy_ops (is krg_scheduler.ko loaded?)";
