@@ -262,7 +262,8 @@ __bpf_kfunc s32 krg_bpf_may_migrate(struct krg_policy *policy,
  *
  * Return: 0 when queued; refusals: -EALREADY (already there), -EAGAIN
  * (more than migrate_rate requests this second), -EACCES (no CAN_MIGRATE),
- * -EBUSY (pinned, ptraced, migrating already), -ESRCH (exiting),
+ * -EBUSY (pinned, ptraced, migrating already), -ESRCH (exiting, or it
+ * left the process set since bpf_iter_krg_task_next() gave it),
  * -EHOSTDOWN (the node went offline meanwhile), -ENOMEM; or the error that
  * detached the instance (-EINVAL, -EPERM; -ENODEV once detached).
  */
@@ -289,7 +290,8 @@ __bpf_kfunc s32 krg_bpf_migrate(struct krg_policy *policy,
 		return -EINVAL;
 	}
 	if (!krg_policy_handles(policy, p)) {
-		if (krg_bpf_task_exiting(p)) {
+		/* Exiting, or it left the set since the iterator gave it. */
+		if (krg_bpf_task_exiting(p) || p == READ_ONCE(inst->iter_task)) {
 			ret = -ESRCH;
 			goto refused;
 		}
@@ -456,6 +458,7 @@ bpf_iter_krg_task_next(struct bpf_iter_krg_task *it)
 			continue;
 		if (!krg_policy_handles(kit->policy, p))
 			continue;
+		WRITE_ONCE(krg_bpf_inst(kit->policy)->iter_task, p);
 		kit->pos = p;
 		return p;
 	}

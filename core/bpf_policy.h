@@ -74,6 +74,14 @@ struct krg_bpf_inst {
 	spinlock_t lock;
 	u64 window_start_ns;
 	u32 window_count;
+	/*
+	 * The last task bpf_iter_krg_task_next() gave this instance: only
+	 * compared, never dereferenced (WRITE_ONCE/READ_ONCE). A task the
+	 * iterator gave that is no longer in the process set left it by its
+	 * owner's doing (setsid, setpgid, a cgroup move): a refusal, not the
+	 * program's error.
+	 */
+	const struct task_struct *iter_task;
 };
 
 extern struct mutex krg_bpf_mutex;

@@ -214,8 +214,9 @@ krg_remove_tree $S/bal
 # --- refusals a process's owner causes are counted, never the policy's error ---
 # An administrator's balancer (stubborn: asks for every process every 10 ms,
 # without asking first) works on an unprivileged user's session; the user
-# makes its own process unmovable every way it can, one after another, and
-# lets short-lived processes exit, over hundreds of balance rounds.
+# makes its own process unmovable every way it can, one after another, lets
+# short-lived processes exit and others leave the session (setsid), over
+# hundreds of balance rounds.
 status_is "krgpolicy load stubborn.bpf.o" 0 krgpolicy load $B/stubborn.bpf.o
 [ -w /proc/sys/kernel/yama/ptrace_scope ] && echo 0 > /proc/sys/kernel/yama/ptrace_scope
 rm -rf /tmp/churn; mkdir /tmp/churn; chmod 777 /tmp/churn
@@ -236,6 +237,9 @@ while [ $i -lt $1 ]; do
 	/krg/tests/ptrace_hold_test $p 100 || echo "round $i: ptrace failed"
 	kill $p; wait $p 2>/dev/null
 	for j in 1 2 3 4 5 6; do usleep 3000 & done; wait
+	# Processes of the session that leave it (setsid in place: they are
+	# not group leaders) while the policy may be asking for them.
+	for j in 1 2 3 4 5 6; do sh -c 'usleep 15000; exec setsid usleep 30000' & done; wait
 	i=$((i + 1))
 done
 touch $d/done
