@@ -91,7 +91,9 @@ refused "krgpolicy: unknown command" "unknown command 'frob'" krgpolicy frob
 refused "krgpolicy load: no file" "one argument expected" krgpolicy load
 refused "krgpolicy load: missing file names it" "/nonexistent.bpf.o: cannot open" \
 	krgpolicy load /nonexistent.bpf.o
-refused "krgpolicy load: not a BPF object" "/krg/runner: cannot open" krgpolicy load /krg/runner
+refused "krgpolicy load: not a BPF object" "/krg/runner: cannot open: BPF object format invalid" \
+	krgpolicy load /krg/runner
+check "... libbpf's message, not an unknown error number" sh -c '! grep -q "Unknown error" /tmp/.krg-err'
 refused "krgpolicy unload: unknown name" "nosuch: no such loaded policy" krgpolicy unload nosuch
 refused "krgpolicy unload: a path is not a name" "not a policy name" krgpolicy unload ../x
 status_is "krgpolicy list with nothing loaded" 0 krgpolicy list

@@ -200,6 +200,14 @@ static const char *attach_reason(int err)
 	}
 }
 
+/* libbpf's own codes (LIBBPF_ERRNO__*, 4000 and up) and plain errnos. */
+static const char *bpf_reason(int err, char *buf, size_t len)
+{
+	if (libbpf_strerror(err, buf, len))
+		snprintf(buf, len, "error %d", err);
+	return buf;
+}
+
 static int cmd_load(const char *file)
 {
 	struct policy pol[MAX_POLICIES] = {};
@@ -207,10 +215,12 @@ static int cmd_load(const char *file)
 	struct bpf_object *obj;
 	struct bpf_map *map;
 	int n = 0, i, err;
+	char why[128];
 
 	obj = bpf_object__open_file(file, NULL);
 	if (!obj) {
-		warnx("%s: cannot open: %s", file, strerror(errno));
+		warnx("%s: cannot open: %s", file,
+		      bpf_reason(errno, why, sizeof(why)));
 		return EXIT_FAILURE;
 	}
 	bpf_object__for_each_map(map, obj) {
@@ -251,7 +261,8 @@ static int cmd_load(const char *file)
 
 	err = bpf_object__load(obj);
 	if (err) {
-		warnx("%s: cannot load: %s%s", file, strerror(-err),
+		warnx("%s: cannot load: %s%s", file,
+		      bpf_reason(-err, why, sizeof(why)),
 		      err == -EACCES || err == -EINVAL ?
 		      " (the verifier refused a program: its log is above)" : "");
 		goto err_close;
