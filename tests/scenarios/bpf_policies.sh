@@ -213,6 +213,33 @@ check "... its stats count the migration" grep -q "^migrations [1-9]" $S/bal/bpf
 kill $mover $pinned; wait $mover $pinned 2>/dev/null
 krg_remove_tree $S/bal
 
+# --- load-time settings: krgpolicy load --set --------------------------------------
+krgpolicy unload bpf_balancer > /dev/null
+refused "--set: an unknown name is named, with the settings" \
+	"balancer.bpf.o: no load-time setting 'gap' (settings: min_gap)" \
+	krgpolicy load --set gap=3 $B/balancer.bpf.o
+refused "--set: a bad value" "setting 'min_gap': invalid value 'x'" \
+	krgpolicy load --set min_gap=x $B/balancer.bpf.o
+refused "--set: a negative value for an unsigned one" "invalid value '-1'" \
+	krgpolicy load --set min_gap=-1 $B/balancer.bpf.o
+refused "--set: no '='" "--set wants <name>=<value>" krgpolicy load --set min_gap $B/balancer.bpf.o
+refused "--set: a file without settings" "no load-time settings" \
+	krgpolicy load --set x=1 $B/round_robin.bpf.o
+check "... nothing stays loaded after a refusal" test ! -e /sys/fs/bpf/krg/bpf_balancer
+status_is "krgpolicy load --set min_gap=10" 0 krgpolicy load --set min_gap=10 $B/balancer.bpf.o
+( while :; do :; done ) & mover=$!
+migrate $mover 0
+mkdir $S/bal && echo 0-1 > $S/bal/node_set
+mkdir $S/bal/process_set/single_processes/$mover
+mkdir $S/bal/bpf_balancer && ln -s $TP/value $S/bal/bpf_balancer/load
+echo "0 5" > $TP/set_node; echo "1 0" > $TP/set_node
+sleep 1
+check "min_gap=10: a gap of 5 moves nothing" test "$(node_of $mover)" = 0
+echo "0 12" > $TP/set_node
+check "... a gap of 12 does" wait_node $mover 1
+kill $mover; wait $mover 2>/dev/null
+krg_remove_tree $S/bal
+
 # --- refusals a process's owner causes are counted, never the policy's error ---
 # An administrator's balancer (stubborn: asks for every process every 10 ms,
 # without asking first) works on an unprivileged user's session; the user

@@ -2,10 +2,13 @@
 /*
  * krgpolicy - load, list and unload krgsched policies written in BPF.
  *
- *   krgpolicy load FILE.bpf.o   load every krg_policy_ops map of FILE,
+ *   krgpolicy load [--set NAME=VALUE]... FILE.bpf.o
+ *                               load every krg_policy_ops map of FILE,
  *                               attach it (a policy type appears) and pin
  *                               its link at /sys/fs/bpf/krg/<name>, so it
- *                               outlives this program
+ *                               outlives this program; --set gives a
+ *                               load-time setting (a `const volatile`
+ *                               global of the program) its value
  *   krgpolicy list              the attached policies and their instances
  *   krgpolicy unload NAME       unpin NAME's link: its instances are
  *                               detached and the type disappears
@@ -43,6 +46,7 @@
 /* As include/krg/bpf_policy.h. */
 #define NAME_LEN	32
 #define MAX_POLICIES	16
+#define MAX_SETTINGS	32
 
 static bool verbose;
 
@@ -51,7 +55,7 @@ static void __attribute__((noreturn)) usage(void)
 	FILE *out = stdout;
 
 	fputs("\nUsage:\n", out);
-	fprintf(out, " %s [options] load <file.bpf.o>\n",
+	fprintf(out, " %s [options] load [--set <name>=<value>]... <file.bpf.o>\n",
 		program_invocation_short_name);
 	fprintf(out, " %s [options] list\n", program_invocation_short_name);
 	fprintf(out, " %s [options] unload <name>\n",
@@ -61,6 +65,9 @@ static void __attribute__((noreturn)) usage(void)
 	      " schedulers/<s>/<name> uses it.\n", out);
 	fputs("\nOptions:\n", out);
 	fputs(" -v, --verbose    show libbpf's messages\n", out);
+	fputs(" -s, --set <name>=<value>\n"
+	      "                  (load) give a load-time setting of the policy,\n"
+	      "                  a const volatile global, its value\n", out);
 	fputs(" -h, --help       display this help\n", out);
 	fputs(" -V, --version    display version\n", out);
 	fputs("\nFor more details see krgpolicy(1) and"
@@ -200,6 +207,136 @@ static const char *attach_reason(int err)
 	}
 }
 
+/* A load-time setting: a `const volatile` integer global, in .rodata. */
+struct setting {
+	const char *name;
+	const char *value;
+	size_t off, size;
+	bool is_signed, is_bool;
+};
+
+/* The integer type under typedefs, const and volatile, or NULL. */
+static const struct btf_type *int_type(const struct btf *btf, __u32 id)
+{
+	const struct btf_type *t = btf__type_by_id(btf, id);
+
+	while (t && (btf_is_typedef(t) || btf_is_const(t) ||
+		     btf_is_volatile(t)))
+		t = btf__type_by_id(btf, t->type);
+	return t && (btf_is_int(t) || btf_is_enum(t)) ? t : NULL;
+}
+
+/* Find @st->name among the settings of @obj's .rodata; list them if not. */
+static int find_setting(const char *file, struct bpf_object *obj,
+			struct setting *st)
+{
+	const struct btf *btf = bpf_object__btf(obj);
+	const struct btf_var_secinfo *v;
+	char names[512] = "";
+	size_t len = 0;
+	__s32 sec;
+	int i;
+
+	sec = btf ? btf__find_by_name_kind(btf, ".rodata", BTF_KIND_DATASEC) : -1;
+	if (sec < 0) {
+		warnx("%s: no load-time settings in this file (no const volatile globals)",
+		      file);
+		return -1;
+	}
+	v = btf_var_secinfos(btf__type_by_id(btf, sec));
+	for (i = 0; i < btf_vlen(btf__type_by_id(btf, sec)); i++, v++) {
+		const struct btf_type *var = btf__type_by_id(btf, v->type);
+		const char *name = btf__name_by_offset(btf, var->name_off);
+		const struct btf_type *t = int_type(btf, var->type);
+
+		if (!t)
+			continue;	/* only integers can be --set */
+		if (strcmp(name, st->name)) {
+			len += snprintf(names + len, len < sizeof(names) ?
+					sizeof(names) - len : 0, "%s%s",
+					len ? ", " : "", name);
+			continue;
+		}
+		st->off = v->offset;
+		st->size = v->size;
+		st->is_bool = btf_is_int(t) && (btf_int_encoding(t) & BTF_INT_BOOL);
+		st->is_signed = btf_is_int(t) ?
+				!!(btf_int_encoding(t) & BTF_INT_SIGNED) :
+				!!btf_kflag(t);
+		return 0;
+	}
+	warnx("%s: no load-time setting '%s' (settings: %s)", file, st->name,
+	      len ? names : "none");
+	return -1;
+}
+
+/* Write @st's value into the .rodata image; a clear error if it is bad. */
+static int apply_setting(const char *file, struct bpf_object *obj,
+			 struct setting *st)
+{
+	unsigned int bits;
+	struct bpf_map *map;
+	size_t size = 0;
+	char *data = NULL, *end;
+	long long sv = 0;
+	unsigned long long uv = 0;
+
+	if (find_setting(file, obj, st))
+		return -1;
+	bpf_object__for_each_map(map, obj) {
+		const char *n = bpf_map__name(map);
+		size_t l = strlen(n);
+
+		if (bpf_map__is_internal(map) && l >= 7 &&
+		    !strcmp(n + l - 7, ".rodata")) {
+			data = bpf_map__initial_value(map, &size);
+			break;
+		}
+	}
+	if (!data || st->off + st->size > size || st->size > 8 || !st->size) {
+		warnx("%s: setting '%s' cannot be written", file, st->name);
+		return -1;
+	}
+	bits = st->size * 8;
+	errno = 0;
+	if (st->is_bool) {
+		if (!strcmp(st->value, "1") || !strcmp(st->value, "true"))
+			uv = 1;
+		else if (strcmp(st->value, "0") && strcmp(st->value, "false"))
+			goto bad;
+	} else if (st->is_signed) {
+		sv = strtoll(st->value, &end, 0);
+		if (errno || end == st->value || *end ||
+		    (bits < 64 && (sv < -(1LL << (bits - 1)) ||
+				   sv > (1LL << (bits - 1)) - 1)))
+			goto bad;
+		uv = (unsigned long long)sv;
+	} else {
+		uv = strtoull(st->value, &end, 0);
+		if (errno || end == st->value || *end || st->value[0] == '-' ||
+		    (bits < 64 && uv >> bits))
+			goto bad;
+	}
+	/* Little or big endian: the host's, as the program's. */
+	switch (st->size) {
+	case 1: { __u8 x = uv; memcpy(data + st->off, &x, 1); break; }
+	case 2: { __u16 x = uv; memcpy(data + st->off, &x, 2); break; }
+	case 4: { __u32 x = uv; memcpy(data + st->off, &x, 4); break; }
+	case 8: { __u64 x = uv; memcpy(data + st->off, &x, 8); break; }
+	default: goto bad;
+	}
+	return 0;
+bad:
+	if (st->is_bool)
+		warnx("%s: setting '%s': invalid value '%s' (0, 1, true or false)",
+		      file, st->name, st->value);
+	else
+		warnx("%s: setting '%s': invalid value '%s' (%s %u-bit integer)",
+		      file, st->name, st->value,
+		      st->is_signed ? "a signed" : "an unsigned", bits);
+	return -1;
+}
+
 /* libbpf's own codes (LIBBPF_ERRNO__*, 4000 and up) and plain errnos. */
 static const char *bpf_reason(int err, char *buf, size_t len)
 {
@@ -208,7 +345,7 @@ static const char *bpf_reason(int err, char *buf, size_t len)
 	return buf;
 }
 
-static int cmd_load(const char *file)
+static int cmd_load(const char *file, struct setting *settings, int nr_settings)
 {
 	struct policy pol[MAX_POLICIES] = {};
 	char name[NAME_LEN];
@@ -223,6 +360,9 @@ static int cmd_load(const char *file)
 		      bpf_reason(errno, why, sizeof(why)));
 		return EXIT_FAILURE;
 	}
+	for (i = 0; i < nr_settings; i++)
+		if (apply_setting(file, obj, &settings[i]))
+			goto err_close;
 	bpf_object__for_each_map(map, obj) {
 		if (bpf_map__type(map) != BPF_MAP_TYPE_STRUCT_OPS)
 			continue;
@@ -354,6 +494,41 @@ static int cmd_unload(const char *name)
 	return EXIT_SUCCESS;
 }
 
+/* load [--set NAME=VALUE]... FILE: argv from optind on. */
+static int load_main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "set", required_argument, NULL, 's' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct setting settings[MAX_SETTINGS] = {};
+	int n = 0, c, i;
+	char *eq;
+
+	while ((c = getopt_long(argc, argv, "+s:", longopts, NULL)) != -1) {
+		if (c != 's')
+			krg_usage_error(NULL);
+		eq = strchr(optarg, '=');
+		if (!eq || eq == optarg)
+			krg_usage_error("load: --set wants <name>=<value>, not '%s'",
+					optarg);
+		if (n == MAX_SETTINGS)
+			krg_usage_error("load: more than %d settings",
+					MAX_SETTINGS);
+		*eq = '\0';
+		for (i = 0; i < n; i++)
+			if (!strcmp(settings[i].name, optarg))
+				krg_usage_error("load: setting '%s' given twice",
+						optarg);
+		settings[n].name = optarg;
+		settings[n].value = eq + 1;
+		n++;
+	}
+	if (argc - optind != 1)
+		krg_usage_error("load: one argument expected");
+	return cmd_load(argv[optind], settings, n);
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -383,11 +558,12 @@ int main(int argc, char **argv)
 	cmd = argv[optind++];
 	libbpf_set_print(print_libbpf);
 
-	if (!strcmp(cmd, "load") || !strcmp(cmd, "unload")) {
+	if (!strcmp(cmd, "load"))
+		return load_main(argc, argv);
+	if (!strcmp(cmd, "unload")) {
 		if (argc - optind != 1)
 			krg_usage_error("%s: one argument expected", cmd);
-		return cmd[0] == 'l' ? cmd_load(argv[optind]) :
-				       cmd_unload(argv[optind]);
+		return cmd_unload(argv[optind]);
 	}
 	if (!strcmp(cmd, "list")) {
 		if (argc != optind)
