@@ -214,7 +214,7 @@ static bool krg_task_new(struct task_struct *p)
 {
 	bool new = READ_ONCE(p->__state) == TASK_NEW;
 
-	smp_rmb();
+	smp_rmb();	/* the state before the entry: the fork hook's smp_wmb() */
 	return new;
 }
 
