@@ -446,6 +446,12 @@ static void krg_hooks_unregister(int n)
 	tracepoint_synchronize_unregister();
 }
 
+void krg_fork_stats(unsigned long *no_entry, unsigned long *not_placed)
+{
+	*no_entry = atomic_long_read(&krg_fork_no_entry);
+	*not_placed = atomic_long_read(&krg_place_refused);
+}
+
 int krg_hooks_init(void)
 {
 	int i, ret;

@@ -66,6 +66,7 @@ int krg_caps_set(struct task_struct *p, const struct krg_caps *req);
 int krg_hooks_init(void);
 void krg_hooks_uninit(void);
 bool krg_fail_spare_alloc(void);
+void krg_fork_stats(unsigned long *no_entry, unsigned long *not_placed);
 
 /* migrate.c */
 struct krg_migration;

@@ -7,13 +7,17 @@
  *
  *  - /sys/kernel/krg/ (read-only): abi_version, backend, nodes_possible,
  *    nodes_online, local_node, node<N>/{cpulist,online}, cap_supported,
- *    task_entries and migrations. Node lists use the kernel's list format
- *    ("0-3,5"). cap_supported is the mask of the capabilities the kernel
+ *    task_entries, migrations and forks. Node lists use the kernel's list
+ *    format ("0-3,5"). cap_supported is the mask of the capabilities the kernel
  *    implements, in hexadecimal with a 0x prefix ("0x17"). task_entries is
  *    the number of tasks krg.ko keeps state for (decimal): those whose sets
  *    are not the defaults, or that it placed on a node. migrations holds
  *    three lines "requested N", "done N", "aborted N": migrations queued,
  *    carried out, and failed after being queued, since krg.ko was loaded.
+ *    forks holds "no_entry N" (children of kernel threads or workers left
+ *    without an entry for lack of memory: they never run user code) and
+ *    "not_placed N" (distant forks not placed because the node's CPUs were
+ *    outside the child's cpuset or affinity, or it was pinned by hand).
  *  - /dev/krg (mode 0666; each request checks the caller's rights): the
  *    ioctls below. Every ioctl takes a struct whose first member is its size,
  *    so the structs can grow at their end without a new number: the kernel

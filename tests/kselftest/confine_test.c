@@ -332,13 +332,23 @@ static int df_child(int fd, const char *cg, char *buf, size_t len)
  * Distant fork from the cpuset: never outside it. The node's CPUs outside
  * it: not placed; inside it: placed.
  */
+static long not_placed(void)
+{
+	const char *s = strstr(krg_rd("/sys/kernel/krg/forks"), "not_placed ");
+
+	return s ? atol(s + strlen("not_placed ")) : -1;
+}
+
 TEST_F(conf, distant_fork)
 {
+	long before = not_placed();
 	char got[64];
 
+	ASSERT_LE(0, before);
 	ASSERT_EQ(0, krg_write(TP "node", "1"));
 	ASSERT_EQ(0, df_child(self->fd, CONF, got, sizeof(got)));
 	EXPECT_STREQ(self->node0, got);
+	EXPECT_EQ(before + 1, not_placed());
 	ASSERT_EQ(0, krg_write(TP "node", "0"));
 	ASSERT_EQ(0, df_child(self->fd, CONF, got, sizeof(got)));
 	EXPECT_STREQ(self->node0, got);
