@@ -117,26 +117,40 @@ struct krg_task *krg_task_find(const struct task_struct *p)
 	return NULL;
 }
 
+void krg_task_init(struct krg_task *e, u64 caps, int node)
+{
+	atomic64_set(&e->caps, caps);
+	e->node = node;
+	e->flags = 0;
+	e->spare = NULL;
+}
+
 struct krg_task *krg_task_alloc(gfp_t gfp, u64 caps, int node)
 {
 	struct krg_task *e = kmem_cache_alloc(krg_task_cache, gfp);
 
-	if (!e)
-		return NULL;
-	atomic64_set(&e->caps, caps);
-	e->node = node;
-	e->flags = 0;
+	if (e)
+		krg_task_init(e, caps, node);
 	return e;
 }
 
+/* @e and its spare; @e was never visible to lookups, or a grace period passed. */
 void krg_task_free(struct krg_task *e)
 {
+	if (e->spare)
+		kmem_cache_free(krg_task_cache, e->spare);
 	kmem_cache_free(krg_task_cache, e);
 }
 
 static void krg_task_free_rcu(struct rcu_head *rcu)
 {
 	krg_task_free(container_of(rcu, struct krg_task, rcu));
+}
+
+/* Free @e, unhashed, once lookups that may have found it are over. */
+void krg_task_free_deferred(struct krg_task *e)
+{
+	call_rcu(&e->rcu, krg_task_free_rcu);
 }
 
 /*
@@ -176,21 +190,46 @@ void krg_task_remove(struct task_struct *p)
 	if (e)
 		hlist_del_rcu(&e->hnode);
 	spin_unlock(&b->lock);
-	if (e) {
-		atomic_dec(&krg_tasks_nr);
-		call_rcu(&e->rcu, krg_task_free_rcu);
-	}
+	if (!e)
+		return;
+	atomic_dec(&krg_tasks_nr);
+	/*
+	 * A refill still queued on @p runs after this hook (exit_task_work()),
+	 * in @p's own context like this hook: it frees the entry then.
+	 */
+	if (test_bit(KRG_TASK_WORK, &e->flags))
+		set_bit(KRG_TASK_DEAD, &e->flags);
+	else
+		krg_task_free_deferred(e);
 }
 
 /*
- * Give @p an entry (with the default sets) unless it has one. Process
- * context. 0, -ENOMEM, or -ESRCH if @p is exiting.
+ * Is @p not past the fork hook yet (found by pid between attach_pid() and
+ * the fork tracepoint, or until wake_up_new_task())? Only the hook may
+ * give such a task an entry: it must never find one it did not make. The
+ * hook publishes its entry (smp_wmb()) before the state changes; pairs
+ * with the smp_rmb() here, which orders the caller's later lookups.
+ */
+static bool krg_task_new(struct task_struct *p)
+{
+	bool new = READ_ONCE(p->__state) == TASK_NEW;
+
+	smp_rmb();	/* the state before the entry: the fork hook's smp_wmb() */
+	return new;
+}
+
+/*
+ * Give @p an entry (with the default sets, and a spare for its next child)
+ * unless it has one. Process context. 0, -ENOMEM, -ESRCH if @p is exiting,
+ * or -EAGAIN if @p is being created (not past the fork hook yet).
  */
 int krg_task_ensure(struct task_struct *p)
 {
 	struct krg_task *e;
 	int ret;
 
+	if (krg_task_new(p))
+		return -EAGAIN;
 	rcu_read_lock();
 	e = krg_task_find(p);
 	rcu_read_unlock();
@@ -200,6 +239,13 @@ int krg_task_ensure(struct task_struct *p)
 	e = krg_task_alloc(GFP_KERNEL, krg_caps_default(), KRG_NODE_NONE);
 	if (!e)
 		return -ENOMEM;
+	if (!(p->flags & (PF_KTHREAD | PF_IO_WORKER | PF_USER_WORKER))) {
+		e->spare = krg_task_alloc(GFP_KERNEL, 0, KRG_NODE_NONE);
+		if (!e->spare) {
+			krg_task_free(e);
+			return -ENOMEM;
+		}
+	}
 	ret = krg_task_insert(p, e);
 	if (ret)
 		krg_task_free(e);
@@ -275,6 +321,9 @@ int krg_caps_get(struct task_struct *p, struct krg_caps *out)
 {
 	if (!krg_may_access(p))
 		return -EPERM;
+	/* Its sets are not known before the fork hook ran. */
+	if (krg_task_new(p))
+		return -EAGAIN;
 	krg_task_caps(p, out);
 	return 0;
 }
@@ -316,6 +365,9 @@ int krg_caps_set(struct task_struct *p, const struct krg_caps *req)
 		return -ENOSYS;
 	if (!krg_may_access(p))
 		return -EPERM;
+	/* The fork hook has yet to give it its inherited sets. */
+	if (krg_task_new(p))
+		return -EAGAIN;
 
 	/* Every set is now within KRG_CAP_SUPPORTED: it packs losslessly. */
 	want = krg_caps_pack(req);

@@ -3,6 +3,7 @@
  * /dev/krg: the ioctls of uapi/krg.h. The device is open to everyone
  * (0666); each request checks the caller's permission over its target.
  */
+#include <linux/bitops.h>
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
 #include <linux/pid.h>
@@ -105,7 +106,9 @@ static long krg_dev_migrate(void __user *uarg)
 	ret = krg_dev_copy_in(&req, sizeof(req), uarg);
 	if (ret)
 		return ret;
-	if ((req.flags & ~KRG_MIGRATE_ALL) || req.pid <= 0)
+	if ((req.flags & ~KRG_MIGRATE_ALL) || req.pid <= 0 ||
+	    hweight32(req.flags & (KRG_MIGRATE_NOWAIT | KRG_MIGRATE_CHECK |
+				   KRG_MIGRATE_RECORD)) > 1)
 		return -EINVAL;
 	p = krg_dev_find_task(req.pid);
 	if (IS_ERR(p))
@@ -113,6 +116,10 @@ static long krg_dev_migrate(void __user *uarg)
 
 	if (!krg_may_access(p))
 		ret = -EPERM;
+	else if (req.flags & KRG_MIGRATE_CHECK)
+		ret = krg_migrate_check(p, req.node);
+	else if (req.flags & KRG_MIGRATE_RECORD)
+		ret = krg_migrate_record(p, req.node);
 	else
 		ret = krg_migrate_queue(p, req.node, KRG_MIGRATE_USER,
 					(req.flags & KRG_MIGRATE_NOWAIT) ?

@@ -5,6 +5,7 @@
  * they are found by name. Both probes run in atomic context (the tracepoint
  * disables preemption): no sleeping, GFP_ATOMIC only.
  */
+#include <linux/cpumask.h>
 #include <linux/moduleparam.h>
 #include <linux/mutex.h>
 #include <linux/module.h>
@@ -18,8 +19,10 @@
 #include "internal.h"
 
 /*
- * For the tests of the fail-closed path (the distribution kernel has no slab
- * fault injection): the next N entry allocations of the fork hook fail.
+ * For the tests of the fork path under memory pressure (the distribution
+ * kernel has no slab fault injection): the next N refills of a spare entry
+ * fail, as if there were no memory, so the next fork of that task takes the
+ * fallback (an atomic allocation in the hook).
  */
 static atomic_t krg_fail_fork_alloc = ATOMIC_INIT(0);
 
@@ -48,14 +51,65 @@ static const struct kernel_param_ops krg_fail_fork_alloc_ops = {
 };
 module_param_cb(fail_fork_alloc, &krg_fail_fork_alloc_ops, NULL, 0600);
 MODULE_PARM_DESC(fail_fork_alloc,
-		 "testing: make the next N capability allocations at fork fail");
+		 "testing: make the next N refills of a spare fork entry fail");
 
-static struct krg_task *krg_fork_alloc(u64 caps, int node)
+bool krg_fail_spare_alloc(void)
 {
-	if (unlikely(atomic_read(&krg_fail_fork_alloc)) &&
-	    atomic_dec_if_positive(&krg_fail_fork_alloc) >= 0)
-		return NULL;
-	return krg_task_alloc(GFP_ATOMIC | __GFP_NOWARN, caps, node);
+	return unlikely(atomic_read(&krg_fail_fork_alloc)) &&
+	       atomic_dec_if_positive(&krg_fail_fork_alloc) >= 0;
+}
+
+/* Forks whose child got no entry (kernel-internal tasks only, see below). */
+static atomic_long_t krg_fork_no_entry = ATOMIC_LONG_INIT(0);
+
+/* A task_work was queued since load (see krg_hooks_uninit()). */
+static bool krg_works_used;
+
+/* Kernel threads and kernel-internal workers never run user code. */
+static bool krg_kernel_internal(const struct task_struct *t)
+{
+	return t->flags & (PF_KTHREAD | PF_IO_WORKER | PF_USER_WORKER);
+}
+
+/*
+ * The refill, run by the task itself before its next user instruction
+ * (TWA_RESUME), or at exit (exit_task_work(), after the exit hook, which
+ * then left the freeing to us: both run in the task's own context, one
+ * after the other). Process context: the allocation cannot fail.
+ */
+static void krg_spare_work_fn(struct callback_head *cb)
+{
+	struct krg_task *e = container_of(cb, struct krg_task, work);
+
+	if (!test_bit(KRG_TASK_DEAD, &e->flags) && !e->spare &&
+	    !krg_fail_spare_alloc())
+		e->spare = krg_task_alloc(GFP_KERNEL | __GFP_NOFAIL, 0,
+					  KRG_NODE_NONE);
+	clear_bit(KRG_TASK_WORK, &e->flags);
+	if (test_bit(KRG_TASK_DEAD, &e->flags))
+		krg_task_free_deferred(e);
+	module_put(THIS_MODULE);
+}
+
+/*
+ * Make @t (current, or a new child not yet run) refill its entry's spare
+ * before it returns to user space. Atomic context. Only a module being
+ * unloaded (every entry goes then) can leave a user task without a spare.
+ */
+static void krg_spare_queue(struct task_struct *t, struct krg_task *e)
+{
+	if (e->spare || krg_kernel_internal(t) ||
+	    test_and_set_bit(KRG_TASK_WORK, &e->flags))
+		return;
+	if (!try_module_get(THIS_MODULE))
+		goto err_clear;
+	WRITE_ONCE(krg_works_used, true);
+	init_task_work(&e->work, krg_spare_work_fn);
+	if (!task_work_add(t, &e->work, TWA_RESUME))
+		return;
+	module_put(THIS_MODULE);
+err_clear:
+	clear_bit(KRG_TASK_WORK, &e->flags);
 }
 
 /* The placement hook (the scheduler core's), or NULL. Writers hold the mutex. */
@@ -122,28 +176,65 @@ static int krg_place(struct task_struct *parent, struct task_struct *child)
 
 struct krg_place_work {
 	struct callback_head cb;
-	int node;
+	cpumask_var_t mask;
 };
 
-/* A placement task_work was queued since load (see krg_hooks_uninit()). */
-static bool krg_place_work_used;
+/*
+ * The CPUs of @node that @child may be given by krg.ko, in @mask: those
+ * not isolated, and, unless @child is provably unconfined (root cpuset,
+ * not SCHED_DEADLINE), only those its affinity (set by cpuset_fork()
+ * before the fork tracepoint, within its cpuset) already allows. False if
+ * there are none. Under RCU.
+ */
+static bool krg_place_mask(struct task_struct *child, int node,
+			   struct cpumask *mask)
+{
+	if (!krg_node_usable(node, mask))
+		return false;
+	if (!krg_task_unconfined(child))
+		cpumask_and(mask, mask, &child->cpus_mask);
+	return !cpumask_empty(mask);
+}
 
 /* Runs as the new child, before it first returns to user space. */
 static void krg_place_work_fn(struct callback_head *cb)
 {
 	struct krg_place_work *w = container_of(cb, struct krg_place_work, cb);
 
-	if (!(current->flags & PF_EXITING) && krg_node_online(w->node))
-		set_cpus_allowed_ptr(current, krg_node_cpumask(w->node));
+	/* It may have changed cpuset meanwhile: stay within what it has. */
+	rcu_read_lock();
+	if (!krg_task_unconfined(current))
+		cpumask_and(w->mask, w->mask, &current->cpus_mask);
+	rcu_read_unlock();
+	if (!(current->flags & PF_EXITING) && !cpumask_empty(w->mask))
+		set_cpus_allowed_ptr(current, w->mask);
+	free_cpumask_var(w->mask);
 	kfree(w);
 	module_put(THIS_MODULE);
 }
 
+/* Distant forks not placed: the child may not go to the node's CPUs. */
+static atomic_long_t krg_place_refused = ATOMIC_LONG_INIT(0);
+
 /*
- * Confine the new @child to @node's CPUs before it first runs. Called from
- * the fork tracepoint: @child is TASK_NEW, not on any runqueue, and is only
- * woken (wake_up_new_task(), which picks its first CPU within its affinity)
- * after we return.
+ * Is @child pinned by hand (the rule of migration, migrate.c): does the
+ * affinity it inherited neither cover every online CPU nor equal the CPUs
+ * of @home, the node krg.ko put its parent on?
+ */
+static bool krg_child_pinned(struct task_struct *child, int home)
+{
+	if (cpumask_subset(cpu_online_mask, &child->cpus_mask))
+		return false;
+	return !krg_node_valid(home) ||
+	       !cpumask_equal(&child->cpus_mask, krg_node_cpumask(home));
+}
+
+/*
+ * Confine the new @child to @node's CPUs (what krg_place_mask() leaves of
+ * them) before it first runs; @home: the node its parent was put on.
+ * Called from the fork tracepoint: @child is TASK_NEW, not on any
+ * runqueue, and is only woken (wake_up_new_task(), which picks its first
+ * CPU within its affinity) after we return. True if it is placed.
  *
  * set_cpus_allowed_ptr() may sleep in general, but not here when the CPU
  * @child was created on (task_cpu(), set by sched_fork()) is already in the
@@ -165,97 +256,157 @@ static void krg_place_work_fn(struct callback_head *cb)
  * handled, even SIGKILL), so it never executes a user instruction outside
  * @node. It holds a module reference until it has run.
  */
-static void krg_place_child(struct task_struct *child, int node)
+static bool krg_place_child(struct task_struct *child, int node, int home)
 {
-	const struct cpumask *mask = krg_node_cpumask(node);
 	struct krg_place_work *w;
 
-	if (cpumask_test_cpu(task_cpu(child), mask) &&
-	    !READ_ONCE(child->user_cpus_ptr)) {
-		set_cpus_allowed_ptr(child, mask);
-		return;
-	}
-
+	if (krg_child_pinned(child, home))
+		goto err_refused;
 	if (!try_module_get(THIS_MODULE))
-		return;
+		return false;
 	w = kmalloc(sizeof(*w), GFP_ATOMIC | __GFP_NOWARN);
 	if (!w)
 		goto err_put;
-	w->node = node;
-	WRITE_ONCE(krg_place_work_used, true);
+	if (!zalloc_cpumask_var(&w->mask, GFP_ATOMIC | __GFP_NOWARN))
+		goto err_free;
+	if (!krg_place_mask(child, node, w->mask)) {
+		free_cpumask_var(w->mask);
+		kfree(w);
+		module_put(THIS_MODULE);
+		goto err_refused;
+	}
+
+	if (cpumask_test_cpu(task_cpu(child), w->mask) &&
+	    !READ_ONCE(child->user_cpus_ptr)) {
+		set_cpus_allowed_ptr(child, w->mask);
+		free_cpumask_var(w->mask);
+		kfree(w);
+		module_put(THIS_MODULE);
+		return true;
+	}
+
+	WRITE_ONCE(krg_works_used, true);
 	init_task_work(&w->cb, krg_place_work_fn);
 	if (task_work_add(child, &w->cb, TWA_RESUME))
-		goto err_free;
-	return;
+		goto err_free_mask;
+	return true;
 
+err_free_mask:
+	free_cpumask_var(w->mask);
 err_free:
 	kfree(w);
 err_put:
 	module_put(THIS_MODULE);
 	pr_warn_ratelimited("cannot place pid %d on node %d\n",
 			    task_pid_nr(child), node);
+	return false;
+err_refused:
+	atomic_long_inc(&krg_place_refused);
+	return false;
+}
+
+/*
+ * The child's entry, with its inherited sets: the parent's spare, or for a
+ * parent that has none (a kernel thread or worker, or a failed refill) an
+ * atomic allocation. NULL if that fails too. @pe is the parent's entry:
+ * the parent is current, so only its own exit hook could free it.
+ */
+static struct krg_task *krg_fork_entry(struct krg_task *pe, u64 caps,
+				       int node)
+{
+	struct krg_task *ce = xchg(&pe->spare, NULL);
+
+	if (ce) {
+		krg_task_init(ce, caps, node);
+		return ce;
+	}
+	return krg_task_alloc(GFP_ATOMIC | __GFP_NOWARN, caps, node);
+}
+
+/*
+ * Hash @ce as @child's entry. Only this hook gives a new task an entry
+ * (krg_task_ensure() refuses a task not past it), but should one be there
+ * all the same, take it over: its sets become the inherited ones, never
+ * more. Return the entry in the table, or NULL (@ce is freed).
+ */
+static struct krg_task *krg_fork_insert(struct task_struct *child,
+					struct krg_task *ce)
+{
+	struct krg_task *e;
+	int ret;
+
+	ret = krg_task_insert(child, ce);
+	if (likely(!ret))
+		return ce;
+	e = ret == -EEXIST ? krg_task_find(child) : NULL;
+	if (e) {
+		atomic64_set(&e->caps, atomic64_read(&ce->caps));
+		WRITE_ONCE(e->node, ce->node);
+		if (!cmpxchg(&e->spare, NULL, ce))
+			return e;
+	}
+	krg_task_free(ce);
+	return e;
 }
 
 /*
  * Fork (and clone of a thread): the child inherits from the task that
  * creates it (current). A parent without an entry has the defaults, and
- * so does its child: one lookup and done.
+ * so does its child: one lookup and done. Otherwise the child's entry is
+ * hashed before the placement hook is asked, so that a policy sees the
+ * child's sets, and before the child can be woken (smp_wmb(), for
+ * krg_task_ensure()).
  */
 static void krg_fork_probe(void *data, struct task_struct *parent,
 			   struct task_struct *child)
 {
-	int ret, node, placed = KRG_NODE_NONE;
 	struct krg_task *pe, *ce;
+	int node, placed;
 	bool distant;
 	u64 caps;
 
 	rcu_read_lock();
 	pe = krg_task_find(parent);
-	if (likely(!pe)) {
-		rcu_read_unlock();
-		return;
-	}
+	if (likely(!pe))
+		goto out;
 	caps = atomic64_read(&pe->caps);
-	distant = krg_caps_effective(caps) & KRG_CAP_BIT(KRG_CAP_DISTANT_FORK);
+	/* Distant fork places new processes, not threads nor kernel threads. */
+	distant = (krg_caps_effective(caps) &
+		   KRG_CAP_BIT(KRG_CAP_DISTANT_FORK)) &&
+		  thread_group_leader(child) &&
+		  !((parent->flags | child->flags) & PF_KTHREAD);
 	caps = krg_caps_inherit(caps);
 	node = READ_ONCE(pe->node);
-	rcu_read_unlock();
+	if (caps == krg_caps_default() && node == KRG_NODE_NONE && !distant)
+		goto out;
 
-	/* Distant fork places new processes, not threads nor kernel threads. */
-	if (distant && thread_group_leader(child) &&
-	    !((parent->flags | child->flags) & PF_KTHREAD)) {
+	ce = krg_fork_entry(pe, caps, node);
+	if (ce)
+		ce = krg_fork_insert(child, ce);
+	if (unlikely(!ce)) {
+		/*
+		 * Only a parent without a spare gets here: a kernel thread
+		 * or worker, whose child is kernel-internal too (it never
+		 * executes user code), or a task of a module being unloaded.
+		 * Never kill: count it.
+		 */
+		atomic_long_inc(&krg_fork_no_entry);
+		pr_notice_ratelimited("no memory for the capabilities of pid %d (parent %d)\n",
+				      task_pid_nr(child), task_pid_nr(parent));
+		goto out;
+	}
+	smp_wmb();	/* the entry before the child leaves TASK_NEW */
+	krg_spare_queue(parent, pe);
+	krg_spare_queue(child, ce);
+
+	if (distant) {
 		placed = krg_place(parent, child);
-		if (placed != KRG_NODE_NONE)
-			node = placed;
+		if (placed != KRG_NODE_NONE &&
+		    krg_place_child(child, placed, node))
+			WRITE_ONCE(ce->node, placed);
 	}
-	if (caps == krg_caps_default() && node == KRG_NODE_NONE)
-		return;
-
-	ce = krg_fork_alloc(caps, node);
-	if (unlikely(!ce))
-		goto err_kill;
-	ret = krg_task_insert(child, ce);
-	if (unlikely(ret)) {
-		/* A stale entry would mean an exit we missed: a bug. */
-		WARN_ON_ONCE(ret == -EEXIST);
-		krg_task_free(ce);
-		goto err_kill;
-	}
-	if (placed != KRG_NODE_NONE)
-		krg_place_child(child, placed);
-	return;
-
-err_kill:
-	/*
-	 * Without an entry the child would run with the defaults, which may
-	 * allow what its parent's sets deny: it must not run at all. SIGKILL
-	 * is process-wide, so a new thread takes its process with it.
-	 */
-	if (caps != krg_caps_default()) {
-		pr_err_ratelimited("cannot keep the capabilities of pid %d; killed\n",
-				   task_pid_nr(child));
-		send_sig(SIGKILL, child, 1);
-	}
+out:
+	rcu_read_unlock();
 }
 
 static void krg_exit_probe(void *data, struct task_struct *p)
@@ -295,6 +446,12 @@ static void krg_hooks_unregister(int n)
 	tracepoint_synchronize_unregister();
 }
 
+void krg_fork_stats(unsigned long *no_entry, unsigned long *not_placed)
+{
+	*no_entry = atomic_long_read(&krg_fork_no_entry);
+	*not_placed = atomic_long_read(&krg_place_refused);
+}
+
 int krg_hooks_init(void)
 {
 	int i, ret;
@@ -324,12 +481,12 @@ void krg_hooks_uninit(void)
 {
 	krg_hooks_unregister(ARRAY_SIZE(krg_hooks));
 	/*
-	 * krg_place_work_fn() drops its module reference as its last step,
+	 * Our task_works drop their module reference as their last step,
 	 * then still runs its own last instructions: wait until every task
 	 * has left them (a task passes an RCU-tasks quiescent state only
 	 * after returning from it, on its way to user space). Only needed
 	 * if one ever ran: a grace period is slow.
 	 */
-	if (READ_ONCE(krg_place_work_used))
+	if (READ_ONCE(krg_works_used))
 		synchronize_rcu_tasks();
 }

@@ -24,11 +24,25 @@ struct krg_task {
 	atomic64_t caps;		/* the four sets, packed */
 	int node;			/* where krg.ko put the task, or NONE */
 	unsigned long flags;		/* KRG_TASK_* bits */
+	/*
+	 * The entry of the task's next child, allocated in process context so
+	 * that the fork hook needs no allocation. Only the task's own context
+	 * (its fork and exit hooks, its task_work) takes or refills it, except
+	 * before the task first runs (its parent's fork hook). NULL for kernel
+	 * threads and kernel-internal workers, and between a fork and the
+	 * refill (which runs before the next user instruction).
+	 */
+	struct krg_task *spare;
+	struct callback_head work;	/* the refill, queued iff KRG_TASK_WORK */
 	struct rcu_head rcu;
 };
 
 /* A migration of the task is queued or running (migrate.c). */
 #define KRG_TASK_MIGRATING	0
+/* The refill of spare is queued on the task: it holds a module reference. */
+#define KRG_TASK_WORK		1
+/* Removed at exit while the refill was queued: the refill frees it. */
+#define KRG_TASK_DEAD		2
 
 int krg_caps_init(void);
 void krg_caps_uninit(void);
@@ -37,7 +51,9 @@ u64 krg_caps_inherit(u64 parent);
 u32 krg_caps_effective(u64 caps);
 struct krg_task *krg_task_find(const struct task_struct *p);
 struct krg_task *krg_task_alloc(gfp_t gfp, u64 caps, int node);
+void krg_task_init(struct krg_task *e, u64 caps, int node);
 void krg_task_free(struct krg_task *e);
+void krg_task_free_deferred(struct krg_task *e);
 int krg_task_insert(struct task_struct *p, struct krg_task *e);
 void krg_task_remove(struct task_struct *p);
 int krg_task_ensure(struct task_struct *p);
@@ -49,6 +65,8 @@ int krg_caps_set(struct task_struct *p, const struct krg_caps *req);
 /* hooks.c: fork and exit tracepoints, distant fork */
 int krg_hooks_init(void);
 void krg_hooks_uninit(void);
+bool krg_fail_spare_alloc(void);
+void krg_fork_stats(unsigned long *no_entry, unsigned long *not_placed);
 
 /* migrate.c */
 struct krg_migration;
@@ -61,6 +79,11 @@ int krg_migrate_queue(struct task_struct *p, int node,
 int krg_migration_wait(struct krg_migration *m);
 void krg_migration_put(struct krg_migration *m);
 void krg_migration_stats(u64 *requested, u64 *done, u64 *aborted);
+int krg_migrate_check(struct task_struct *p, int node);
+int krg_migrate_record(struct task_struct *p, int node);
+bool krg_cpu_isolated(int cpu);
+bool krg_node_usable(int node, struct cpumask *dst);
+bool krg_task_unconfined(struct task_struct *p);
 
 /* dev.c: /dev/krg */
 int krg_dev_init(void);

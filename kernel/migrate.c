@@ -10,11 +10,15 @@
  * re-check in the worker (the task exited, lost CAN_MIGRATE, ...) is aborted
  * without a START.
  */
+#include <linux/cgroup.h>
 #include <linux/completion.h>
+#include <linux/cpuset.h>
 #include <linux/kref.h>
 #include <linux/notifier.h>
 #include <linux/pid.h>
 #include <linux/ptrace.h>
+#include <linux/sched/deadline.h>
+#include <linux/sched/isolation.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
 #include <linux/slab.h>
@@ -71,6 +75,88 @@ static bool krg_thread_counts(const struct task_struct *t)
 	return !(t->flags & (PF_EXITING | PF_NO_SETAFFINITY));
 }
 
+/*
+ * Confinement. krg.ko cannot read a task's cpuset (cpuset_cpus_allowed()
+ * is not exported, nor sched_setaffinity() which applies it with the LSM
+ * hook and the SCHED_DEADLINE checks), so it moves a task itself only when
+ * nothing of that can apply: the task is in the root cpuset, is not
+ * SCHED_DEADLINE, and does not run on isolated CPUs; and it never puts a
+ * task on an isolated CPU. Anything else is pinned: a user moves it with
+ * migrate(1), which calls sched_setaffinity() as that user and then has
+ * krg.ko record the move (KRG_MIGRATE_CHECK, KRG_MIGRATE_RECORD).
+ */
+bool krg_cpu_isolated(int cpu)
+{
+	return cpuset_cpu_is_isolated(cpu) ||
+	       !housekeeping_cpu(cpu, HK_TYPE_DOMAIN);
+}
+
+static bool krg_mask_isolated(const struct cpumask *mask)
+{
+	int cpu;
+
+	for_each_cpu(cpu, mask)
+		if (krg_cpu_isolated(cpu))
+			return true;
+	return false;
+}
+
+/* @dst = @node's CPUs that are not isolated; false if there are none. */
+bool krg_node_usable(int node, struct cpumask *dst)
+{
+	int cpu;
+
+	cpumask_copy(dst, krg_node_cpumask(node));
+	for_each_cpu(cpu, dst)
+		if (krg_cpu_isolated(cpu))
+			cpumask_clear_cpu(cpu, dst);
+	return !cpumask_empty(dst);
+}
+
+/* Has @node a CPU that is not isolated? */
+static bool krg_node_has_usable(int node)
+{
+	int cpu;
+
+	for_each_cpu(cpu, krg_node_cpumask(node))
+		if (!krg_cpu_isolated(cpu))
+			return true;
+	return false;
+}
+
+/*
+ * Is @p in the root cpuset and not SCHED_DEADLINE? Under RCU. (A cgroup v2
+ * cgroup without the cpuset controller uses its nearest ancestor's cpuset,
+ * the root one if none enabled it.)
+ */
+bool krg_task_unconfined(struct task_struct *p)
+{
+	struct cgroup_subsys_state *css;
+
+	if (p->policy == SCHED_DEADLINE || dl_task(p))
+		return false;
+#ifdef CONFIG_CPUSETS
+	css = task_css(p, cpuset_cgrp_id);
+	if (css && css->parent)
+		return false;
+#endif
+	return true;
+}
+
+/* May krg.ko itself move every thread of @p's group? Under RCU. */
+static bool krg_group_unconfined(struct task_struct *p)
+{
+	struct task_struct *t;
+
+	for_each_thread(p, t) {
+		if (!krg_thread_counts(t))
+			continue;
+		if (!krg_task_unconfined(t) || krg_mask_isolated(&t->cpus_mask))
+			return false;
+	}
+	return true;
+}
+
 /* Does a thread of @p's group still need moving? Under RCU. */
 static bool krg_group_on_node(struct task_struct *p, const struct cpumask *mask)
 {
@@ -121,9 +207,12 @@ static bool krg_group_pinned(struct task_struct *p, int placed)
 	return false;
 }
 
-/* krg_may_migrate(); @queued: @p's request is the one being carried out. */
+/*
+ * krg_may_migrate(); @queued: @p's request is the one being carried out;
+ * @by_krg: krg.ko moves @p itself (not migrate(1) with sched_setaffinity()).
+ */
 static int krg_check(struct task_struct *p, int node,
-		     enum krg_migrate_origin origin, bool queued)
+		     enum krg_migrate_origin origin, bool queued, bool by_krg)
 {
 	struct krg_task *e;
 	int ret = 0;
@@ -149,6 +238,10 @@ static int krg_check(struct task_struct *p, int node,
 	else if (origin == KRG_MIGRATE_POLICY &&
 		 krg_group_pinned(p, READ_ONCE(e->node)))
 		ret = -EBUSY;
+	else if (by_krg && !krg_group_unconfined(p))
+		ret = origin == KRG_MIGRATE_POLICY ? -EBUSY : -EPERM;
+	else if (by_krg && !krg_node_has_usable(node))
+		ret = -EINVAL;
 	rcu_read_unlock();
 	return ret;
 }
@@ -162,14 +255,16 @@ static int krg_check(struct task_struct *p, int node,
  * The caller's own permission over @p is not checked. Any context.
  *
  * Return: 0, -EACCES (no CAN_MIGRATE in @p's effective set), -EBUSY
- * (ptraced, already migrating, or pinned by hand and @origin is a policy),
- * -EINVAL (kernel thread or @node out of range), -EHOSTDOWN (@node offline)
- * or -ESRCH (exiting).
+ * (ptraced, already migrating, or pinned by hand or confined and @origin is
+ * a policy), -EPERM (confined: in a cpuset other than the root one,
+ * SCHED_DEADLINE or on isolated CPUs, and @origin is a user), -EINVAL
+ * (kernel thread, @node out of range or all its CPUs isolated), -EHOSTDOWN
+ * (@node offline) or -ESRCH (exiting).
  */
 int krg_may_migrate(struct task_struct *p, int node,
 		    enum krg_migrate_origin origin)
 {
-	return krg_check(p, node, origin, false);
+	return krg_check(p, node, origin, false, true);
 }
 EXPORT_SYMBOL_GPL(krg_may_migrate);
 
@@ -194,21 +289,27 @@ int krg_migration_wait(struct krg_migration *m)
 	return m->error;
 }
 
+static void krg_announce(enum krg_migration_kind kind, pid_t tgid, int from,
+			 int to, int error, u64 queued_ns)
+{
+	struct krg_migration_event ev = {
+		.kind = kind,
+		.pid = tgid,
+		.from = from,
+		.to = to,
+		.error = error,
+		.time_ns = ktime_get_ns(),
+		.queued_ns = queued_ns,
+	};
+
+	atomic_notifier_call_chain(&krg_migration_chain, kind, &ev);
+}
+
 static void krg_migration_announce(struct krg_migration *m,
 				   enum krg_migration_kind kind, int from,
 				   int error)
 {
-	struct krg_migration_event ev = {
-		.kind = kind,
-		.pid = m->tgid,
-		.from = from,
-		.to = m->node,
-		.error = error,
-		.time_ns = ktime_get_ns(),
-		.queued_ns = m->queued_ns,
-	};
-
-	atomic_notifier_call_chain(&krg_migration_chain, kind, &ev);
+	krg_announce(kind, m->tgid, from, m->node, error, m->queued_ns);
 }
 
 #define KRG_MOVE_BATCH	32
@@ -286,17 +387,23 @@ static void krg_migration_work(struct work_struct *work)
 {
 	struct krg_migration *m = container_of(work, struct krg_migration,
 					       work);
-	const struct cpumask *mask = krg_node_cpumask(m->node);
 	int err, from = KRG_NODE_NONE;
 	struct task_struct *p;
+	cpumask_var_t mask;
 
+	if (!alloc_cpumask_var(&mask, GFP_KERNEL)) {
+		err = -ENOMEM;
+		goto out;
+	}
 	p = get_pid_task(m->pid, PIDTYPE_PID);
 	if (!p) {
 		err = -ESRCH;
-		goto out;
+		goto out_free;
 	}
 	from = krg_task_node(p);
-	err = krg_check(p, m->node, m->origin, true);
+	err = krg_check(p, m->node, m->origin, true, true);
+	if (!err && !krg_node_usable(m->node, mask))
+		err = -EINVAL;
 	if (!err) {
 		krg_migration_announce(m, KRG_MIGRATION_START, from, 0);
 		err = krg_move_group(p, mask);
@@ -307,6 +414,8 @@ static void krg_migration_work(struct work_struct *work)
 	}
 	krg_clear_migrating(p);
 	put_task_struct(p);
+out_free:
+	free_cpumask_var(mask);
 out:
 	if (err) {
 		atomic64_inc(&krg_mig_aborted);
@@ -333,7 +442,7 @@ int krg_migrate_queue(struct task_struct *p, int node,
 	bool on_node;
 	int ret;
 
-	ret = krg_check(p, node, origin, false);
+	ret = krg_check(p, node, origin, false, true);
 	if (ret)
 		return ret;
 	rcu_read_lock();
@@ -394,6 +503,47 @@ int krg_migrate(struct task_struct *p, int node,
 	return krg_migrate_queue(p, node, origin, NULL);
 }
 EXPORT_SYMBOL_GPL(krg_migrate);
+
+/*
+ * KRG_MIGRATE_CHECK: may the caller's migrate(1) move @p to @node with
+ * sched_setaffinity()? The rules of a user's migration, except the
+ * confinement ones, which the kernel applies to that call itself.
+ */
+int krg_migrate_check(struct task_struct *p, int node)
+{
+	return krg_check(p, node, KRG_MIGRATE_USER, false, false);
+}
+
+/*
+ * KRG_MIGRATE_RECORD: migrate(1) moved @p's threads to @node with
+ * sched_setaffinity(): if every thread is within @node's CPUs, remember
+ * the node (the group is not pinned there) and announce and count it as a
+ * migration. -EAGAIN if a thread is not (one was created meanwhile, or its
+ * affinity changed): the tool moves it and asks again.
+ */
+int krg_migrate_record(struct task_struct *p, int node)
+{
+	bool on_node;
+	int from, ret;
+
+	ret = krg_check(p, node, KRG_MIGRATE_USER, false, false);
+	if (ret)
+		return ret;
+	rcu_read_lock();
+	on_node = krg_group_on_node(p, krg_node_cpumask(node));
+	rcu_read_unlock();
+	if (!on_node)
+		return -EAGAIN;
+	from = krg_task_node(p);
+	atomic64_inc(&krg_mig_requested);
+	krg_announce(KRG_MIGRATION_START, task_tgid_nr(p), from, node, 0,
+		     ktime_get_ns());
+	krg_record_node(p, node);
+	atomic64_inc(&krg_mig_done);
+	krg_announce(KRG_MIGRATION_END, task_tgid_nr(p), from, node, 0,
+		     ktime_get_ns());
+	return 0;
+}
 
 void krg_migration_stats(u64 *requested, u64 *done, u64 *aborted)
 {

@@ -73,6 +73,16 @@ static ssize_t migrations_show(struct kobject *kobj,
 			  requested, done, aborted);
 }
 
+static ssize_t forks_show(struct kobject *kobj, struct kobj_attribute *attr,
+			  char *buf)
+{
+	unsigned long no_entry, not_placed;
+
+	krg_fork_stats(&no_entry, &not_placed);
+	return sysfs_emit(buf, "no_entry %lu\nnot_placed %lu\n", no_entry,
+			  not_placed);
+}
+
 static struct kobj_attribute krg_attr_abi_version = __ATTR_RO(abi_version);
 static struct kobj_attribute krg_attr_backend = __ATTR_RO(backend);
 static struct kobj_attribute krg_attr_nodes_possible = __ATTR_RO(nodes_possible);
@@ -81,6 +91,7 @@ static struct kobj_attribute krg_attr_local_node = __ATTR_RO(local_node);
 static struct kobj_attribute krg_attr_cap_supported = __ATTR_RO(cap_supported);
 static struct kobj_attribute krg_attr_task_entries = __ATTR_RO(task_entries);
 static struct kobj_attribute krg_attr_migrations = __ATTR_RO(migrations);
+static struct kobj_attribute krg_attr_forks = __ATTR_RO(forks);
 
 static struct attribute *krg_attrs[] = {
 	&krg_attr_abi_version.attr,
@@ -91,6 +102,7 @@ static struct attribute *krg_attrs[] = {
 	&krg_attr_cap_supported.attr,
 	&krg_attr_task_entries.attr,
 	&krg_attr_migrations.attr,
+	&krg_attr_forks.attr,
 	NULL,
 };
 

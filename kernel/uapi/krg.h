@@ -7,13 +7,17 @@
  *
  *  - /sys/kernel/krg/ (read-only): abi_version, backend, nodes_possible,
  *    nodes_online, local_node, node<N>/{cpulist,online}, cap_supported,
- *    task_entries and migrations. Node lists use the kernel's list format
- *    ("0-3,5"). cap_supported is the mask of the capabilities the kernel
+ *    task_entries, migrations and forks. Node lists use the kernel's list
+ *    format ("0-3,5"). cap_supported is the mask of the capabilities the kernel
  *    implements, in hexadecimal with a 0x prefix ("0x17"). task_entries is
  *    the number of tasks krg.ko keeps state for (decimal): those whose sets
  *    are not the defaults, or that it placed on a node. migrations holds
  *    three lines "requested N", "done N", "aborted N": migrations queued,
  *    carried out, and failed after being queued, since krg.ko was loaded.
+ *    forks holds "no_entry N" (children of kernel threads or workers left
+ *    without an entry for lack of memory: they never run user code) and
+ *    "not_placed N" (distant forks not placed because the node's CPUs were
+ *    outside the child's cpuset or affinity, or it was pinned by hand).
  *  - /dev/krg (mode 0666; each request checks the caller's rights): the
  *    ioctls below. Every ioctl takes a struct whose first member is its size,
  *    so the structs can grow at their end without a new number: the kernel
@@ -95,7 +99,9 @@ enum krg_target {
  * kernel does not implement (cap_supported); EPERM as above, or if the
  * target lacks CHANGE_KERRIGHED_CAP in its effective set. The new permitted
  * set is the old one intersected with the requested one, and the three
- * other sets are cut to it: permitted never grows.
+ * other sets are cut to it: permitted never grows. Both give EAGAIN for a
+ * process that is being created (found by pid before it inherited its
+ * sets at fork): try again.
  */
 struct krg_cap_req {
 	__u32 size;		/* sizeof(struct krg_cap_req) */
@@ -105,9 +111,12 @@ struct krg_cap_req {
 	struct krg_caps caps;	/* out for GET, in for SET */
 };
 
-/* Flags of struct krg_migrate_req. */
+/* Flags of struct krg_migrate_req (at most one of them). */
 #define KRG_MIGRATE_NOWAIT	(1U << 0)	/* return once queued */
-#define KRG_MIGRATE_ALL		(KRG_MIGRATE_NOWAIT)
+#define KRG_MIGRATE_CHECK	(1U << 1)	/* only check; the caller moves */
+#define KRG_MIGRATE_RECORD	(1U << 2)	/* the caller moved it: record */
+#define KRG_MIGRATE_ALL		(KRG_MIGRATE_NOWAIT | KRG_MIGRATE_CHECK | \
+				 KRG_MIGRATE_RECORD)
 
 /*
  * KRG_IOC_MIGRATE: move the thread group of @pid to @node, like a user with
@@ -116,8 +125,25 @@ struct krg_cap_req {
  * migration is done, with its error if it failed (EINTR if the caller is
  * killed meanwhile). Errors: ESRCH (no such process, or exiting), EACCES (no
  * CAN_MIGRATE in its effective set), EBUSY (ptraced or already migrating),
- * EINVAL (kernel thread, node out of range), EHOSTDOWN (node offline). A
- * process already within @node's CPUs is not an error.
+ * EINVAL (kernel thread, node out of range, or every CPU of the node is
+ * isolated), EHOSTDOWN (node offline). A process already within @node's
+ * CPUs is not an error.
+ *
+ * krg.ko cannot apply what sched_setaffinity(2) applies (the cpuset, the
+ * LSM hook, SCHED_DEADLINE admission, isolated CPUs): without flags it
+ * moves only a process that none of them can concern, i.e. whose threads
+ * are all in the root cpuset, not SCHED_DEADLINE and not on isolated CPUs,
+ * and never onto an isolated CPU; any other process gives EPERM. Such a
+ * process is moved the way migrate(1) moves every process:
+ *  KRG_MIGRATE_CHECK: check every rule above but those (no move), then
+ *	the caller sets the affinity of every thread (/proc/PID/task) to the
+ *	node's CPUs (/sys/kernel/krg/node<N>/cpulist) with sched_setaffinity,
+ *	where the kernel applies them with the caller's credentials;
+ *  KRG_MIGRATE_RECORD: the same checks, then if every thread runs within
+ *	the node's CPUs krg.ko records the node (the process is not "pinned
+ *	by hand" there), announces and counts the migration; EAGAIN if a
+ *	thread is not (one was created or changed meanwhile: move it, ask
+ *	again).
  */
 struct krg_migrate_req {
 	__u32 size;		/* sizeof(struct krg_migrate_req) */

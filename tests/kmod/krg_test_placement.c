@@ -7,6 +7,9 @@
  *
  *   node		(rw) what the hook answers (default -1, KRG_NODE_NONE)
  *   delay_us		(rw) busy-wait in the hook, to widen races
+ *   child_effective	(ro) the effective set of the last child the hook
+ *			     saw, as krg_task_caps() gave it (what a policy
+ *			     sees), in hexadecimal
  *   calls		(ro) how many times the hook ran
  *   migrate		(wo) "PID NODE": krg_migrate(PID, NODE, POLICY); the
  *			     write fails with its error
@@ -20,6 +23,7 @@
 #include <linux/pid.h>
 #include <linux/sched/task.h>
 #include <linux/spinlock.h>
+#include <krg/caps.h>
 #include <krg/migrate.h>
 #include <krg/nodes.h>
 
@@ -44,10 +48,18 @@ static const struct kernel_param_ops ktp_calls_ops = {
 module_param_cb(calls, &ktp_calls_ops, NULL, 0444);
 MODULE_PARM_DESC(calls, "calls of the placement hook");
 
+static unsigned int child_effective;
+module_param(child_effective, uint, 0444);
+MODULE_PARM_DESC(child_effective,
+		 "effective set of the last child placed, as a policy sees it");
+
 static int ktp_place(struct task_struct *parent, struct task_struct *child)
 {
 	unsigned int us = READ_ONCE(delay_us);
+	struct krg_caps caps;
 
+	krg_task_caps(child, &caps);
+	WRITE_ONCE(child_effective, caps.effective);
 	atomic_long_inc(&ktp_calls);
 	if (us)
 		udelay(min(us, 1000U));

@@ -9,6 +9,7 @@
 #include <signal.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <time.h>
 #include "../lib/krg_test.h"
 #include "kselftest_harness.h"
 #include <krg.h>
@@ -463,69 +464,180 @@ TEST_F(caps, no_leak)
 
 #define FAIL_ALLOC	"/sys/module/krg/parameters/fail_fork_alloc"
 
-static void *thread_sleep(void *p)
+/* The child's own sets, checked against what it inherits: 0 or a code. */
+static int check_inherited(int fd, __u32 ip, __u32 ie)
 {
-	usleep(100000);
-	return p;
+	struct krg_caps c = { 0 };
+
+	if (get_caps(fd, KRG_TARGET_SELF, 0, &c))
+		return 20;
+	if (c.permitted != ip || c.effective != (ie & ip) ||
+	    c.inheritable_permitted != ip || c.inheritable_effective != ie)
+		return 21;
+	return 0;
+}
+
+static int ip_fail, ie_fail, fd_fail;
+
+static void *thread_check(void *p)
+{
+	return (void *)(long)check_inherited(fd_fail, ip_fail, ie_fail);
+}
+
+/* Fork a child that checks its sets and exits with the result. */
+static int fork_checked(int fd, __u32 ip, __u32 ie, bool grandchild)
+{
+	int status, ret;
+	pid_t pid;
+
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		ret = check_inherited(fd, ip, ie);
+		if (!ret && grandchild)
+			ret = fork_checked(fd, ip, ie, false);
+		_exit(ret);
+	}
+	if (waitpid(pid, &status, 0) != pid)
+		return -1;
+	if (WIFSIGNALED(status))
+		return 100 + WTERMSIG(status);
+	return WEXITSTATUS(status);
 }
 
 /*
- * A child whose sets cannot be recorded never runs with the defaults: it is
- * killed before it runs; a new thread takes its process with it.
+ * An allocation failure on the fork path (the spare entries, refilled
+ * after each fork, fail to refill) neither kills the child nor gives it
+ * more than its parent's inheritable sets: processes, grandchildren,
+ * threads.
  */
-TEST_F(caps, fail_closed)
+TEST_F(caps, fail_safe)
 {
-	int status, before = entries();
-	pid_t pid;
+	__u32 ip = CHANGE | B(CAN_MIGRATE), ie = CHANGE | B(CAN_MIGRATE);
+	int before = entries();
+	pthread_t t;
+	void *tret;
 
 	ASSERT_EQ(0, set_caps(self->fd, KRG_TARGET_SELF, 0, self->all,
-			      CHANGE, self->all, CHANGE | B(CAN_MIGRATE)));
-	ASSERT_EQ(0, krg_write(FAIL_ALLOC, "1"));
-	pid = fork();
-	if (pid == 0)
-		_exit(0);
-	ASSERT_LT(0, pid);
-	ASSERT_EQ(pid, waitpid(pid, &status, 0));
-	EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL)
-		TH_LOG("status %#x", status);
-
-	/* Only that one: the next child runs. */
-	pid = fork();
-	if (pid == 0)
-		_exit(7);
-	ASSERT_LT(0, pid);
-	ASSERT_EQ(pid, waitpid(pid, &status, 0));
-	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 7);
-
-	/* A thread: its process goes. */
-	pid = fork();
-	if (pid == 0) {
-		pthread_t t;
-
-		if (krg_write(FAIL_ALLOC, "1"))
-			_exit(1);
-		if (pthread_create(&t, NULL, thread_sleep, NULL))
-			_exit(2);
-		pthread_join(t, NULL);
-		_exit(3);
+			      CHANGE, ip, ie));
+	ASSERT_EQ(0, krg_write(FAIL_ALLOC, "4"));
+	for (int i = 0; i < 4; i++) {
+		EXPECT_EQ(0, fork_checked(self->fd, ip, ie, true))
+			TH_LOG("fork %d", i);
 	}
-	ASSERT_LT(0, pid);
-	ASSERT_EQ(pid, waitpid(pid, &status, 0));
-	EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL)
-		TH_LOG("status %#x", status);
+	fd_fail = self->fd;
+	ip_fail = ip;
+	ie_fail = ie;
+	for (int i = 0; i < 3; i++) {
+		ASSERT_EQ(0, pthread_create(&t, NULL, thread_check, NULL));
+		ASSERT_EQ(0, pthread_join(t, &tret));
+		EXPECT_EQ(0, (long)tret) TH_LOG("thread %d", i);
+	}
+	/* Every armed failure was consumed. */
+	EXPECT_STREQ("0", krg_rd(FAIL_ALLOC));
+	EXPECT_EQ(0, krg_write(FAIL_ALLOC, "0"));
 
 	/* A task with the defaults allocates nothing: the knob stays armed. */
 	ASSERT_EQ(0, set_caps(self->fd, KRG_TARGET_SELF, 0, self->all, CHANGE,
 			      self->all, CHANGE));
 	ASSERT_EQ(0, krg_write(FAIL_ALLOC, "1"));
-	pid = fork();
-	if (pid == 0)
-		_exit(7);
-	ASSERT_LT(0, pid);
-	ASSERT_EQ(pid, waitpid(pid, &status, 0));
-	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 7);
+	EXPECT_EQ(0, fork_checked(self->fd, self->all, CHANGE, false));
+	EXPECT_STREQ("1", krg_rd(FAIL_ALLOC));
 	EXPECT_EQ(0, krg_write(FAIL_ALLOC, "0"));
 	EXPECT_EQ(before + 1, entries());
+}
+
+struct race_arg {
+	__u32 ip, ie;
+	int seconds;
+};
+
+/*
+ * As a user: fork children as fast as possible while another process sets
+ * the sets of the pids about to appear. Every child must have exactly the
+ * inherited sets (the hammer asks for the same inheritable sets with
+ * P = all, which only a child without its entry yet would get) and run.
+ */
+static int user_fork_race(void *p)
+{
+	struct race_arg *a = p;
+	int fd = krg_fd(), bad = 0, status, n = 0;
+	time_t end = time(NULL) + a->seconds;
+	pid_t hammer, pid;
+	int pipefd[2];
+	long eagain = 0;
+
+	if (fd < 0)
+		return 10;
+	if (set_caps(fd, KRG_TARGET_SELF, 0, KRG_CAP_ALL_NAMED & supported(),
+		     a->ie, a->ip, a->ie))
+		return 11;
+	if (pipe(pipefd))
+		return 12;
+	hammer = fork();
+	if (hammer < 0)
+		return 13;
+	if (hammer == 0) {
+		close(pipefd[0]);
+		while (time(NULL) < end) {
+			pid_t last = krg_rdll("/proc/sys/kernel/ns_last_pid");
+
+			for (pid_t nr = last + 1; nr <= last + 3; nr++)
+				if (set_caps(fd, KRG_TARGET_PID, nr,
+					     supported(), a->ie, a->ip,
+					     a->ie) == -EAGAIN)
+					eagain++;
+		}
+		write(pipefd[1], &eagain, sizeof(eagain));
+		_exit(0);
+	}
+	close(pipefd[1]);
+	while (time(NULL) < end) {
+		pid = fork();
+		if (pid < 0)
+			return 14;
+		if (pid == 0)
+			_exit(check_inherited(fd, a->ip, a->ie));
+		if (waitpid(pid, &status, 0) != pid)
+			return 15;
+		if (!WIFEXITED(status) || WEXITSTATUS(status))
+			bad++;
+		n++;
+	}
+	if (read(pipefd[0], &eagain, sizeof(eagain)) != sizeof(eagain))
+		eagain = -1;
+	waitpid(hammer, NULL, 0);
+	fprintf(stderr, "# %d forks, %d bad, %ld EAGAIN\n", n, bad, eagain);
+	return bad ? 16 : 0;
+}
+
+/*
+ * A process found by pid before the fork hook ran (it is being created)
+ * cannot be given an entry by SET_CAPS (EAGAIN): the hook never meets an
+ * entry it did not make, the guest never WARNs, and the child has the
+ * inherited sets. The test placement hook's delay widens the window.
+ */
+TEST_F(caps, fork_race)
+{
+	struct race_arg a = {
+		.ip = CHANGE | B(CAN_MIGRATE) | B(DISTANT_FORK),
+		.ie = CHANGE | B(DISTANT_FORK),
+		.seconds = 5,
+	};
+	int ret;
+
+	krg_rmmod("krg_scheduler");
+	ret = krg_need("krg_test_placement");
+	ASSERT_EQ(0, ret) TH_LOG("loading krg_test_placement: %s",
+				 strerror(-ret));
+	ASSERT_EQ(0, krg_write("/sys/module/krg_test_placement/parameters/node",
+			       "-1"));
+	ASSERT_EQ(0, krg_write("/sys/module/krg_test_placement/parameters/delay_us",
+			       "500"));
+	EXPECT_EQ(0, krg_as_user(KRG_USER_UID, user_fork_race, &a));
+	krg_write("/sys/module/krg_test_placement/parameters/delay_us", "0");
+	EXPECT_EQ(0, krg_rmmod("krg_test_placement"));
 }
 
 /* Struct sizes, reserved fields, targets and commands are checked. */

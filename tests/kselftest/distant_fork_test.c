@@ -247,6 +247,17 @@ TEST_F(df, placed_user_affinity)
 	EXPECT_STREQ(want, got);
 }
 
+/* The hook sees the child's inherited sets, not the defaults. */
+TEST_F(df, hook_sees_child_caps)
+{
+	__u32 e = CHANGE | B(CAN_MIGRATE) | B(DISTANT_FORK);
+	char got[64];
+
+	ASSERT_EQ(0, set_self(self->fd, e));
+	ASSERT_EQ(0, child_allowed(got, sizeof(got)));
+	EXPECT_EQ(e, (__u32)krg_rdll(TP "child_effective"));
+}
+
 /* Without DISTANT_FORK the hook is not even asked. */
 TEST_F(df, not_asked)
 {

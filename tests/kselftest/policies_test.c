@@ -212,7 +212,6 @@ static int rr_rounds(struct __test_metadata *_metadata, const int *set,
 TEST_F(pol, round_robin)
 {
 	int all[MAXN], n, last;
-	cpu_set_t cpus;
 	char buf[16];
 
 	ASSERT_EQ(0, krg_mkdir(RR));
@@ -221,9 +220,15 @@ TEST_F(pol, round_robin)
 	ASSERT_EQ(0, change_caps(KRG_TARGET_SELF, 0,
 				 KRG_CAP_BIT(KRG_CAP_DISTANT_FORK), true,
 				 true));
-	/* The first child goes to the node after the parent's. */
-	ASSERT_EQ(0, cpus_of_node(0, &cpus));
-	ASSERT_EQ(0, sched_setaffinity(0, sizeof(cpus), &cpus));
+	/*
+	 * The first child goes to the node after the parent's. The parent is
+	 * migrated there, not pinned with sched_setaffinity(): the children
+	 * of a process pinned by hand are not placed.
+	 */
+	ASSERT_EQ(0, change_caps(KRG_TARGET_SELF, 0,
+				 KRG_CAP_BIT(KRG_CAP_CAN_MIGRATE), true, true));
+	ASSERT_EQ(0, krg_migrate(getpid(), 0, 0));
+	ASSERT_EQ(0, krg_node_of_pid(getpid()));
 	for (n = 0; n < self->nodes; n++)
 		all[n] = n;
 	last = rr_rounds(_metadata, all, self->nodes, 0);

@@ -219,7 +219,12 @@ static int show(const struct krgcapset_control *ctl)
 	char names[512];
 
 	if (krg_caps_get(target(ctl), ctl->pid, &caps)) {
-		warn("cannot get capabilities of process %d", target_pid(ctl));
+		if (errno == EAGAIN)
+			warnx("process %d is being created; try again",
+			      target_pid(ctl));
+		else
+			warn("cannot get capabilities of process %d",
+			     target_pid(ctl));
 		return -1;
 	}
 	for (int s = 0; s < NR_SETS; s++) {
@@ -296,6 +301,9 @@ static void explain_set_error(int err, const struct krg_caps *new,
 	case EINVAL:
 		explain_einval(new, buf, len);
 		break;
+	case EAGAIN:
+		snprintf(buf, len, "process is being created; try again");
+		break;
 	case ENOSYS:
 		if (!krg_caps_supported(&supported)) {
 			krg_caps_format((new->permitted | new->effective |
@@ -323,7 +331,10 @@ static int change(const struct krgcapset_control *ctl)
 	int s;
 
 	if (krg_caps_get(target(ctl), ctl->pid, &old)) {
-		warn("cannot get capabilities of process %d", pid);
+		if (errno == EAGAIN)
+			warnx("process %d is being created; try again", pid);
+		else
+			warn("cannot get capabilities of process %d", pid);
 		return -1;
 	}
 	new = old;

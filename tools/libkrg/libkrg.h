@@ -13,6 +13,9 @@
 
 #include <stddef.h>
 #include <sys/types.h>
+#ifdef _GNU_SOURCE
+#include <sched.h>
+#endif
 
 #include <krg.h>
 
@@ -103,6 +106,34 @@ int krg_caps_format_wrapped(__u32 set, char *buf, size_t len);
 
 /* Move process @pid to @node; @flags is KRG_MIGRATE_*. */
 int krg_migrate(pid_t pid, int node, unsigned int flags);
+
+#ifdef _GNU_SOURCE	/* cpu_set_t */
+/*
+ * Parse a CPU list ("0-3,5") into @set of @setsize bytes (CPU_ALLOC_SIZE);
+ * EINVAL for bad syntax, ERANGE for a CPU beyond the set.
+ */
+int krg_cpulist_parse(const char *s, cpu_set_t *set, size_t setsize);
+
+/* The threads a move changed, with their affinity before (for undo). */
+struct krg_move {
+	pid_t *tids;
+	cpu_set_t **old;
+	size_t nr, cap;
+};
+
+/*
+ * Set the affinity of every thread of @pid (/proc/@pid/task) to @set with
+ * sched_setaffinity(2), as the caller: the kernel applies the cpuset, the
+ * LSM and SCHED_DEADLINE rules. Threads that exit meanwhile are skipped.
+ * 0, or -1 with errno (and *@failed the thread it refused, if one did).
+ * May be called again for threads that appeared; krg_move_undo() restores
+ * what it changed, krg_move_free() releases @m.
+ */
+int krg_move_threads(struct krg_move *m, pid_t pid, const cpu_set_t *set,
+		     size_t setsize, pid_t *failed);
+void krg_move_undo(struct krg_move *m, size_t setsize);
+void krg_move_free(struct krg_move *m);
+#endif
 
 /* ---- nodelist.c: node masks and the kernel's list format ---- */
 

@@ -2,8 +2,13 @@
 /*
  * migrate - move a process to another node of the cluster.
  *
- * Synchronous by default: returns once the process runs on the destination
- * node, or with the reason it could not be moved.
+ * krg.ko checks the request (ownership, CAN_MIGRATE, ptrace, node online,
+ * ...); then migrate sets the affinity of every thread to the node's CPUs
+ * with sched_setaffinity(2), as the caller, so that the kernel applies the
+ * process's cpuset, the LSM and the SCHED_DEADLINE rules; then krg.ko
+ * records the move (the node, the events, the counters). Returns once the
+ * process runs on the destination node, or with the reason it could not be
+ * moved (its threads then keep the affinity they had).
  */
 #define _GNU_SOURCE
 #include <err.h>
@@ -24,7 +29,7 @@
 struct migrate_control {
 	pid_t pid;
 	int node;
-	unsigned int flags;		/* KRG_MIGRATE_* */
+	bool nowait;			/* --nowait: leave the memory to NUMA balancing */
 	bool keep_memory;		/* --keep-memory */
 };
 
@@ -37,7 +42,7 @@ static void __attribute__((noreturn)) usage(void)
 		program_invocation_short_name);
 	fputs("\nMove process <pid> (all its threads) to node <node>.\n", out);
 	fputs("\nOptions:\n", out);
-	fputs(" -n, --nowait     return once the migration is queued\n", out);
+	fputs(" -n, --nowait     do not wait for the memory to move\n", out);
 	fputs(" -k, --keep-memory  do not move the process's memory\n", out);
 	fputs(" -h, --help       display this help\n", out);
 	fputs(" -V, --version    display version\n", out);
@@ -74,7 +79,7 @@ static void parse_args(struct migrate_control *ctl, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "+nkhV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'n':
-			ctl->flags |= KRG_MIGRATE_NOWAIT;
+			ctl->nowait = true;
 			break;
 		case 'k':
 			ctl->keep_memory = true;
@@ -112,6 +117,8 @@ static const char *reason(int err, int node, char *buf, size_t len)
 		       " capabilities";
 	case EBUSY:
 		return "the process is being traced or is already migrating";
+	case EAGAIN:
+		return "the process is being created; try again";
 	case EINVAL:
 		return "kernel thread or invalid node";
 	case EHOSTDOWN:
@@ -152,10 +159,128 @@ static void move_memory(const struct migrate_control *ctl)
 		      ctl->pid, ctl->node, strerror(errno));
 }
 
+/* The first line of @path, without its newline; "" if unreadable. */
+static void read_line(const char *path, char *buf, size_t len)
+{
+	FILE *f = fopen(path, "re");
+
+	buf[0] = '\0';
+	if (f && fgets(buf, len, f))
+		buf[strcspn(buf, "\n")] = '\0';
+	if (f)
+		fclose(f);
+}
+
+/* The value of "@key:" in /proc/@pid/status, or "". */
+static void status_field(pid_t pid, const char *key, char *buf, size_t len)
+{
+	char path[64], line[256];
+	size_t klen = strlen(key);
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	buf[0] = '\0';
+	f = fopen(path, "re");
+	while (f && fgets(line, sizeof(line), f)) {
+		if (strncmp(line, key, klen) || line[klen] != ':')
+			continue;
+		snprintf(buf, len, "%s", line + klen + 1 + strspn(line + klen + 1, " \t"));
+		buf[strcspn(buf, "\n")] = '\0';
+		break;
+	}
+	if (f)
+		fclose(f);
+}
+
+/* Why sched_setaffinity(2) refused thread @tid: @err, with the cpuset. */
+static void explain_affinity(const struct migrate_control *ctl, pid_t tid,
+			     int err, const char *cpus, char *buf, size_t len)
+{
+	char path[64], cpuset[256], allowed[128];
+
+	snprintf(path, sizeof(path), "/proc/%d/cpuset", tid);
+	read_line(path, cpuset, sizeof(cpuset));
+	status_field(tid, "Cpus_allowed_list", allowed, sizeof(allowed));
+	if (err == EINVAL && cpuset[0] && strcmp(cpuset, "/"))
+		snprintf(buf, len, "node %d's CPUs %s are outside its cpuset"
+			 " %s (cpus %s)", ctl->node, cpus, cpuset,
+			 allowed[0] ? allowed : "?");
+	else if (err == EINVAL)
+		snprintf(buf, len, "the kernel refused node %d's CPUs %s for"
+			 " thread %d (SCHED_DEADLINE, or isolated CPUs)",
+			 ctl->node, cpus, tid);
+	else if (err == EPERM)
+		snprintf(buf, len, "the kernel refused to change the affinity"
+			 " of thread %d: permission denied", tid);
+	else
+		snprintf(buf, len, "cannot set the affinity of thread %d: %s",
+			 tid, strerror(err));
+}
+
+#define MOVE_ROUNDS	16
+
+/*
+ * The move itself: every thread onto the node's CPUs, as the caller, then
+ * the record in krg.ko (EAGAIN: a thread appeared or changed; again). On
+ * failure every thread moved gets its old affinity back. 0, or -1 with a
+ * message in @msg.
+ */
+static int move(const struct migrate_control *ctl, char *msg, size_t len)
+{
+	struct krg_move m = { 0 };
+	char cpus[256];
+	size_t setsize;
+	cpu_set_t *set;
+	pid_t failed = 0;
+	int round, err = 0;
+	char why[128];
+
+	if (krg_node_cpulist(ctl->node, cpus, sizeof(cpus))) {
+		snprintf(msg, len, "cannot read node %d's CPUs: %s", ctl->node,
+			 strerror(errno));
+		return -1;
+	}
+	setsize = CPU_ALLOC_SIZE(8192);
+	set = CPU_ALLOC(8192);
+	if (!set || krg_cpulist_parse(cpus, set, setsize)) {
+		snprintf(msg, len, "node %d's CPU list '%s': %s", ctl->node,
+			 cpus, strerror(errno));
+		CPU_FREE(set);
+		return -1;
+	}
+	for (round = 0; round < MOVE_ROUNDS; round++) {
+		if (krg_move_threads(&m, ctl->pid, set, setsize, &failed)) {
+			err = errno;
+			if (failed)
+				explain_affinity(ctl, failed, err, cpus, msg,
+						 len);
+			else
+				snprintf(msg, len, "%s", reason(err, ctl->node,
+								why, sizeof(why)));
+			break;
+		}
+		if (!krg_migrate(ctl->pid, ctl->node, KRG_MIGRATE_RECORD))
+			break;
+		err = errno;
+		if (err != EAGAIN) {
+			snprintf(msg, len, "%s", reason(err, ctl->node, why,
+							sizeof(why)));
+			break;
+		}
+	}
+	if (round == MOVE_ROUNDS)
+		snprintf(msg, len, "its threads keep changing; try again");
+	if (err || round == MOVE_ROUNDS)
+		krg_move_undo(&m, setsize);
+	krg_move_free(&m);
+	CPU_FREE(set);
+	return (err || round == MOVE_ROUNDS) ? -1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct migrate_control ctl = { 0 };
-	char msg[256];
+	char msg[512];
 	int ret = EXIT_SUCCESS;
 
 	parse_args(&ctl, argc, argv);
@@ -163,11 +288,15 @@ int main(int argc, char **argv)
 	if (krg_open() < 0)
 		errx(EXIT_FAILURE, "%s",
 		     krg_abi_strerror(errno, msg, sizeof(msg)));
-	if (krg_migrate(ctl.pid, ctl.node, ctl.flags)) {
+	if (krg_migrate(ctl.pid, ctl.node, KRG_MIGRATE_CHECK)) {
 		warnx("cannot migrate process %d to node %d: %s", ctl.pid,
 		      ctl.node, reason(errno, ctl.node, msg, sizeof(msg)));
 		ret = EXIT_FAILURE;
-	} else if (!ctl.keep_memory && !(ctl.flags & KRG_MIGRATE_NOWAIT)) {
+	} else if (move(&ctl, msg, sizeof(msg))) {
+		warnx("cannot migrate process %d to node %d: %s", ctl.pid,
+		      ctl.node, msg);
+		ret = EXIT_FAILURE;
+	} else if (!ctl.keep_memory && !ctl.nowait) {
 		move_memory(&ctl);
 	}
 	krg_close();
