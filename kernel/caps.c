@@ -123,6 +123,7 @@ void krg_task_init(struct krg_task *e, u64 caps, int node)
 	e->node = node;
 	e->flags = 0;
 	e->spare = NULL;
+	e->refill_parent = NULL;
 }
 
 struct krg_task *krg_task_alloc(gfp_t gfp, u64 caps, int node)

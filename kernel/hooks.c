@@ -72,6 +72,28 @@ static bool krg_kernel_internal(const struct task_struct *t)
 }
 
 /*
+ * A vfork child, in its refill, gives its waiting @parent a spare (see
+ * krg_task.refill_parent). The parent may have been killed meanwhile: its
+ * entry is found under RCU, and a spare put in an entry being freed is
+ * freed with it (after the grace period this lookup holds off).
+ */
+static void krg_refill_parent(struct task_struct *parent)
+{
+	struct krg_task *spare, *pe;
+
+	if (krg_fail_spare_alloc())
+		return;
+	spare = krg_task_alloc(GFP_KERNEL | __GFP_NOFAIL, 0, KRG_NODE_NONE);
+	rcu_read_lock();
+	pe = krg_task_find(parent);
+	if (pe && !cmpxchg(&pe->spare, NULL, spare))
+		spare = NULL;
+	rcu_read_unlock();
+	if (spare)
+		krg_task_free(spare);
+}
+
+/*
  * The refill, run by the task itself before its next user instruction
  * (TWA_RESUME), or at exit (exit_task_work(), after the exit hook, which
  * then left the freeing to us: both run in the task's own context, one
@@ -80,7 +102,13 @@ static bool krg_kernel_internal(const struct task_struct *t)
 static void krg_spare_work_fn(struct callback_head *cb)
 {
 	struct krg_task *e = container_of(cb, struct krg_task, work);
+	struct task_struct *parent = e->refill_parent;
 
+	if (parent) {
+		e->refill_parent = NULL;
+		krg_refill_parent(parent);
+		put_task_struct(parent);
+	}
 	if (!test_bit(KRG_TASK_DEAD, &e->flags) && !e->spare &&
 	    !krg_fail_spare_alloc())
 		e->spare = krg_task_alloc(GFP_KERNEL | __GFP_NOFAIL, 0,
@@ -96,20 +124,44 @@ static void krg_spare_work_fn(struct callback_head *cb)
  * before it returns to user space. Atomic context. Only a module being
  * unloaded (every entry goes then) can leave a user task without a spare.
  */
-static void krg_spare_queue(struct task_struct *t, struct krg_task *e)
+static bool krg_spare_queue(struct task_struct *t, struct krg_task *e)
 {
-	if (e->spare || krg_kernel_internal(t) ||
+	if ((e->spare && !e->refill_parent) || krg_kernel_internal(t) ||
 	    test_and_set_bit(KRG_TASK_WORK, &e->flags))
-		return;
+		return false;
 	if (!try_module_get(THIS_MODULE))
 		goto err_clear;
 	WRITE_ONCE(krg_works_used, true);
 	init_task_work(&e->work, krg_spare_work_fn);
 	if (!task_work_add(t, &e->work, TWA_RESUME))
-		return;
+		return true;
 	module_put(THIS_MODULE);
 err_clear:
 	clear_bit(KRG_TASK_WORK, &e->flags);
+	return false;
+}
+
+/*
+ * Queue the refills after a fork: the parent's and the child's, or, for a
+ * vfork child (it shares the parent's memory and is not a thread: the
+ * parent waits for its exec or exit), both in the child's.
+ */
+static void krg_spare_queue_fork(struct task_struct *parent,
+				 struct krg_task *pe,
+				 struct task_struct *child,
+				 struct krg_task *ce)
+{
+	if (child->mm && child->mm == parent->mm &&
+	    thread_group_leader(child) && !pe->spare &&
+	    !krg_kernel_internal(child) && !ce->refill_parent) {
+		ce->refill_parent = get_task_struct(parent);
+		if (krg_spare_queue(child, ce))
+			return;
+		ce->refill_parent = NULL;
+		put_task_struct(parent);
+	}
+	krg_spare_queue(parent, pe);
+	krg_spare_queue(child, ce);
 }
 
 /* The placement hook (the scheduler core's), or NULL. Writers hold the mutex. */
@@ -213,6 +265,9 @@ static void krg_place_work_fn(struct callback_head *cb)
 	module_put(THIS_MODULE);
 }
 
+/* Where krg_place_child() computes a child's mask (preemption is off). */
+static DEFINE_PER_CPU(struct cpumask, krg_place_scratch);
+
 /* Distant forks not placed: the child may not go to the node's CPUs. */
 static atomic_long_t krg_place_refused = ATOMIC_LONG_INIT(0);
 
@@ -258,33 +313,28 @@ static bool krg_child_pinned(struct task_struct *child, int home)
  */
 static bool krg_place_child(struct task_struct *child, int node, int home)
 {
+	/* The fork tracepoint runs with preemption disabled: per-CPU is ours. */
+	struct cpumask *mask = this_cpu_ptr(&krg_place_scratch);
 	struct krg_place_work *w;
 
-	if (krg_child_pinned(child, home))
-		goto err_refused;
+	if (krg_child_pinned(child, home) || !krg_place_mask(child, node, mask)) {
+		atomic_long_inc(&krg_place_refused);
+		return false;
+	}
+	if (cpumask_test_cpu(task_cpu(child), mask) &&
+	    !READ_ONCE(child->user_cpus_ptr)) {
+		set_cpus_allowed_ptr(child, mask);
+		return true;
+	}
+
 	if (!try_module_get(THIS_MODULE))
 		return false;
 	w = kmalloc(sizeof(*w), GFP_ATOMIC | __GFP_NOWARN);
 	if (!w)
 		goto err_put;
-	if (!zalloc_cpumask_var(&w->mask, GFP_ATOMIC | __GFP_NOWARN))
+	if (!alloc_cpumask_var(&w->mask, GFP_ATOMIC | __GFP_NOWARN))
 		goto err_free;
-	if (!krg_place_mask(child, node, w->mask)) {
-		free_cpumask_var(w->mask);
-		kfree(w);
-		module_put(THIS_MODULE);
-		goto err_refused;
-	}
-
-	if (cpumask_test_cpu(task_cpu(child), w->mask) &&
-	    !READ_ONCE(child->user_cpus_ptr)) {
-		set_cpus_allowed_ptr(child, w->mask);
-		free_cpumask_var(w->mask);
-		kfree(w);
-		module_put(THIS_MODULE);
-		return true;
-	}
-
+	cpumask_copy(w->mask, mask);
 	WRITE_ONCE(krg_works_used, true);
 	init_task_work(&w->cb, krg_place_work_fn);
 	if (task_work_add(child, &w->cb, TWA_RESUME))
@@ -299,9 +349,6 @@ err_put:
 	module_put(THIS_MODULE);
 	pr_warn_ratelimited("cannot place pid %d on node %d\n",
 			    task_pid_nr(child), node);
-	return false;
-err_refused:
-	atomic_long_inc(&krg_place_refused);
 	return false;
 }
 
@@ -396,8 +443,7 @@ static void krg_fork_probe(void *data, struct task_struct *parent,
 		goto out;
 	}
 	smp_wmb();	/* the entry before the child leaves TASK_NEW */
-	krg_spare_queue(parent, pe);
-	krg_spare_queue(child, ce);
+	krg_spare_queue_fork(parent, pe, child, ce);
 
 	if (distant) {
 		placed = krg_place(parent, child);

@@ -28,11 +28,20 @@ struct krg_task {
 	 * The entry of the task's next child, allocated in process context so
 	 * that the fork hook needs no allocation. Only the task's own context
 	 * (its fork and exit hooks, its task_work) takes or refills it, except
-	 * before the task first runs (its parent's fork hook). NULL for kernel
+	 * before the task first runs (its parent's fork hook) and while it
+	 * waits for a vfork child (the child's refill fills it, see below). NULL for kernel
 	 * threads and kernel-internal workers, and between a fork and the
 	 * refill (which runs before the next user instruction).
 	 */
 	struct krg_task *spare;
+	/*
+	 * A vfork child refills its parent's spare in its own refill: the
+	 * parent waits for the child's exec or exit, and a work queued on it
+	 * would hold krg.ko (a module reference) until then, so that a
+	 * `rmmod krg` run by posix_spawn() or vfork() could never succeed.
+	 * Set by the fork hook with a task reference, cleared by the refill.
+	 */
+	struct task_struct *refill_parent;
 	struct callback_head work;	/* the refill, queued iff KRG_TASK_WORK */
 	struct rcu_head rcu;
 };

@@ -548,6 +548,39 @@ TEST_F(caps, fail_safe)
 	EXPECT_EQ(before + 1, entries());
 }
 
+static volatile long refcnt_in_child;
+
+/*
+ * Test that a vfork (posix_spawn) by a task with an entry leaves krg.ko
+ * unloadable from the child: the parent waits for the child's exec, so a
+ * refill queued on the parent would hold a module reference until then
+ * (a `rmmod krg` spawned that way would always fail).
+ */
+TEST_F(caps, vfork_holds_no_module_ref)
+{
+	__u32 ip = CHANGE | B(CAN_MIGRATE), ie = CHANGE | B(CAN_MIGRATE);
+	long before;
+	pid_t pid;
+	int status;
+
+	ASSERT_EQ(0, set_caps(self->fd, KRG_TARGET_SELF, 0, self->all,
+			      CHANGE, ip, ie));
+	/* A fork first: this task's own refill has run once we are back. */
+	EXPECT_EQ(0, fork_checked(self->fd, ip, ie, true));
+	before = krg_rdll("/sys/module/krg/refcnt");
+	pid = vfork();
+	if (pid == 0) {
+		refcnt_in_child = krg_rdll("/sys/module/krg/refcnt");
+		_exit(0);
+	}
+	ASSERT_LT(0, pid);
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_EQ(before, refcnt_in_child);
+	/* The child refilled this task's spare: the next fork needs none. */
+	EXPECT_EQ(0, fork_checked(self->fd, ip, ie, true));
+	EXPECT_EQ(before, krg_rdll("/sys/module/krg/refcnt"));
+}
+
 struct race_arg {
 	__u32 ip, ie;
 	int seconds;
@@ -627,7 +660,7 @@ TEST_F(caps, fork_race)
 	};
 	int ret;
 
-	krg_rmmod("krg_scheduler");
+	krg_unload_core();
 	ret = krg_need("krg_test_placement");
 	ASSERT_EQ(0, ret) TH_LOG("loading krg_test_placement: %s",
 				 strerror(-ret));

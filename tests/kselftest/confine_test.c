@@ -176,7 +176,7 @@ FIXTURE_SETUP(conf)
 	int ret;
 
 	/* The core registers its own placement hook: ours needs the place. */
-	krg_rmmod("krg_scheduler");
+	krg_unload_core();
 	ret = krg_need("krg");
 	ASSERT_EQ(0, ret) TH_LOG("loading krg: %s", strerror(-ret));
 	ret = krg_need("krg_test_placement");

@@ -264,7 +264,7 @@ FIXTURE_SETUP(mig)
 	int ret;
 
 	/* The core's placement hook would keep ours from registering. */
-	krg_rmmod("krg_scheduler");
+	krg_unload_core();
 	ret = krg_need("krg");
 	ASSERT_EQ(0, ret) TH_LOG("loading krg: %s", strerror(-ret));
 	ret = krg_need("krg_test_placement");

@@ -48,6 +48,25 @@ static inline int krg_rmmod(const char *name)
 	return syscall(SYS_delete_module, name, O_NONBLOCK) ? -errno : 0;
 }
 
+/*
+ * Unload krg_scheduler and the component modules that hold it (earlier
+ * tests of the same boot leave them loaded), e.g. before loading another
+ * placement hook. 0 when it is gone, or -errno.
+ */
+static inline int krg_unload_core(void)
+{
+	DIR *d = opendir("/sys/module/krg_scheduler/holders");
+	struct dirent *de;
+
+	if (!d)
+		return 0;	/* not loaded */
+	while ((de = readdir(d)))
+		if (de->d_name[0] != '.')
+			krg_rmmod(de->d_name);
+	closedir(d);
+	return krg_rmmod("krg_scheduler");
+}
+
 static inline bool krg_mod_loaded(const char *name)
 {
 	char path[256];
