@@ -28,7 +28,7 @@
 #define HOOK		"/krg/examples/pam-user-presence.sh"
 
 static const char *const new_probes[] = {
-	"cpuspeed_probe", "user_probe", "local_user_presence",
+	"cpuspeed_probe", "user_probe", "local_user_presence", "mattload_probe",
 };
 
 #define NR_NEW	(sizeof(new_probes) / sizeof(new_probes[0]))
@@ -42,6 +42,7 @@ static void cleanup(void)
 		MATT "/active_tasks/value", MATT "/cpu_speed/speed",
 		MATT "/cpu_connected/connected", MATT "/user_connected/connected",
 		MATT "/active_tasks/load", MATT "/cpu_speed/connected",
+		MATT "/active_tasks/mattload",
 	};
 	char path[256];
 
@@ -488,6 +489,178 @@ TEST_F(kp, unload_in_use)
 	ASSERT_EQ(0, krg_unlink(POL "/in/isused"));
 	EXPECT_EQ(0, krg_rmdir(LUP));
 	EXPECT_EQ(0, krg_rmmod("local_user_presence"));
+}
+
+/* Node @node's CPUs' mean speed in MHz, from cpuspeed_probe's per_cpu. */
+static long long mean_mhz(int node)
+{
+	char buf[4096], *line, *save = NULL;
+	long long sum = 0, n = 0;
+
+	if (krg_read(SPEED "/per_cpu", buf, sizeof(buf)))
+		return -1;
+	for (line = strtok_r(buf, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		int cpu, nd;
+		long long khz;
+
+		if (sscanf(line, "cpu %d node %d speed %lld", &cpu, &nd,
+			   &khz) == 3 && nd == node) {
+			sum += khz;
+			n++;
+		}
+	}
+	return n ? sum / (n * 1000) : -1;
+}
+
+/* The formula of mattload_probe, as its top comment states it. */
+static long long matt(long long k, long long users, long long factor,
+		      long long tasks, long long mhz, long long cpus)
+{
+	return factor * tasks / (mhz * cpus) * (1 + k * users);
+}
+
+static void set_tasks(int node, int v)
+{
+	char s[32];
+
+	snprintf(s, sizeof(s), "%d %d", node, v);
+	krg_write(TP "/set_node", s);
+}
+
+/*
+ * mattload_probe's input ports: shown as directories with their types,
+ * refused a source of another type (EINVAL) or one fed by the probe
+ * itself (ELOOP); once linked, each node's mattload and load_increment
+ * follow the formula over its own inputs and change when an input does
+ * (tasks, users, param_k), and the change is pushed to a policy. No value
+ * while an input is missing. The probe and its inputs cannot be removed
+ * while linked; once unlinked they go and the module unloads.
+ */
+TEST_F_TIMEOUT(kp, mattload_ports, 60)
+{
+	long long mhz0, mhz1, cpus0, cpus1, want;
+	char upd[4096];
+
+	ASSERT_EQ(0, krg_mkdir(MATT));
+	ASSERT_EQ(0, krg_write(MATT "/probe_period", "50"));
+	EXPECT_STREQ("u64", krg_rd(MATT "/active_tasks/type"));
+	EXPECT_STREQ("u64(int)", krg_rd(MATT "/cpu_speed/type"));
+	EXPECT_STREQ("u64", krg_rd(MATT "/cpu_connected/type"));
+	EXPECT_STREQ("u64", krg_rd(MATT "/user_connected/type"));
+	EXPECT_STREQ("(not connected)",
+		     krg_rd(MATT "/active_tasks/collected_value"));
+	EXPECT_TRUE(WAIT_FOR(!strcmp(krg_rd(MATT "/mattload/nodes/0/value"),
+				     "(no data)"), 5))
+		TH_LOG("%s", krg_rd(MATT "/mattload/nodes/0/value"));
+	EXPECT_STREQ("1", krg_rd(MATT "/param_k"));
+	EXPECT_STREQ("1000000", krg_rd(MATT "/multiply_factor"));
+
+	ASSERT_EQ(0, krg_mkdir(TP));
+	ASSERT_EQ(0, krg_mkdir(SPEED));
+	ASSERT_EQ(0, krg_mkdir(LUP));
+	EXPECT_EQ(-EINVAL, krg_ln(TP "/load", MATT "/active_tasks/load"));
+	EXPECT_EQ(-EINVAL, krg_ln(SPEED "/connected",
+				  MATT "/cpu_speed/connected"));
+	EXPECT_EQ(-ELOOP, krg_ln(MATT "/mattload",
+				 MATT "/active_tasks/mattload"));
+	set_tasks(0, 3);
+	set_tasks(1, 5);
+	ASSERT_EQ(0, krg_write(TP "/set", "3"));	/* the local value */
+	ASSERT_EQ(0, krg_ln(TP "/value", MATT "/active_tasks/value"));
+	ASSERT_EQ(0, krg_ln(SPEED "/speed", MATT "/cpu_speed/speed"));
+	ASSERT_EQ(0, krg_ln(SPEED "/connected",
+			    MATT "/cpu_connected/connected"));
+	/* Three inputs of four: still no value. */
+	usleep(200000);
+	EXPECT_STREQ("(no data)", krg_rd(MATT "/mattload/nodes/1/value"));
+	ASSERT_EQ(0, krg_ln(LUP "/connected",
+			    MATT "/user_connected/connected"));
+	EXPECT_STREQ("3", krg_rd(MATT "/active_tasks/collected_value"));
+
+	ASSERT_TRUE(WAIT_FOR(krg_rd(SPEED "/per_cpu")[0], 5));
+	mhz0 = mean_mhz(0);
+	mhz1 = mean_mhz(1);
+	cpus0 = node_val(SPEED, "connected", 0);
+	cpus1 = node_val(SPEED, "connected", 1);
+	ASSERT_LT(0, mhz0);
+	ASSERT_LT(0, mhz1);
+	want = matt(1, 0, 1000000, 3, mhz0, cpus0);
+	EXPECT_TRUE(WAIT_FOR(node_val(MATT, "mattload", 0) == want, 5))
+		TH_LOG("node 0: %lld, want %lld", node_val(MATT, "mattload", 0),
+		       want);
+	EXPECT_EQ(matt(1, 0, 1000000, 5, mhz1, cpus1),
+		  node_val(MATT, "mattload", 1));
+	EXPECT_EQ(matt(1, 0, 1000000, 1, mhz1, cpus1),
+		  node_val(MATT, "load_increment", 1));
+	EXPECT_EQ(want, val(MATT "/mattload/value"));
+
+	/* Pushed to a policy when it changes. */
+	ASSERT_EQ(0, krg_mkdir(S));
+	ASSERT_EQ(0, krg_mkdir(POL));
+	ASSERT_EQ(0, krg_ln(MATT "/mattload", POL "/in/mattload"));
+	snprintf(upd, sizeof(upd), "%s", krg_rd(POL "/updates"));
+
+	set_tasks(0, 6);
+	want = matt(1, 0, 1000000, 6, mhz0, cpus0);
+	EXPECT_TRUE(WAIT_FOR(node_val(MATT, "mattload", 0) == want, 5));
+	EXPECT_TRUE(WAIT_FOR(strcmp(krg_rd(POL "/updates"), upd), 5));
+	ASSERT_EQ(0, krg_write(LUP "/connection", "1"));
+	want = matt(1, 1, 1000000, 6, mhz0, cpus0);
+	EXPECT_TRUE(WAIT_FOR(node_val(MATT, "mattload", 0) == want, 5))
+		TH_LOG("one user: %lld, want %lld",
+		       node_val(MATT, "mattload", 0), want);
+	ASSERT_EQ(0, krg_write(MATT "/param_k", "3"));
+	want = matt(3, 1, 1000000, 6, mhz0, cpus0);
+	EXPECT_TRUE(WAIT_FOR(node_val(MATT, "mattload", 0) == want, 5));
+	ASSERT_EQ(0, krg_write(MATT "/multiply_factor", "1000"));
+	EXPECT_TRUE(WAIT_FOR(node_val(MATT, "load_increment", 1) ==
+			     matt(3, 1, 1000, 1, mhz1, cpus1), 5));
+
+	/* In use: neither the probe nor its inputs go. */
+	EXPECT_NE(0, krg_rmdir(MATT));
+	EXPECT_TRUE(krg_exists(MATT "/active_tasks"));
+	EXPECT_EQ(-EBUSY, krg_rmdir(TP));
+	EXPECT_EQ(-EWOULDBLOCK, krg_rmmod("mattload_probe"));
+	ASSERT_EQ(0, krg_unlink(MATT "/active_tasks/value"));
+	EXPECT_TRUE(WAIT_FOR(!strcmp(krg_rd(MATT "/mattload/nodes/0/value"),
+				     "(no data)"), 5));
+	EXPECT_EQ(0, krg_rmdir(TP));
+	ASSERT_EQ(0, krg_unlink(POL "/in/mattload"));
+	ASSERT_EQ(0, krg_unlink(MATT "/cpu_speed/speed"));
+	ASSERT_EQ(0, krg_unlink(MATT "/cpu_connected/connected"));
+	ASSERT_EQ(0, krg_unlink(MATT "/user_connected/connected"));
+	EXPECT_EQ(0, krg_rmdir(MATT));
+	EXPECT_EQ(0, krg_rmmod("mattload_probe"));
+}
+
+/* mattload_probe's attributes refuse garbage and keep their value. */
+TEST_F(kp, mattload_garbage)
+{
+	static const char *const bad_k[] = {
+		"\n", "x", "-1", "1000001", "1 2", "0x1",
+	};
+	static const char *const bad_f[] = {
+		"\n", "x", "0", "-1", "1000000001", "1e6",
+	};
+
+	ASSERT_EQ(0, krg_mkdir(MATT));
+	for (unsigned int i = 0; i < sizeof(bad_k) / sizeof(bad_k[0]); i++) {
+		EXPECT_EQ(-EINVAL, krg_write(MATT "/param_k", bad_k[i]))
+			TH_LOG("param_k \"%s\"", bad_k[i]);
+	}
+	for (unsigned int i = 0; i < sizeof(bad_f) / sizeof(bad_f[0]); i++) {
+		EXPECT_EQ(-EINVAL, krg_write(MATT "/multiply_factor", bad_f[i]))
+			TH_LOG("multiply_factor \"%s\"", bad_f[i]);
+	}
+	EXPECT_STREQ("1", krg_rd(MATT "/param_k"));
+	EXPECT_STREQ("1000000", krg_rd(MATT "/multiply_factor"));
+	EXPECT_EQ(0, krg_write(MATT "/param_k", "0"));
+	EXPECT_EQ(0, krg_write(MATT "/multiply_factor", "1000000000"));
+	EXPECT_EQ(-EINVAL, krg_write(MATT "/probe_period", "soon"));
+	/* A port is not a place for a source's garbage either. */
+	EXPECT_EQ(-EINVAL, krg_ln(KRG_CFS "/schedulers",
+				  MATT "/active_tasks/schedulers"));
 }
 
 TEST_HARNESS_MAIN
