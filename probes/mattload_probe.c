@@ -173,6 +173,7 @@ static void mattload_measure(struct krg_probe *probe)
 			changed_inc = true;
 		}
 	}
+	/* Pairs with mattload_value(): the values are there before the flag. */
 	smp_store_release(&mp->measured, true);
 	krgp_cost_end(&mp->cost, t0);
 	if (changed_load)
@@ -187,6 +188,7 @@ static int mattload_value(struct krg_probe *probe, int node, void *out,
 	struct mattload_probe *mp = krg_probe_priv(probe);
 	u64 v;
 
+	/* Pairs with mattload_measure(). */
 	if (!smp_load_acquire(&mp->measured))
 		return -EAGAIN;
 	if (!krg_node_valid(node))

@@ -663,4 +663,54 @@ TEST_F(kp, mattload_garbage)
 				  MATT "/active_tasks/schedulers"));
 }
 
+/* ln -s in a child; its result: 0 or -errno, from ln_result(). */
+static pid_t ln_child(const char *target, const char *link)
+{
+	pid_t pid = fork();
+
+	if (pid == 0)
+		_exit(symlink(target, link) ? errno : 0);
+	return pid;
+}
+
+static int ln_result(pid_t pid)
+{
+	int status;
+
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return -1000;
+	return -WEXITSTATUS(status);
+}
+
+/*
+ * Links racing with the removal of mattload_probe never leave one of its
+ * ports connected: every round the probe goes (after unlinking what did
+ * connect), its input can be removed after it (no link left behind), and
+ * nothing warns while measure() pulls every 10 ms (the runner checks the
+ * kernel log; on the debug kernel KASAN watches the freed ports).
+ */
+TEST_F_TIMEOUT(kp, mattload_rmdir_races_link, 120)
+{
+	int ret;
+
+	for (int i = 0; i < 100; i++) {
+		pid_t ln;
+
+		ASSERT_EQ(0, krg_mkdir(TP));
+		ASSERT_EQ(0, krg_write(TP "/set", "4"));
+		ASSERT_EQ(0, krg_mkdir(MATT)) TH_LOG("round %d", i);
+		ASSERT_EQ(0, krg_write(MATT "/probe_period", "10"));
+		ln = ln_child(TP "/value", MATT "/active_tasks/value");
+		ASSERT_LT(0, ln);
+		usleep(i % 10 * 100);
+		while ((ret = krg_rmdir(MATT)) == -ENOTEMPTY)
+			krg_unlink(MATT "/active_tasks/value");
+		ASSERT_EQ(0, ret) TH_LOG("round %d", i);
+		ret = ln_result(ln);
+		EXPECT_TRUE(ret == 0 || ret == -ENOENT) TH_LOG("ln: %d", ret);
+		ASSERT_EQ(0, krg_rmdir(TP)) TH_LOG("round %d", i);
+	}
+	EXPECT_EQ(0, krg_rmmod("mattload_probe"));
+}
+
 TEST_HARNESS_MAIN
