@@ -42,7 +42,7 @@ static void cleanup(void)
 		MATT "/active_tasks/value", MATT "/cpu_speed/speed",
 		MATT "/cpu_connected/connected", MATT "/user_connected/connected",
 		MATT "/active_tasks/load", MATT "/cpu_speed/connected",
-		MATT "/active_tasks/mattload",
+		MATT "/active_tasks/mattload", POL "/in/active_tasks",
 	};
 	char path[256];
 
@@ -711,6 +711,34 @@ TEST_F_TIMEOUT(kp, mattload_rmdir_races_link, 120)
 		ASSERT_EQ(0, krg_rmdir(TP)) TH_LOG("round %d", i);
 	}
 	EXPECT_EQ(0, krg_rmmod("mattload_probe"));
+}
+
+/*
+ * A probe's port is a source like any port: a policy linked to it reads
+ * what it reads and is pushed its input's updates (the probe itself is
+ * never pushed to: it pulls).
+ */
+TEST_F(kp, probe_port_as_source)
+{
+	char upd[4096];
+
+	ASSERT_EQ(0, krg_mkdir(MATT));
+	ASSERT_EQ(0, krg_mkdir(TP));
+	ASSERT_EQ(0, krg_write(TP "/set", "7"));
+	ASSERT_EQ(0, krg_ln(TP "/value", MATT "/active_tasks/value"));
+	ASSERT_EQ(0, krg_mkdir(S));
+	ASSERT_EQ(0, krg_mkdir(POL));
+	ASSERT_EQ(0, krg_ln(MATT "/active_tasks", POL "/in/active_tasks"));
+	EXPECT_STREQ("7", krg_rd(POL "/pull"));
+	snprintf(upd, sizeof(upd), "%s", krg_rd(POL "/updates"));
+	ASSERT_EQ(0, krg_write(TP "/set", "8"));
+	EXPECT_STRNE(upd, krg_rd(POL "/updates"));
+	EXPECT_STREQ("8", krg_rd(POL "/last"));
+	/* Linked to: the probe stays. */
+	EXPECT_EQ(-EBUSY, krg_rmdir(MATT));
+	ASSERT_EQ(0, krg_unlink(POL "/in/active_tasks"));
+	ASSERT_EQ(0, krg_unlink(MATT "/active_tasks/value"));
+	EXPECT_EQ(0, krg_rmdir(MATT));
 }
 
 TEST_HARNESS_MAIN
