@@ -618,7 +618,7 @@ TEST_F_TIMEOUT(kp, mattload_ports, 60)
 			     matt(3, 1, 1000, 1, mhz1, cpus1), 5));
 
 	/* In use: neither the probe nor its inputs go. */
-	EXPECT_NE(0, krg_rmdir(MATT));
+	EXPECT_EQ(-ENOTEMPTY, krg_rmdir(MATT));
 	EXPECT_TRUE(krg_exists(MATT "/active_tasks"));
 	EXPECT_EQ(-EBUSY, krg_rmdir(TP));
 	EXPECT_EQ(-EWOULDBLOCK, krg_rmmod("mattload_probe"));
