@@ -119,7 +119,8 @@ struct krg_port {
 	const struct krg_port_desc *desc;
 	unsigned int index;
 	struct krg_filter *filter;	/* owner: a filter, or */
-	struct krg_policy *policy;	/* a policy */
+	struct krg_policy *policy;	/* a policy, or */
+	struct krg_probe *probe;	/* a probe (it pulls; never notified) */
 	/* Connected source: RCU readers; written under krg_cfg_mutex. */
 	struct krg_source __rcu *conn;
 	struct config_item *link;	/* linked item, if connected by ln -s */
@@ -166,6 +167,7 @@ void krg_probe_release(struct config_item *item);
 extern struct configfs_attribute *krg_probe_common_attrs[];
 extern struct configfs_item_operations krg_probe_source_item_ops;
 struct krg_source *krg_probe_source_of(struct config_item *item);
+struct krg_probe *krg_probe_of_source(struct krg_source *src);
 int krg_probe_source_get_value(struct krg_source *src, int node, void *out,
 			       unsigned int nr, const void *in,
 			       unsigned int in_nr);

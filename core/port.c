@@ -33,11 +33,16 @@ static struct krg_source *krg_port_conn(struct krg_port *port)
 					 lockdep_is_held(&krg_cfg_mutex));
 }
 
-/* Does anything at the end of this port's chain want its values? */
+/*
+ * Does anything at the end of this port's chain want its values? A probe
+ * pulls its ports and is never pushed to: only ports linked to its port do.
+ */
 static bool krg_port_wanted(struct krg_port *port)
 {
 	if (port->policy)
 		return true;
+	if (port->probe)
+		return port->tee.nr_subscribers;
 	return port->filter->src.nr_subscribers || port->tee.nr_subscribers;
 }
 
@@ -95,6 +100,7 @@ void krg_port_refresh(struct krg_port *port)
 static bool krg_source_reads(struct krg_source *src, struct krg_port *port,
 			     int depth)
 {
+	struct krg_probe *probe;
 	struct krg_filter *f;
 	struct krg_port *p;
 	struct krg_source *up;
@@ -104,6 +110,15 @@ static bool krg_source_reads(struct krg_source *src, struct krg_port *port,
 		return true;	/* too deep: treat as a loop, refuse */
 	switch (src->kind) {
 	case KRG_SRC_PROBE:
+		/* A probe with ports computes from them: no feedback loops. */
+		probe = krg_probe_of_source(src);
+		for (i = 0; (p = krg_probe_port(probe, i)); i++) {
+			if (p == port)
+				return true;
+			up = krg_port_conn(p);
+			if (up && krg_source_reads(up, port, depth + 1))
+				return true;
+		}
 		return false;
 	case KRG_SRC_PORT:
 		p = container_of(src, struct krg_port, tee);

@@ -3,7 +3,8 @@
  * probes/<probe>: a probe instance, its sources (<source>/value) and their
  * per-node values (<source>/nodes/<n>/value). Periodic probes measure every
  * probe_period ms in a workqueue; event-driven ones publish from their own
- * hooks.
+ * hooks. A probe type may declare input ports (probes/<probe>/<port>/),
+ * which it reads when it measures.
  */
 #include <linux/configfs.h>
 #include <linux/slab.h>
@@ -35,6 +36,8 @@ struct krg_probe {
 	struct delayed_work work;
 	bool stopping;			/* cfg mutex; no more rescheduling */
 	void *priv;
+	unsigned int nr_ports;
+	struct krg_port *ports;		/* [nr_ports], default groups */
 	unsigned int nr_sources;
 	struct krg_probe_source sources[];
 };
@@ -58,6 +61,12 @@ void *krg_probe_priv(struct krg_probe *probe)
 	return probe->priv;
 }
 EXPORT_SYMBOL_GPL(krg_probe_priv);
+
+struct krg_port *krg_probe_port(struct krg_probe *probe, unsigned int index)
+{
+	return index < probe->nr_ports ? &probe->ports[index] : NULL;
+}
+EXPORT_SYMBOL_GPL(krg_probe_port);
 
 void krg_probe_publish(struct krg_probe *probe, unsigned int source)
 {
@@ -151,6 +160,12 @@ struct krg_source *krg_probe_source_of(struct config_item *item)
 	return &to_probe_source(item)->src;
 }
 
+/* The probe of a KRG_SRC_PROBE source. */
+struct krg_probe *krg_probe_of_source(struct krg_source *src)
+{
+	return container_of(src, struct krg_probe_source, src)->probe;
+}
+
 static ssize_t krg_psrc_value_show(struct config_item *item, char *page)
 {
 	return krg_source_show(&to_probe_source(item)->src, KRG_NODE_NONE,
@@ -234,6 +249,7 @@ static void krg_probe_free(struct krg_probe *probe)
 
 	for (i = 0; i < probe->nr_sources; i++)
 		kfree(probe->sources[i].node_dirs);
+	kfree(probe->ports);
 	kfree(probe->priv);
 	kfree(probe);
 }
@@ -268,6 +284,26 @@ static int krg_probe_source_setup(struct krg_probe *probe, unsigned int i,
 		nd++;
 	}
 	ps->nr_node_dirs = nr_nodes;
+	return 0;
+}
+
+static int krg_probe_ports_setup(struct krg_probe *probe)
+{
+	const struct krg_port_desc *const *d = probe->type->ports;
+	unsigned int n = 0, i;
+
+	while (d && d[n])
+		n++;
+	if (!n)
+		return 0;
+	probe->ports = kcalloc(n, sizeof(*probe->ports), GFP_KERNEL);
+	if (!probe->ports)
+		return -ENOMEM;
+	probe->nr_ports = n;
+	for (i = 0; i < n; i++) {
+		probe->ports[i].probe = probe;
+		krg_port_init(&probe->ports[i], d[i], i, &probe->group);
+	}
 	return 0;
 }
 
@@ -309,6 +345,9 @@ struct config_group *krg_probe_make(struct config_group *parent,
 		if (ret)
 			goto err_free_probe;
 	}
+	ret = krg_probe_ports_setup(probe);
+	if (ret)
+		goto err_free_probe;
 
 	if (probe->type->init) {
 		ret = probe->type->init(probe);
@@ -340,6 +379,9 @@ void krg_probe_drop(struct config_group *parent, struct config_item *item)
 	/* configfs refused the rmdir if links existed; racing ones go. */
 	for (i = 0; i < probe->nr_sources; i++)
 		krg_source_kill(&probe->sources[i].src);
+	/* Its inputs: links are gone (configfs), a racing one goes now. */
+	for (i = 0; i < probe->nr_ports; i++)
+		krg_port_kill(&probe->ports[i]);
 	mutex_unlock(&krg_cfg_mutex);
 	cancel_delayed_work_sync(&probe->work);
 	/* No port pulls from the probe any more (and none will). */

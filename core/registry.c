@@ -225,10 +225,28 @@ void krg_policy_type_put_dyn(struct krg_type_entry *e)
 	krg_type_entry_put(e);
 }
 
+/* Is @name a source of @type, or a port declared before @self? */
+static bool krg_probe_name_taken(const struct krg_probe_type *type,
+				 const char *name,
+				 const struct krg_port_desc *const *self)
+{
+	const struct krg_source_desc *const *d;
+	const struct krg_port_desc *const *p;
+
+	for (d = type->sources; *d; d++)
+		if (!strcmp((*d)->name, name))
+			return true;
+	for (p = type->ports; p != self; p++)
+		if (!strcmp((*p)->name, name))
+			return true;
+	return false;
+}
+
 int krg_probe_type_register(const struct krg_probe_type *type,
 			    struct module *owner)
 {
 	const struct krg_source_desc *const *d;
+	const struct krg_port_desc *const *p;
 	unsigned int n = 0;
 
 	for (d = type->sources; d && *d; d++, n++) {
@@ -242,6 +260,14 @@ int krg_probe_type_register(const struct krg_probe_type *type,
 	if (!n) {
 		pr_err("probe %s declares no source\n", type->name);
 		return -EINVAL;
+	}
+	for (p = type->ports, n = 0; p && *p; p++, n++) {
+		if (!(*p)->name || !(*p)->type || !krg_name_ok((*p)->name) ||
+		    krg_probe_name_taken(type, (*p)->name, p)) {
+			pr_err("probe %s: port %u is incomplete or its name is taken\n",
+			       type->name, n);
+			return -EINVAL;
+		}
 	}
 	return krg_type_register(KRG_KIND_PROBE, type->name, type, owner,
 				 type->attrs, NULL);

@@ -78,8 +78,9 @@ void krg_source_publish(struct krg_source *src)
 		krg_source_publish(&port->tee);
 		if (port->filter)
 			krg_filter_notify(port->filter, port);
-		else
+		else if (port->policy)
 			krg_policy_notify(port->policy, port);
+		/* A probe's port: the probe pulls when it measures. */
 	}
 	rcu_read_unlock();
 }

@@ -7,7 +7,7 @@
  *
  * Data flow. A *source* produces typed values: a probe's sources, a filter's
  * output, or a port re-exported as a source. A *port* is an input of a filter
- * or a policy; it is connected to one source, either by `ln -s` to the
+ * or a policy or a probe; it is connected to one source, by `ln -s` to the
  * source's directory or by a filter created inside the port with `mkdir`.
  * Values are pulled (krg_port_get_value() reads through the chain) or pushed:
  * krg_source_publish() notifies every port subscribed to the source, which
@@ -91,7 +91,7 @@ struct krg_source_desc {
 };
 
 /**
- * struct krg_port_desc - a port a filter or policy declares.
+ * struct krg_port_desc - a port a filter, policy or probe declares.
  * @name:	directory name of the port
  * @type:	the value type it accepts
  */
@@ -112,6 +112,16 @@ struct krg_port_desc {
  * @measure:	optional: take a measurement every probe_period ms and call
  *		krg_probe_publish() for the sources that changed. Process
  *		(a workqueue), may sleep briefly.
+ * @ports:	optional: input ports, NULL-terminated, for a probe that
+ *		computes its values from other sources (Kerrighed's
+ *		mattload_probe). Each is a directory probes/<probe>/<port>/
+ *		like a policy's port (ln -s a source into it, or mkdir a
+ *		filter in it; type checked on link) and is read with
+ *		krg_port_get_value() / krg_port_get_node_value(), typically
+ *		from @measure. The probe pulls: nothing is pushed to it, so
+ *		its sources must not pull through its ports from get_value
+ *		(keep the values measure() computed). Port names must differ
+ *		from source names. rmdir of the probe disconnects them.
  */
 struct krg_probe_type {
 	const char *name;
@@ -122,6 +132,7 @@ struct krg_probe_type {
 	int (*init)(struct krg_probe *probe);
 	void (*exit)(struct krg_probe *probe);
 	void (*measure)(struct krg_probe *probe);
+	const struct krg_port_desc *const *ports;
 };
 
 /**
@@ -220,8 +231,9 @@ int krg_port_get_value(struct krg_port *port, void *out, unsigned int nr,
 int krg_port_get_node_value(struct krg_port *port, int node, void *out,
 			    unsigned int nr, const void *in,
 			    unsigned int in_nr);
-/* Port @index of a filter or policy (the order of ->ports). */
+/* Port @index of a filter, policy or probe (the order of ->ports), or NULL. */
 struct krg_port *krg_filter_port(struct krg_filter *filter, unsigned int index);
+struct krg_port *krg_probe_port(struct krg_probe *probe, unsigned int index);
 struct krg_port *krg_policy_port(struct krg_policy *policy, unsigned int index);
 unsigned int krg_port_index(struct krg_port *port);
 
