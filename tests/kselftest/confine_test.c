@@ -208,6 +208,8 @@ FIXTURE_TEARDOWN(conf)
 	krg_write(TP "node", "-1");
 	close(self->fd);
 	krg_rmdir(CONF);
+	/* The tests after this one may need the core's placement hook. */
+	krg_rmmod("krg_test_placement");
 }
 
 /* As its user: migrate refuses, naming the cpuset; the affinity stays. */
