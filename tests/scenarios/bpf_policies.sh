@@ -282,8 +282,18 @@ touch /tmp/churn/go
 _i=0; while [ ! -e /tmp/churn/done ] && [ $_i -lt 600 ]; do sleep 0.1; _i=$((_i + 1)); done
 check "stubborn: the user's side ran (no CAN_MIGRATE, pinned, ptraced, exits)" \
 	sh -c "test -e /tmp/churn/done && ! grep . /tmp/churn/log"
-check "... the policy stays active (status)" grep -q "active: policy stubborn" $S/own/status
-check "... and in bpf_policies" grep -q "own active" $C/bpf_policies
+# The watchdog measures wall time: on the debug kernel (KASAN and lockdep,
+# about 12 times slower under emulation) a balance over every process can
+# overrun timeout_ms. There only, that detach is tolerated; a refusal that
+# detached it never is.
+if uname -r | grep -q krgdebug && grep -q "detached: policy stubborn: watchdog:" $S/own/status; then
+	skip "... the policy stays active (debug kernel: the wall-time watchdog fired)"
+	skip "... and in bpf_policies (same)"
+else
+	check "... the policy stays active (status)" grep -q "active: policy stubborn" $S/own/status
+	check "... and in bpf_policies" grep -q "own active" $C/bpf_policies
+fi
+check "... never detached for a refusal" sh -c "! grep -q 'forbidden\|bad node' $S/own/status"
 check "... more than 100 refusals counted in its stats" \
 	awk '/^migrations_refused /{ok = $2 > 100} END{exit !ok}' $S/own/stubborn/stats
 check "... with the last one's reason" grep -q "^last_refusal -E" $S/own/stubborn/stats
@@ -404,6 +414,7 @@ check "... leaves the other" grep -q '^on_node_set ' $C/bpf_policies
 # touched after rmdir (a WARN, which panics the VM, or KASAN on the debug
 # kernel, say it was).
 K5=/sys/module/krg_scheduler/parameters/bpf_test_fail_delay_ms
+_log0=$(dmesg | wc -l)
 echo 300 > $K5
 mkdir $S/f5
 _i=0
@@ -413,7 +424,7 @@ while [ $_i -lt 6 ]; do
 done
 echo 0 > $K5
 check "rmdir while balance's error detaches (6 rounds): nothing used after" \
-	sh -c "! dmesg | grep -q 'WARNING\|use-after-free'"
+	sh -c "! dmesg | tail -n +$((_log0 + 1)) | grep -q 'WARNING:\|BUG:\|use-after-free'"
 rmdir $S/f5
 
 # --- the core stays while a policy is attached ---------------------------------
