@@ -20,17 +20,15 @@ mkdir $P $C/schedulers/b $POL
 echo 1 > $P/set
 
 chain() {	# $1: number of filters between the probe and the policy
-	rm -f $POL/in/value
+	# A filter's directory is its main input: the chain nests test_pass
+	# directories and the probe is linked (as "p") into the innermost.
 	d=$POL/in
-	while [ -d $d/test_pass ]; do d=$d/test_pass/in; done
-	rm -f $d/value
-	while [ "$d" != "$POL/in" ]; do
-		d=${d%/test_pass/in}; rmdir $d/test_pass
-	done
-	d=$POL/in
+	while [ -d $d/test_pass ]; do d=$d/test_pass; done
+	rm -f $d/p
+	while [ "$d" != "$POL/in" ]; do rmdir $d; d=${d%/test_pass}; done
 	i=0
-	while [ $i -lt "$1" ]; do mkdir $d/test_pass; d=$d/test_pass/in; i=$((i + 1)); done
-	ln -s $P/value $d/value
+	while [ $i -lt "$1" ]; do mkdir $d/test_pass; d=$d/test_pass; i=$((i + 1)); done
+	ln -s $P/value $d/p
 }
 
 echo "## publish: ns per update through a chain of filters ($N updates a run)"

@@ -3,6 +3,10 @@
  * Filters: `mkdir <port>/<filter type>` makes a filter inside a port. A
  * filter has its own ports (inputs) and one source (its output, which feeds
  * the port it lives in and any port linked to it).
+ *
+ * As in Kerrighed, the filter's directory is also its main input port (its
+ * first port): `ln -s <source> <filter>/<any name>` and `mkdir
+ * <filter>/<filter type>` connect it. Its other ports are subdirectories.
  */
 #include <linux/configfs.h>
 #include <linux/slab.h>
@@ -52,8 +56,26 @@ static ssize_t krg_filter_value_show(struct config_item *item, char *page)
 }
 CONFIGFS_ATTR_RO(krg_filter_, value);
 
+/* collected_value: what the main input reads now, as a port's file. */
+static ssize_t krg_filter_collected_value_show(struct config_item *item,
+					       char *page)
+{
+	return krg_port_collected_value_show(&to_krg_filter(item)->ports[0],
+					     page);
+}
+CONFIGFS_ATTR_RO(krg_filter_, collected_value);
+
+/* type: the output's type, as a probe source's (what a port must accept). */
+static ssize_t krg_filter_type_show(struct config_item *item, char *page)
+{
+	return krg_value_type_show(to_krg_filter(item)->src.type, page);
+}
+CONFIGFS_ATTR_RO(krg_filter_, type);
+
 struct configfs_attribute *krg_filter_common_attrs[] = {
 	&krg_filter_attr_value,
+	&krg_filter_attr_collected_value,
+	&krg_filter_attr_type,
 	NULL,
 };
 
@@ -151,6 +173,39 @@ void krg_filter_release(struct config_item *item)
 	krg_type_put(e);
 }
 
+/* The filter directory as its main input port. */
+static int krg_filter_allow_link(struct config_item *item,
+				 struct config_item *target)
+{
+	return krg_port_link(&to_krg_filter(item)->ports[0], target);
+}
+
+static void krg_filter_drop_link(struct config_item *item,
+				 struct config_item *target)
+{
+	krg_port_unlink(&to_krg_filter(item)->ports[0], target);
+}
+
+static struct config_group *krg_filter_make_group(struct config_group *group,
+						  const char *name)
+{
+	return krg_filter_make(&to_krg_filter(&group->cg_item)->ports[0],
+			       name);
+}
+
+static void krg_filter_drop_item(struct config_group *group,
+				 struct config_item *item)
+{
+	krg_port_drop_filter(item);
+}
+
 struct configfs_item_operations krg_filter_item_ops = {
 	.release = krg_filter_release,
+	.allow_link = krg_filter_allow_link,
+	.drop_link = krg_filter_drop_link,
+};
+
+struct configfs_group_operations krg_filter_group_ops = {
+	.make_group = krg_filter_make_group,
+	.drop_item = krg_filter_drop_item,
 };

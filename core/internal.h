@@ -95,6 +95,7 @@ struct krg_type_entry *krg_policy_type_unlist_dyn(const struct krg_policy_type *
 void krg_policy_type_put_dyn(struct krg_type_entry *e);
 extern struct configfs_item_operations krg_probe_item_ops;
 extern struct configfs_item_operations krg_filter_item_ops;
+extern struct configfs_group_operations krg_filter_group_ops;
 extern struct configfs_item_operations krg_policy_item_ops;
 
 /* --- value.c: sources and subscriptions ------------------------------- */
@@ -114,6 +115,10 @@ struct krg_source {
 	bool dead;			/* its object is being removed; cfg mutex */
 };
 
+/*
+ * A port. A filter's main input (its ports[0]) has no directory of its own
+ * (@kg is unused): the filter's directory is that port.
+ */
 struct krg_port {
 	struct krg_group kg;		/* <owner>/<port>/ */
 	const struct krg_port_desc *desc;
@@ -141,6 +146,7 @@ int krg_source_get_node_value(struct krg_source *src, int node, void *out,
 			      unsigned int nr, const void *in,
 			      unsigned int in_nr);
 ssize_t krg_source_show(struct krg_source *src, int node, char *page);
+ssize_t krg_value_type_show(const struct krg_value_type *t, char *page);
 bool krg_types_match(const struct krg_value_type *a,
 		     const struct krg_value_type *b);
 
@@ -154,6 +160,9 @@ void krg_source_kill(struct krg_source *src);
 void krg_port_kill(struct krg_port *port);
 ssize_t krg_port_collected_value_show(struct krg_port *port, char *page);
 struct krg_source *krg_item_source(struct config_item *item);
+int krg_port_link(struct krg_port *port, struct config_item *target);
+void krg_port_unlink(struct krg_port *port, struct config_item *target);
+void krg_port_drop_filter(struct config_item *item);
 int krg_port_attach_child(struct krg_port *port, struct krg_filter *f);
 void krg_port_detach_child(struct krg_port *port);
 extern struct configfs_item_operations krg_port_item_ops;
@@ -165,6 +174,7 @@ struct config_group *krg_probe_make(struct config_group *parent,
 void krg_probe_drop(struct config_group *parent, struct config_item *item);
 void krg_probe_release(struct config_item *item);
 extern struct configfs_attribute *krg_probe_common_attrs[];
+extern struct configfs_attribute *krg_probe_event_attrs[];
 extern struct configfs_item_operations krg_probe_source_item_ops;
 struct krg_source *krg_probe_source_of(struct config_item *item);
 struct krg_probe *krg_probe_of_source(struct krg_source *src);

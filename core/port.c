@@ -1,10 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Ports: the inputs of filters and policies. A port is connected to one
- * source, by `ln -s <source dir> <port dir>/` (a probe source, a filter, or
- * another port) or by `mkdir <port dir>/<filter type>`. It subscribes to
- * that source only while a policy is at the end of its chain (Kerrighed's
- * rule), so pushes never run into dead ends.
+ * Ports: the inputs of filters, policies and probes. A port is connected to
+ * one source, by `ln -s <source dir> <port dir>/<any name>` (a probe source,
+ * a filter, or another port) or by `mkdir <port dir>/<filter type>`. It
+ * subscribes to that source only while a policy is at the end of its chain
+ * (Kerrighed's rule), so pushes never run into dead ends.
+ *
+ * A filter's first port is its main input and has no directory of its own:
+ * as in Kerrighed, the filter's directory is that port (filter.c hands its
+ * link and mkdir callbacks to the functions below). Its other ports are
+ * subdirectories, like a policy's.
  */
 #include <linux/configfs.h>
 #include <linux/delay.h>
@@ -31,6 +36,20 @@ static struct krg_source *krg_port_conn(struct krg_port *port)
 {
 	return rcu_dereference_protected(port->conn,
 					 lockdep_is_held(&krg_cfg_mutex));
+}
+
+/* Is @port the main input of a filter, i.e. the filter's own directory? */
+static bool krg_port_is_main(const struct krg_port *port)
+{
+	return port->filter && port == &port->filter->ports[0];
+}
+
+/* The directory name users know the port by, for messages. */
+static const char *krg_port_name(struct krg_port *port)
+{
+	if (krg_port_is_main(port))
+		return config_item_name(&port->filter->group.cg_item);
+	return config_item_name(&port->kg.group.cg_item);
 }
 
 /*
@@ -202,7 +221,7 @@ static int krg_port_connect(struct krg_port *port, struct krg_source *src)
 		return -EBUSY;
 	if (!krg_types_match(port->desc->type, src->type)) {
 		pr_notice_ratelimited("port %s accepts %s%s%s values, not %s%s%s\n",
-				      port->desc->name, port->desc->type->name,
+				      krg_port_name(port), port->desc->type->name,
 				      port->desc->type->param ? "(" : "",
 				      port->desc->type->param ?: "",
 				      src->type->name,
@@ -288,16 +307,16 @@ struct krg_source *krg_item_source(struct config_item *item)
 	return NULL;
 }
 
-static int krg_port_allow_link(struct config_item *item,
-			       struct config_item *target)
+/* ln -s @target <port>/<name>: connect @port to the source behind @target. */
+int krg_port_link(struct krg_port *port, struct config_item *target)
 {
-	struct krg_port *port = to_krg_port(item);
 	struct krg_source *src = krg_item_source(target);
 	int ret;
 
 	if (!src) {
-		krg_cfg_err(item, "%s is not a source\n",
-			    config_item_name(target));
+		pr_notice_ratelimited("%s: %s is not a source\n",
+				      krg_port_name(port),
+				      config_item_name(target));
 		return -EINVAL;
 	}
 	if (unlikely(READ_ONCE(test_link_delay_ms)))
@@ -312,15 +331,33 @@ static int krg_port_allow_link(struct config_item *item,
 	return ret;
 }
 
-static void krg_port_drop_link(struct config_item *item,
-			       struct config_item *target)
+/* rm <port>/<link>. */
+void krg_port_unlink(struct krg_port *port, struct config_item *target)
 {
-	struct krg_port *port = to_krg_port(item);
-
 	mutex_lock(&krg_cfg_mutex);
 	if (port->link == target)
 		krg_port_disconnect(port);
 	mutex_unlock(&krg_cfg_mutex);
+}
+
+/* rmdir of the filter made inside a port. */
+void krg_port_drop_filter(struct config_item *item)
+{
+	krg_filter_drop(container_of(to_config_group(item), struct krg_filter,
+				     group));
+	config_item_put(item);
+}
+
+static int krg_port_allow_link(struct config_item *item,
+			       struct config_item *target)
+{
+	return krg_port_link(to_krg_port(item), target);
+}
+
+static void krg_port_drop_link(struct config_item *item,
+			       struct config_item *target)
+{
+	krg_port_unlink(to_krg_port(item), target);
 }
 
 static struct config_group *krg_port_make_group(struct config_group *group,
@@ -329,13 +366,10 @@ static struct config_group *krg_port_make_group(struct config_group *group,
 	return krg_filter_make(to_krg_port(&group->cg_item), name);
 }
 
-/* rmdir of the filter made inside this port. */
 static void krg_port_drop_item(struct config_group *group,
 			       struct config_item *item)
 {
-	krg_filter_drop(container_of(to_config_group(item), struct krg_filter,
-				     group));
-	config_item_put(item);
+	krg_port_drop_filter(item);
 }
 
 /* Called by filter.c with the new filter, under the mutex. */
@@ -380,11 +414,7 @@ static struct configfs_attribute krg_port_attr_collected_value = {
 /* type: what the port accepts, e.g. "u64" or "load(pid_t)". */
 static ssize_t krg_port_type_show(struct config_item *item, char *page)
 {
-	const struct krg_value_type *t = to_krg_port(item)->desc->type;
-
-	if (t->param)
-		return sysfs_emit(page, "%s(%s)\n", t->name, t->param);
-	return sysfs_emit(page, "%s\n", t->name);
+	return krg_value_type_show(to_krg_port(item)->desc->type, page);
 }
 CONFIGFS_ATTR_RO(krg_port_, type);
 
@@ -412,7 +442,11 @@ static const struct config_item_type krg_port_type = {
 	.ct_owner = THIS_MODULE,
 };
 
-/* A port as a default group of its owner's directory @parent. */
+/*
+ * Set up @port, the @index-th of its owner (->filter, ->policy or ->probe is
+ * already set). It is a default group of its owner's directory @parent,
+ * except a filter's main input, which is the filter's directory itself.
+ */
 void krg_port_init(struct krg_port *port, const struct krg_port_desc *desc,
 		   unsigned int index, struct config_group *parent)
 {
@@ -422,8 +456,9 @@ void krg_port_init(struct krg_port *port, const struct krg_port_desc *desc,
 	RCU_INIT_POINTER(port->conn, NULL);
 	INIT_LIST_HEAD(&port->use_node);
 	krg_source_init(&port->tee, KRG_SRC_PORT, desc->type);
-	krg_group_init(&port->kg, desc->name, &krg_port_type, parent,
-		       &parent->cg_item);
+	if (!krg_port_is_main(port))
+		krg_group_init(&port->kg, desc->name, &krg_port_type, parent,
+			       &parent->cg_item);
 }
 
 unsigned int krg_port_index(struct krg_port *port)

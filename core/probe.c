@@ -126,10 +126,6 @@ static ssize_t krg_probe_probe_period_store(struct config_item *item,
 	ret = kstrtouint(page, 0, &ms);
 	if (ret)
 		return ret;
-	if (!probe->type->measure) {
-		krg_cfg_err(item, "event-driven probe: probe_period is fixed\n");
-		return -EPERM;
-	}
 	if (ms < KRG_PROBE_PERIOD_MIN || ms > KRG_PROBE_PERIOD_MAX) {
 		krg_cfg_err(item, "probe_period %u out of range %u..%u ms\n",
 			    ms, KRG_PROBE_PERIOD_MIN, KRG_PROBE_PERIOD_MAX);
@@ -146,6 +142,17 @@ CONFIGFS_ATTR(krg_probe_, probe_period);
 
 struct configfs_attribute *krg_probe_common_attrs[] = {
 	&krg_probe_attr_probe_period,
+	NULL,
+};
+
+/* An event-driven probe's probe_period (0) is read-only: not a setting. */
+static struct configfs_attribute krg_probe_attr_probe_period_ro = {
+	.ca_name = "probe_period", .ca_owner = THIS_MODULE, .ca_mode = 0444,
+	.show = krg_probe_probe_period_show,
+};
+
+struct configfs_attribute *krg_probe_event_attrs[] = {
+	&krg_probe_attr_probe_period_ro,
 	NULL,
 };
 

@@ -149,7 +149,11 @@ static int krg_type_register(enum krg_kind kind, const char *name,
 	e = kzalloc(sizeof(*e), GFP_KERNEL);
 	if (!e)
 		return -ENOMEM;
-	e->attrs = krg_merge_attrs(core_attrs[kind], own_attrs);
+	if (kind == KRG_KIND_PROBE &&
+	    !((const struct krg_probe_type *)type)->measure)
+		e->attrs = krg_merge_attrs(krg_probe_event_attrs, own_attrs);
+	else
+		e->attrs = krg_merge_attrs(core_attrs[kind], own_attrs);
 	if (!e->attrs) {
 		ret = -ENOMEM;
 		goto err_free_entry;
@@ -162,6 +166,8 @@ static int krg_type_register(enum krg_kind kind, const char *name,
 	e->any = type;
 	e->owner = owner;
 	e->ct.ct_item_ops = item_ops[kind];
+	if (kind == KRG_KIND_FILTER)
+		e->ct.ct_group_ops = &krg_filter_group_ops;
 	e->ct.ct_attrs = e->attrs;
 	e->ct.ct_owner = THIS_MODULE;
 

@@ -175,6 +175,14 @@ static int krg_value_print(const struct krg_value_type *t, const void *v,
 	return scnprintf(buf, len, "%llu%s%s", u, unit, t->unit ?: "");
 }
 
+/* A value type as its `type` file shows it: "u64", "load(pid_t)". */
+ssize_t krg_value_type_show(const struct krg_value_type *t, char *page)
+{
+	if (t->param)
+		return sysfs_emit(page, "%s(%s)\n", t->name, t->param);
+	return sysfs_emit(page, "%s\n", t->name);
+}
+
 /*
  * Show @src's value (as seen on @node, or local with KRG_NODE_NONE) for a
  * configfs attribute: the value and a newline, or an empty line with the

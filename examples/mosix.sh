@@ -8,7 +8,8 @@
 #               <- mosix_probe/norm_mean_load
 #   remote_load <- remote_cache_filter (every node's value, polled each s)
 #               <- mosix_probe/norm_upper_load
-#   single_process_load <- mosix_probe/norm_single_process_load
+#   single_process_load <- remote_cache_filter (every node's value)
+#                       <- mosix_probe/norm_single_process_load
 #   process_load        <- mosix_probe/process_load
 #
 # Processes move only when they have CAN_MIGRATE (krgcapset -d +CAN_MIGRATE
@@ -24,18 +25,23 @@ P=$C/schedulers/mosix/mosix_load_balancer
 mkdir $P
 echo 130 > $P/stab_factor
 
-mkdir $P/local_load/freq_limit_filter
+# A filter's directory is its main input port, as in Kerrighed: the next
+# filter is made in it, the source is linked into it (any link name); only
+# extra ports such as freq_limit_filter's last_event are subdirectories.
 F=$P/local_load/freq_limit_filter
+mkdir $F
 echo 2000000000 > $F/min_interval
-ln -s $C/probes/migration_probe/last_migration $F/last_event/
-mkdir $F/source/threshold_filter
-echo 1500 > $F/source/threshold_filter/threshold
-ln -s $C/probes/mosix_probe/norm_mean_load $F/source/threshold_filter/source/
+ln -s $C/probes/migration_probe/last_migration $F/last_event/migration
+mkdir $F/threshold_filter
+echo 1500 > $F/threshold_filter/threshold
+ln -s $C/probes/mosix_probe/norm_mean_load $F/threshold_filter/mosix_mean
 
 mkdir $P/remote_load/remote_cache_filter
 echo 1000 > $P/remote_load/remote_cache_filter/polling_period
 ln -s $C/probes/mosix_probe/norm_upper_load \
-	$P/remote_load/remote_cache_filter/source/
+	$P/remote_load/remote_cache_filter/mosix_upper
 
-ln -s $C/probes/mosix_probe/norm_single_process_load $P/single_process_load/
-ln -s $C/probes/mosix_probe/process_load $P/process_load/
+mkdir $P/single_process_load/remote_cache_filter
+ln -s $C/probes/mosix_probe/norm_single_process_load \
+	$P/single_process_load/remote_cache_filter/mosix
+ln -s $C/probes/mosix_probe/process_load $P/process_load/mosix

@@ -45,6 +45,6 @@ mkdir $A
 echo tokens_low > $A/name
 echo 15 > $A/threshold
 echo 1 > $A/hysteresis
-ln -s $P/tokens $A/source/
+ln -s $P/tokens $A/
 # The counts: on boot the keys are read once; afterwards jobs feed them.
 krgtoken sync || echo "tokens.sh: some keys could not be read yet (run krgtoken sync)" >&2

@@ -138,7 +138,9 @@ struct krg_probe_type {
 /**
  * struct krg_filter_type - a kind of filter: ports in, one source out.
  * @name:	`mkdir <port>/<name>` instantiates it inside a port
- * @ports:	its input ports, NULL-terminated (the first is the main input)
+ * @ports:	its input ports, NULL-terminated. The first is the main input:
+ *		the filter's directory itself is that port (its name is not
+ *		shown); the others are subdirectories named after their desc
  * @type:	the value type of its output source
  * @attrs:	extra configfs attributes, or NULL
  * @priv_size:	bytes of private data per instance

@@ -21,7 +21,7 @@ static const char *const dirs[] = {
 	SCH "a/test_policy", SCH "b/test_policy",
 	SCH "a/test_policy/in/test_pass", SCH "a/test_policy/aux/test_pass",
 	SCH "b/test_policy/in/test_pass",
-	SCH "a/test_policy/in/test_pass/in/test_pass",
+	SCH "a/test_policy/in/test_pass/test_pass",
 	SCH "a/process_set/process_groups/1",
 	SCH "b/process_set/cgroups/fuzz",
 };
@@ -30,8 +30,10 @@ static const char *const dirs[] = {
 static const char *const links[][2] = {
 	{ PRB "/value", SCH "a/test_policy/in/value" },
 	{ PRB "/ticks", SCH "a/test_policy/aux/ticks" },
-	{ PRB "/value", SCH "a/test_policy/in/test_pass/in/value" },
-	{ PRB "/value", SCH "a/test_policy/in/test_pass/in/test_pass/in/value" },
+	{ PRB "/value", SCH "a/test_policy/in/test_pass/p" },
+	{ PRB "/value", SCH "a/test_policy/in/test_pass/test_pass/p" },
+	{ PRB "/load", SCH "a/test_policy/in/test_pass/value" },
+	{ SCH "a/test_policy/in/test_pass", SCH "a/test_policy/in/test_pass/self" },
 	{ PRB "/load", SCH "b/test_policy/in/load" },
 	{ SCH "a/test_policy/in", SCH "b/test_policy/aux/in" },
 	{ SCH "b/test_policy/aux", SCH "a/test_policy/in/aux" },
@@ -47,6 +49,8 @@ static const char *const attrs[] = {
 	SCH "a/test_policy/answer", SCH "b/process_set/cgroups/fuzz/path",
 	SCH "a/status", SCH "a/test_policy/stats",
 	SCH "a/test_policy/in/collected_value", PRB "/value/nodes/1/value",
+	SCH "a/test_policy/in/test_pass/collected_value",
+	SCH "a/test_policy/in/test_pass/value",
 };
 
 static const char *const values[] = {

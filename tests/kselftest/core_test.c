@@ -23,14 +23,14 @@
 static void cleanup(void)
 {
 	static const char *const links[] = {
-		POL "/in/value", POL "/in/test_pass/in/value",
-		POL "/in/test_pass/in/test_pass/in/value", POL "/aux/value",
+		POL "/in/value", POL "/in/test_pass/p",
+		POL "/in/test_pass/test_pass/p", POL "/aux/value",
 		POL "/aux/in", POL "/in/aux", POL "/aux/test_pass",
 		POL "/in/load", POL "/in/per_pid", POL "/in/s2",
 		POL "/in/ticks", POL "/aux/ticks", POL "/in/test_pass",
 	};
 	static const char *const dirs[] = {
-		POL "/in/test_pass/in/test_pass", POL "/in/test_pass",
+		POL "/in/test_pass/test_pass", POL "/in/test_pass",
 		POL "/aux/test_pass", POL, S2 "/test_policy",
 	};
 	char path[256];
@@ -254,7 +254,7 @@ TEST_F(core, link_races_rmdir_of_target)
 	/* The probe goes before the port connects: the link is refused. */
 	ln = ln_in_child(PR "/value", POL "/in/value");
 	ASSERT_LT(0, ln);
-	ASSERT_TRUE(wait_in_kernel_fn(ln, "allow_link"));
+	ASSERT_TRUE(wait_in_kernel_fn(ln, "krg_port_link"));
 	EXPECT_EQ(0, krg_rmdir(PR));
 	while (!child_done(ln)) {
 		EXPECT_STREQ(NOT_CONNECTED, krg_rd(POL "/pull"));
@@ -321,16 +321,16 @@ TEST_F(core, port_and_filter_links)
 	ASSERT_EQ(0, krg_mkdir(POL));
 	ASSERT_EQ(0, krg_write(PR "/set", "8"));
 	ASSERT_EQ(0, krg_mkdir(POL "/in/test_pass"));
-	ASSERT_EQ(0, krg_ln(PR "/value", POL "/in/test_pass/in/value"));
+	ASSERT_EQ(0, krg_ln(PR "/value", POL "/in/test_pass/p"));
 	/* aux reads what in reads, through in. */
 	ASSERT_EQ(0, krg_ln(POL "/in", POL "/aux/in"));
 	EXPECT_STREQ("8", krg_rd(POL "/aux/collected_value"));
 	/* in cannot read aux: aux reads in. */
-	ASSERT_EQ(0, krg_unlink(POL "/in/test_pass/in/value"));
-	EXPECT_EQ(-ELOOP, krg_ln(POL "/aux", POL "/in/test_pass/in/aux"));
+	ASSERT_EQ(0, krg_unlink(POL "/in/test_pass/p"));
+	EXPECT_EQ(-ELOOP, krg_ln(POL "/aux", POL "/in/test_pass/aux"));
 	ASSERT_EQ(0, krg_unlink(POL "/aux/in"));
 	/* A filter can be shared by linking to it. */
-	ASSERT_EQ(0, krg_ln(PR "/value", POL "/in/test_pass/in/value"));
+	ASSERT_EQ(0, krg_ln(PR "/value", POL "/in/test_pass/p"));
 	ASSERT_EQ(0, krg_ln(POL "/in/test_pass", POL "/aux/test_pass"));
 	EXPECT_STREQ("8", krg_rd(POL "/aux/collected_value"));
 	EXPECT_EQ(-EBUSY, krg_rmdir(POL "/in/test_pass"));
@@ -346,10 +346,10 @@ TEST_F(core, value_flow)
 	ASSERT_EQ(0, krg_mkdir(S));
 	ASSERT_EQ(0, krg_mkdir(POL));
 	ASSERT_EQ(0, krg_mkdir(POL "/in/test_pass"));
-	ASSERT_EQ(0, krg_mkdir(POL "/in/test_pass/in/test_pass"));
+	ASSERT_EQ(0, krg_mkdir(POL "/in/test_pass/test_pass"));
 	EXPECT_EQ(-ENOTEMPTY, krg_rmdir(POL "/in/test_pass"));
 	EXPECT_STREQ("(no data)", krg_rd(POL "/in/collected_value"));
-	ASSERT_EQ(0, krg_ln(PR "/value", POL "/in/test_pass/in/test_pass/in/value"));
+	ASSERT_EQ(0, krg_ln(PR "/value", POL "/in/test_pass/test_pass/p"));
 	EXPECT_STREQ("(no value yet)", krg_rd(POL "/in/collected_value"));
 	EXPECT_STREQ("in 0 aux 0 node_sets 0", krg_rd(POL "/updates"));
 	ASSERT_EQ(0, krg_write(PR "/set", "1234"));
@@ -357,12 +357,12 @@ TEST_F(core, value_flow)
 	EXPECT_STREQ("1234", krg_rd(POL "/last"));
 	EXPECT_STREQ("1234", krg_rd(POL "/in/collected_value"));
 	EXPECT_STREQ("1234", krg_rd(POL "/in/test_pass/value"));
-	EXPECT_STREQ("1234", krg_rd(POL "/in/test_pass/in/collected_value"));
+	EXPECT_STREQ("1234", krg_rd(POL "/in/test_pass/collected_value"));
 	ASSERT_EQ(0, krg_write(PR "/set", "18446744073709551615"));
 	EXPECT_STREQ("in 2 aux 0 node_sets 0", krg_rd(POL "/updates"));
 	EXPECT_STREQ("18446744073709551615", krg_rd(POL "/in/collected_value"));
 	/* A disconnected chain no longer pushes. */
-	ASSERT_EQ(0, krg_unlink(POL "/in/test_pass/in/test_pass/in/value"));
+	ASSERT_EQ(0, krg_unlink(POL "/in/test_pass/test_pass/p"));
 	ASSERT_EQ(0, krg_write(PR "/set", "1"));
 	p = strdup(krg_rd(POL "/updates"));
 	EXPECT_STREQ("in 2 aux 0 node_sets 0", p);

@@ -150,7 +150,10 @@ FIXTURE_TEARDOWN(flt)
 	cleanup();
 }
 
-/* Every filter is autoloaded on mkdir and has a "source" port. */
+/*
+ * Every filter is autoloaded on mkdir. As in Kerrighed, its directory is
+ * its main input port: no source/ subdirectory; its type is its output's.
+ */
 TEST_F(flt, autoload)
 {
 	static const char *const names[] = {
@@ -164,14 +167,127 @@ TEST_F(flt, autoload)
 		snprintf(path, sizeof(path), IN "/%s", names[i]);
 		ASSERT_EQ(0, krg_mkdir(path));
 		EXPECT_TRUE(krg_mod_loaded(names[i]));
-		snprintf(path, sizeof(path), IN "/%s/source/type", names[i]);
+		snprintf(path, sizeof(path), IN "/%s/type", names[i]);
 		EXPECT_STREQ("u64", krg_rd(path));
+		snprintf(path, sizeof(path), IN "/%s/collected_value", names[i]);
+		EXPECT_STREQ("(not connected)", krg_rd(path));
+		snprintf(path, sizeof(path), IN "/%s/source", names[i]);
+		EXPECT_FALSE(krg_exists(path)) TH_LOG("%s", names[i]);
 		/* Pinned while in use, free after. */
 		EXPECT_EQ(-EWOULDBLOCK, krg_rmmod(names[i]));
 		snprintf(path, sizeof(path), IN "/%s", names[i]);
 		ASSERT_EQ(0, rmdir(path));
 		EXPECT_EQ(0, krg_rmmod(names[i]));
 	}
+}
+
+/*
+ * The filter directory is its main input port (Kerrighed's shape): a link
+ * of any name or a filter made in it connects it, one source at a time;
+ * extra ports (freq_limit_filter's last_event) are subdirectories.
+ */
+TEST_F(flt, filter_dir_is_its_main_port)
+{
+	ASSERT_EQ(0, krg_write(PR "/set", "1500"));
+	ASSERT_EQ(0, krg_mkdir(THR));
+	ASSERT_EQ(0, krg_write(THR "/threshold", "1000"));
+
+	/* Any link name; the source's value reaches the filter. */
+	ASSERT_EQ(0, krg_ln(PR "/value", THR "/mosix_mean"));
+	EXPECT_STREQ("1500", krg_rd(THR "/collected_value"));
+	EXPECT_STREQ("1500", krg_rd(THR "/value"));
+	/* One source at a time, by link or by filter. */
+	EXPECT_EQ(-EBUSY, krg_ln(PR "/value", THR "/second"));
+	EXPECT_EQ(-EBUSY, krg_mkdir(THR "/ewma_filter"));
+	/* A link cannot take an attribute's name. */
+	ASSERT_EQ(0, krg_unlink(THR "/mosix_mean"));
+	EXPECT_EQ(-EEXIST, krg_ln(PR "/value", THR "/threshold"));
+	EXPECT_STREQ("(not connected)", krg_rd(THR "/collected_value"));
+	/* Not a source: a scheduler, a policy, the probe directory. */
+	EXPECT_EQ(-EINVAL, krg_ln(S, THR "/s"));
+	EXPECT_EQ(-EINVAL, krg_ln(POL, THR "/p"));
+	EXPECT_EQ(-EINVAL, krg_ln(PR, THR "/p"));
+	/* A filter's own output cannot feed it: a loop. */
+	EXPECT_EQ(-ELOOP, krg_ln(THR, THR "/self"));
+
+	/* mkdir <filter>/<filter type> nests the next filter. */
+	EXPECT_EQ(-ENOENT, krg_mkdir(THR "/no_such_filter"));
+	EXPECT_EQ(-ENOENT, krg_mkdir(THR "/test_probe"));
+	ASSERT_EQ(0, krg_mkdir(THR "/ewma_filter"));
+	EXPECT_EQ(-EBUSY, krg_ln(PR "/value", THR "/late"));
+	EXPECT_EQ(-EBUSY, krg_mkdir(THR "/freq_limit_filter"));
+	ASSERT_EQ(0, krg_ln(PR "/value", THR "/ewma_filter/v"));
+	EXPECT_STREQ("1500", krg_rd(THR "/ewma_filter/collected_value"));
+	/* Nothing above goes while something is linked or made in it. */
+	EXPECT_EQ(-ENOTEMPTY, krg_rmdir(THR));
+	EXPECT_EQ(-ENOTEMPTY, krg_rmdir(THR "/ewma_filter"));
+	ASSERT_EQ(0, krg_unlink(THR "/ewma_filter/v"));
+	ASSERT_EQ(0, krg_rmdir(THR "/ewma_filter"));
+	EXPECT_STREQ("(not connected)", krg_rd(THR "/collected_value"));
+	ASSERT_EQ(0, krg_ln(PR "/value", THR "/again"));
+	EXPECT_STREQ("1500", krg_rd(THR "/value"));
+	ASSERT_EQ(0, krg_unlink(THR "/again"));
+	ASSERT_EQ(0, krg_rmdir(THR));
+
+	/* Extra ports are subdirectories; the main one is not. */
+	ASSERT_EQ(0, krg_mkdir(FRQ));
+	EXPECT_TRUE(krg_exists(FRQ "/last_event/type"));
+	EXPECT_TRUE(krg_exists(FRQ "/events_on_going/type"));
+	EXPECT_FALSE(krg_exists(FRQ "/source"));
+	ASSERT_EQ(0, krg_ln(PR "/value", FRQ "/last_event/migration"));
+	ASSERT_EQ(0, krg_mkdir(FRQ "/threshold_filter"));
+	ASSERT_EQ(0, krg_ln(PR "/value", FRQ "/threshold_filter/mean"));
+	EXPECT_EQ(-ENOTEMPTY, krg_rmdir(FRQ));
+	ASSERT_EQ(0, krg_unlink(FRQ "/threshold_filter/mean"));
+	ASSERT_EQ(0, krg_rmdir(FRQ "/threshold_filter"));
+	ASSERT_EQ(0, krg_unlink(FRQ "/last_event/migration"));
+	ASSERT_EQ(0, krg_rmdir(FRQ));
+}
+
+/* Relative link targets, typed after cd /config/krg_scheduler, work. */
+TEST_F(flt, relative_targets_from_the_root)
+{
+	char old[256];
+
+	ASSERT_NE(NULL, getcwd(old, sizeof(old)));
+	ASSERT_EQ(0, krg_write(PR "/set", "700"));
+	ASSERT_EQ(0, chdir("/config/krg_scheduler"));
+	ASSERT_EQ(0, mkdir("schedulers/ft/test_policy/in/threshold_filter",
+			   0755));
+	EXPECT_EQ(0, symlink("probes/test_probe/value",
+			     "schedulers/ft/test_policy/in/threshold_filter/p"));
+	EXPECT_STREQ("700", krg_rd(THR "/collected_value"));
+	EXPECT_EQ(0, unlink("schedulers/ft/test_policy/in/threshold_filter/p"));
+	ASSERT_EQ(0, chdir(KRG_CFS "/schedulers/ft"));
+	EXPECT_EQ(0, symlink("../../probes/test_probe/value",
+			     "test_policy/in/threshold_filter/p"));
+	EXPECT_STREQ("700", krg_rd(THR "/collected_value"));
+	ASSERT_EQ(0, chdir(old));
+}
+
+static int user_shapes_filter(void *arg)
+{
+	(void)arg;
+	if (!mkdir(THR "/ewma_filter", 0755) || errno != EACCES)
+		return 1;
+	if (!symlink(PR "/value", THR "/mine") || errno != EACCES)
+		return 2;
+	if (!unlink(THR "/p") || errno != EACCES)
+		return 3;
+	if (!rmdir(THR) || errno != EACCES)
+		return 4;
+	return 0;
+}
+
+/* An unprivileged user can neither reconnect nor remove a filter. */
+TEST_F(flt, user_cannot_rewire_a_filter)
+{
+	ASSERT_EQ(0, krg_write(PR "/set", "900"));
+	ASSERT_EQ(0, krg_mkdir(THR));
+	ASSERT_EQ(0, krg_ln(PR "/value", THR "/p"));
+	EXPECT_EQ(0, krg_as_user(KRG_USER_UID, user_shapes_filter, NULL));
+	EXPECT_STREQ("900", krg_rd(THR "/collected_value"));
+	EXPECT_TRUE(krg_exists(THR "/p"));
 }
 
 /* Before the probe has a value, every filter says so, and so does the port. */
@@ -187,12 +303,12 @@ TEST_F(flt, no_value_yet)
 	for (i = 0; i < ARRAY_SIZE(names); i++) {
 		snprintf(path, sizeof(path), IN "/%s", names[i]);
 		ASSERT_EQ(0, krg_mkdir(path));
-		snprintf(link, sizeof(link), "%s/source/value", path);
+		snprintf(link, sizeof(link), "%s/in", path);
 		ASSERT_EQ(0, krg_ln(PR "/value", link));
 		snprintf(link, sizeof(link), "%s/value", path);
 		EXPECT_STREQ("(no value yet)", krg_rd(link)) TH_LOG("%s", names[i]);
 		EXPECT_STREQ("(no value yet)", krg_rd(IN "/collected_value"));
-		snprintf(link, sizeof(link), "%s/source/value", path);
+		snprintf(link, sizeof(link), "%s/in", path);
 		ASSERT_EQ(0, unlink(link));
 		ASSERT_EQ(0, rmdir(path));
 	}
@@ -204,7 +320,7 @@ TEST_F(flt, threshold)
 {
 	ASSERT_EQ(0, krg_mkdir(THR));
 	EXPECT_STREQ("0", krg_rd(THR "/threshold"));
-	ASSERT_EQ(0, krg_ln(PR "/value", THR "/source/value"));
+	ASSERT_EQ(0, krg_ln(PR "/value", THR "/in"));
 	ASSERT_EQ(0, krg_write(THR "/threshold", "100"));
 	/* Below on every node: held. */
 	ASSERT_EQ(0, set_node(0, 10));
@@ -240,7 +356,7 @@ TEST_F(flt, threshold)
 TEST_F(flt, threshold_no_node_value)
 {
 	ASSERT_EQ(0, krg_mkdir(THR));
-	ASSERT_EQ(0, krg_ln(PR "/value", THR "/source/value"));
+	ASSERT_EQ(0, krg_ln(PR "/value", THR "/in"));
 	ASSERT_EQ(0, set(5));
 	EXPECT_EQ(0, updates());
 	EXPECT_STREQ("5", krg_rd(IN "/collected_value"));
@@ -255,9 +371,9 @@ TEST_F(flt, threshold_per_node_pull)
 	long long polls;
 
 	ASSERT_EQ(0, krg_mkdir(RC));
-	ASSERT_EQ(0, krg_mkdir(RC "/source/threshold_filter"));
-	ASSERT_EQ(0, krg_write(RC "/source/threshold_filter/threshold", "1000"));
-	ASSERT_EQ(0, krg_ln(PR "/value", RC "/source/threshold_filter/source/v"));
+	ASSERT_EQ(0, krg_mkdir(RC "/threshold_filter"));
+	ASSERT_EQ(0, krg_write(RC "/threshold_filter/threshold", "1000"));
+	ASSERT_EQ(0, krg_ln(PR "/value", RC "/threshold_filter/v"));
 	ASSERT_EQ(0, set_node(0, 12));
 	ASSERT_EQ(0, set_node(1, 34));
 	polls = stat_of(RC "/stats", "polls");
@@ -291,7 +407,7 @@ TEST_F(flt, freq_limit_long_interval)
 
 	ASSERT_EQ(0, krg_mkdir(FRQ));
 	EXPECT_STREQ("2000000000", krg_rd(FRQ "/min_interval"));
-	ASSERT_EQ(0, krg_ln(PR "/value", FRQ "/source/value"));
+	ASSERT_EQ(0, krg_ln(PR "/value", FRQ "/in"));
 	ASSERT_EQ(0, krg_write(FRQ "/min_interval", "3600000000000"));
 	for (i = 1; i <= 5; i++)
 		ASSERT_EQ(0, set(i));
@@ -320,7 +436,7 @@ TEST_F(flt, freq_limit_long_interval)
 TEST_F(flt, freq_limit_last_event)
 {
 	ASSERT_EQ(0, krg_mkdir(FRQ));
-	ASSERT_EQ(0, krg_ln(PR "/value", FRQ "/source/value"));
+	ASSERT_EQ(0, krg_ln(PR "/value", FRQ "/in"));
 	ASSERT_EQ(0, krg_ln(PR "/value", FRQ "/last_event/value"));
 	/* 0 ns since the event, min_interval 0: equal, passes. */
 	ASSERT_EQ(0, krg_write(FRQ "/min_interval", "0"));
@@ -349,7 +465,7 @@ TEST_F(flt, freq_limit_last_event)
 TEST_F(flt, freq_limit_on_going)
 {
 	ASSERT_EQ(0, krg_mkdir(FRQ));
-	ASSERT_EQ(0, krg_ln(PR "/value", FRQ "/source/value"));
+	ASSERT_EQ(0, krg_ln(PR "/value", FRQ "/in"));
 	ASSERT_EQ(0, krg_ln(PR "/value", FRQ "/events_on_going/value"));
 	ASSERT_EQ(0, krg_write(FRQ "/min_interval", "0"));
 	ASSERT_EQ(0, set(0));
@@ -365,7 +481,7 @@ TEST_F(flt, freq_limit_on_going)
 TEST_F(flt, freq_limit_event_unknown)
 {
 	ASSERT_EQ(0, krg_mkdir(FRQ));
-	ASSERT_EQ(0, krg_ln(PR "/value", FRQ "/source/value"));
+	ASSERT_EQ(0, krg_ln(PR "/value", FRQ "/in"));
 	/* An average of nothing: -EAGAIN. */
 	ASSERT_EQ(0, krg_mkdir(FRQ "/last_event/ewma_filter"));
 	ASSERT_EQ(0, krg_write(FRQ "/min_interval", "0"));
@@ -404,7 +520,7 @@ TEST_F(flt, remote_cache)
 	EXPECT_STREQ("1000", krg_rd(RC "/polling_period"));
 	EXPECT_STREQ("(no value yet)", krg_rd(RC "/value"));
 	EXPECT_GE(stat_of(RC "/stats", "misses"), 1);
-	ASSERT_EQ(0, krg_ln(PR "/value", RC "/source/value"));
+	ASSERT_EQ(0, krg_ln(PR "/value", RC "/in"));
 	ASSERT_EQ(0, set_node(0, 10));
 	ASSERT_EQ(0, set_node(1, 20));
 	/* Writing the period polls at once, then hourly. */
@@ -440,7 +556,7 @@ TEST_F(flt, remote_cache)
 	ASSERT_EQ(0, pin_node(1));
 	EXPECT_STREQ("20", krg_rd(RC "/value"));
 	/* Removed, its worker is gone and the module can go. */
-	ASSERT_EQ(0, unlink(RC "/source/value"));
+	ASSERT_EQ(0, unlink(RC "/in"));
 	ASSERT_EQ(0, rmdir(RC));
 	EXPECT_EQ(0, krg_rmmod("remote_cache_filter"));
 }
@@ -503,7 +619,7 @@ TEST_F(flt, ewma_arithmetic)
 	ASSERT_EQ(0, pin_node(0));
 	ASSERT_EQ(0, krg_mkdir(EW));
 	EXPECT_STREQ("250", krg_rd(EW "/weight"));
-	ASSERT_EQ(0, krg_ln(PR "/value", EW "/source/value"));
+	ASSERT_EQ(0, krg_ln(PR "/value", EW "/in"));
 	for (i = 0; i < ARRAY_SIZE(samples); i++) {
 		ASSERT_EQ(0, set_node(0, samples[i]));
 		ASSERT_EQ(0, set_node(1, 3 * samples[i] + 1));
@@ -540,7 +656,7 @@ TEST_F(flt, ewma_converges)
 
 	ASSERT_EQ(0, pin_node(0));
 	ASSERT_EQ(0, krg_mkdir(EW));
-	ASSERT_EQ(0, krg_ln(PR "/value", EW "/source/value"));
+	ASSERT_EQ(0, krg_ln(PR "/value", EW "/in"));
 	ASSERT_EQ(0, set_node(0, 0));
 	ASSERT_EQ(0, set(0));
 	ASSERT_EQ(0, set_node(0, 777));
@@ -563,7 +679,7 @@ TEST_F(flt, ewma_no_sample)
 {
 	ASSERT_EQ(0, pin_node(0));
 	ASSERT_EQ(0, krg_mkdir(EW));
-	ASSERT_EQ(0, krg_ln(PR "/value", EW "/source/value"));
+	ASSERT_EQ(0, krg_ln(PR "/value", EW "/in"));
 	ASSERT_EQ(0, set(9));
 	EXPECT_STREQ("(no value yet)", krg_rd(EW "/value"));
 	EXPECT_EQ(0, updates());

@@ -406,7 +406,7 @@ TEST_F(kp, presence_garbage)
 	EXPECT_EQ(1 << 20, val(LUP "/connected/value"));
 	EXPECT_EQ(-ERANGE, krg_write(LUP "/connection", "1"));
 	EXPECT_EQ(1 << 20, val(LUP "/connected/value"));
-	EXPECT_EQ(-EPERM, krg_write(LUP "/probe_period", "100"));
+	EXPECT_EQ(-EACCES, krg_write(LUP "/probe_period", "100"));
 }
 
 static int write_connection(void *arg)

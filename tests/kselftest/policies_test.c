@@ -298,7 +298,7 @@ TEST_F(pol, least_loaded_cached)
 	ASSERT_EQ(0, krg_mkdir(PR));
 	ASSERT_EQ(0, krg_mkdir(LL));
 	ASSERT_EQ(0, krg_mkdir(LL "/load/remote_cache_filter"));
-	ASSERT_EQ(0, krg_ln(PR "/value", LL "/load/remote_cache_filter/source/v"));
+	ASSERT_EQ(0, krg_ln(PR "/value", LL "/load/remote_cache_filter/v"));
 	ASSERT_EQ(0, member(getpid()));
 	ASSERT_EQ(0, change_caps(KRG_TARGET_SELF, 0,
 				 KRG_CAP_BIT(KRG_CAP_DISTANT_FORK), true,
@@ -498,7 +498,7 @@ TEST_F_TIMEOUT(pol, mosix, 300)
 #define MP	KRG_CFS "/probes/mosix_probe"
 #define MG	KRG_CFS "/probes/migration_probe"
 #define LFRQ	MX "/local_load/freq_limit_filter"
-#define LTHR	LFRQ "/source/threshold_filter"
+#define LTHR	LFRQ "/threshold_filter"
 #define RRC	MX "/remote_load/remote_cache_filter"
 #define SRC	MX "/single_process_load/remote_cache_filter"
 
@@ -570,8 +570,8 @@ TEST_F_TIMEOUT(pol, mosix_legacy, 300)
 	ASSERT_EQ(0, krg_write(LTHR "/threshold", thr));
 	ASSERT_EQ(0, krg_ln(MG "/last_migration", LFRQ "/last_event/m"));
 	ASSERT_EQ(0, krg_ln(MP "/process_load", MX "/process_load/m"));
-	ASSERT_EQ(0, krg_ln(MP "/norm_upper_load", RRC "/source/m"));
-	ASSERT_EQ(0, krg_ln(MP "/norm_single_process_load", SRC "/source/m"));
+	ASSERT_EQ(0, krg_ln(MP "/norm_upper_load", RRC "/m"));
+	ASSERT_EQ(0, krg_ln(MP "/norm_single_process_load", SRC "/m"));
 
 	ASSERT_EQ(0, change_caps(KRG_TARGET_SELF, 0,
 				 KRG_CAP_BIT(KRG_CAP_CAN_MIGRATE), false,
@@ -582,7 +582,7 @@ TEST_F_TIMEOUT(pol, mosix_legacy, 300)
 		ASSERT_EQ(0, krg_migrate(kids[n], 0, 0));
 	}
 	/* The last link starts the pushes. */
-	ASSERT_EQ(0, krg_ln(MP "/norm_mean_load", LTHR "/source/m"));
+	ASSERT_EQ(0, krg_ln(MP "/norm_mean_load", LTHR "/m"));
 	for (i = 0; i < 1200 && spread(self->nodes) > 1; i++)
 		usleep(100 * 1000);
 	EXPECT_LE(spread(self->nodes), 1) TH_LOG("%s", krg_rd(MX "/last_move"));

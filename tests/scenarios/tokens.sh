@@ -88,7 +88,7 @@ mkdir $TB
 mkdir $A
 w $A/name tokens_low
 w $A/threshold 15
-ln -s $P/tokens $A/source/
+ln -s $P/tokens $A/
 check "the scheduler is active" grep -q "active" $S/status
 for f in job_cost spread; do
 	fails "$f refuses garbage" "Invalid argument" w $TB/$f abc
@@ -190,7 +190,7 @@ fails "usb_token_probe cannot go while linked" "Device or resource busy" rmdir $
 check "usb_token_probe.ko is in use" sh -c '! rmmod usb_token_probe 2>/dev/null'
 check "alert_filter.ko is in use" sh -c '! rmmod alert_filter 2>/dev/null'
 check "token_balancer.ko is in use" sh -c '! rmmod token_balancer 2>/dev/null'
-rm $A/source/tokens
+rm $A/tokens
 rmdir $A
 rmdir $TB
 rmdir $S/process_set/process_sessions/$launcher

@@ -16,10 +16,21 @@
  *               <port> = { link = "probes/mosix_probe/norm_mean_load"; };
  *               <port> = { filter = "threshold_filter";
  *                          attrs = { threshold = 1500; };
- *                          ports = { ... }; };
+ *                          input = { link = "..."; name = "mosix"; };
+ *                          ports = { <extra port> = { ... }; }; };
  *           };
  *       };
  *   } );
+ *
+ * A port is given one link (named after its target's last component, or
+ * `name`) or one filter. A filter's directory is its main input port, as in
+ * Kerrighed: `input` is what feeds it (a link or the next filter), `ports`
+ * its extra ports (freq_limit_filter's last_event). Files written before
+ * filters had this shape said `ports = { source = { ... }; }` for the main
+ * input: that still reads, as `input`. A probe with input ports
+ * (mattload_probe) takes `ports = { <port> = { link = "..."; }; }` too; probe
+ * ports are linked once every probe of the file is active, so the order of
+ * the probes list does not matter.
  *
  * Links are paths relative to the krg_scheduler directory (or absolute).
  * Everything is made in order; on the first error, what this run made is
@@ -141,9 +152,13 @@ static int apply_attrs(struct ctl *c, config_setting_t *attrs,
 static int apply_port(struct ctl *c, config_setting_t *port,
 		      const char *dir);
 
-/* Ports of a policy or filter: group { <port> = { link | filter }; }. */
+/*
+ * Ports of a policy, filter or probe: group { <port> = { link | filter }; }.
+ * @filter: @dir is a filter's, whose main input is @dir itself (a `source`
+ * port there is that main input, as files of the older shape said).
+ */
 static int apply_ports(struct ctl *c, config_setting_t *ports,
-		       const char *dir)
+		       const char *dir, bool filter)
 {
 	char path[PATH_MAX];
 	config_setting_t *p;
@@ -159,6 +174,12 @@ static int apply_ports(struct ctl *c, config_setting_t *ports,
 	for (i = 0; (p = config_setting_get_elem(ports, i)); i++) {
 		if (pathf(path, sizeof(path), "%s/%s", dir, config_setting_name(p)))
 			return fail(NULL, "build", "a path", errno);
+		if (filter && !strcmp(config_setting_name(p), "source") &&
+		    !cfs_is_dir(c, path)) {
+			if (apply_port(c, p, dir))
+				return -1;
+			continue;
+		}
 		if (!cfs_is_dir(c, path) && !c->dry_run) {
 			fprintf(stderr, "krgsched: %s:%d: %s has no port '%s'\n",
 				cfg_file, config_setting_source_line(p), dir,
@@ -171,10 +192,27 @@ static int apply_ports(struct ctl *c, config_setting_t *ports,
 	return 0;
 }
 
+/* "<dir>/<parent>_<base>" for the link to @link (".../parent/base"). */
+static int default_link_name(const char *link, const char *dir, char *path,
+			     size_t len)
+{
+	const char *base = strrchr(link, '/'), *parent;
+	int plen;
+
+	if (!base)
+		return pathf(path, len, "%s/%s_link", dir, link);
+	for (parent = base; parent > link && parent[-1] != '/'; parent--)
+		;
+	plen = (int)(base - parent);
+	return pathf(path, len, "%s/%.*s_%s", dir, plen, parent, base + 1);
+}
+
+/* @port's link or filter, made in port directory @dir. */
 static int apply_port(struct ctl *c, config_setting_t *port,
 		      const char *dir)
 {
-	const char *link = NULL, *filter = NULL, *base;
+	const char *link = NULL, *filter = NULL, *name = NULL, *base;
+	config_setting_t *input;
 	char path[PATH_MAX];
 
 	config_setting_lookup_string(port, "link", &link);
@@ -188,7 +226,22 @@ static int apply_port(struct ctl *c, config_setting_t *port,
 	if (link) {
 		base = strrchr(link, '/');
 		base = base ? base + 1 : link;
-		if (pathf(path, sizeof(path), "%s/%s", dir, base))
+		if (config_setting_lookup_string(port, "name", &name) &&
+		    (!*name || strchr(name, '/') || !strcmp(name, ".") ||
+		     !strcmp(name, ".."))) {
+			fprintf(stderr, "krgsched: %s:%d: link name '%s' must be a single file name\n",
+				cfg_file, config_setting_source_line(port), name);
+			return -1;
+		}
+		if (pathf(path, sizeof(path), "%s/%s", dir, name ?: base))
+			return fail(NULL, "build", "a path", errno);
+		/*
+		 * A filter's directory holds its attributes too: a source
+		 * named like one of them (test_probe's `value`) is linked as
+		 * <probe>_<source> unless the file says otherwise.
+		 */
+		if (!name && cfs_is_file(c, path) &&
+		    default_link_name(link, dir, path, sizeof(path)))
 			return fail(NULL, "build", "a path", errno);
 		if (cfs_link(c, link, path))
 			return fail(port, "link", link, errno);
@@ -200,7 +253,18 @@ static int apply_port(struct ctl *c, config_setting_t *port,
 		return fail(port, "create filter", path, errno);
 	if (apply_attrs(c, config_setting_lookup(port, "attrs"), path, NULL))
 		return -1;
-	return apply_ports(c, config_setting_lookup(port, "ports"), path);
+	input = config_setting_lookup(port, "input");
+	if (input) {
+		if (!config_setting_is_group(input)) {
+			fprintf(stderr, "krgsched: %s:%d: 'input' must be a group { link = \"...\"; } or { filter = \"...\"; ... }\n",
+				cfg_file, config_setting_source_line(input));
+			return -1;
+		}
+		if (apply_port(c, input, path))
+			return -1;
+	}
+	return apply_ports(c, config_setting_lookup(port, "ports"), path,
+			   true);
 }
 
 static int apply_members(struct ctl *c, config_setting_t *ps,
@@ -301,12 +365,13 @@ static int apply_scheduler(struct ctl *c, config_setting_t *s)
 		return fail(pol, "create policy", path, errno);
 	if (apply_attrs(c, config_setting_lookup(pol, "attrs"), path, NULL))
 		return -1;
-	return apply_ports(c, config_setting_lookup(pol, "ports"), path);
+	return apply_ports(c, config_setting_lookup(pol, "ports"), path,
+			   false);
 }
 
 static int apply_probe(struct ctl *c, config_setting_t *p)
 {
-	static const char *const skip[] = { "name", NULL };
+	static const char *const skip[] = { "name", "ports", NULL };
 	char dir[PATH_MAX];
 	const char *name;
 	bool created;
@@ -322,6 +387,18 @@ static int apply_probe(struct ctl *c, config_setting_t *p)
 	if (cfs_mkdir(c, dir, &created))
 		return fail(p, "activate probe", dir, errno);
 	return apply_attrs(c, p, dir, skip);
+}
+
+/* Second pass over the probes: their input ports, once all are active. */
+static int apply_probe_ports(struct ctl *c, config_setting_t *p)
+{
+	char dir[PATH_MAX];
+	const char *name;
+
+	if (!config_setting_lookup_string(p, "name", &name) ||
+	    pathf(dir, sizeof(dir), "probes/%s", name))
+		return -1;
+	return apply_ports(c, config_setting_lookup(p, "ports"), dir, false);
 }
 
 static int apply_list(struct ctl *c, const config_t *cfg, const char *key,
@@ -363,6 +440,7 @@ int krgsched_apply(struct ctl *c, const char *file)
 	if (!c->dry_run && cfs_check_root(c))
 		goto out;
 	if (apply_list(c, &cfg, "probes", apply_probe) ||
+	    apply_list(c, &cfg, "probes", apply_probe_ports) ||
 	    apply_list(c, &cfg, "schedulers", apply_scheduler)) {
 		cfs_undo(c);
 		fprintf(stderr, "krgsched: %s not applied; nothing was left behind\n",

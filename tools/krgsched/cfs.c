@@ -105,8 +105,17 @@ int cfs_link(struct ctl *c, const char *target_rel, const char *link_rel)
 		printf("ln -s %s %s\n", t, l);
 	if (c->dry_run)
 		return 0;
-	if (symlink(t, l))
+	if (symlink(t, l)) {
+		char rt[PATH_MAX], rl[PATH_MAX];
+		int err = errno;
+
+		/* Already linked to the same target (a reused probe): done. */
+		if (err == EEXIST && realpath(t, rt) && realpath(l, rl) &&
+		    !strcmp(rt, rl))
+			return 0;
+		errno = err;
 		return -1;
+	}
 	return undo_push(CFS_LINK, l);
 }
 
@@ -164,6 +173,15 @@ bool cfs_is_dir(const struct ctl *c, const char *rel)
 
 	return !cfs_path(c, p, sizeof(p), rel) && !lstat(p, &st) &&
 	       S_ISDIR(st.st_mode);
+}
+
+bool cfs_is_file(const struct ctl *c, const char *rel)
+{
+	char p[PATH_MAX];
+	struct stat st;
+
+	return !cfs_path(c, p, sizeof(p), rel) && !lstat(p, &st) &&
+	       S_ISREG(st.st_mode);
 }
 
 /* Remove what this run created, newest first. */

@@ -26,6 +26,7 @@ int cfs_link(struct ctl *c, const char *target_rel, const char *link_rel);
 int cfs_write(struct ctl *c, const char *rel, const char *value);
 int cfs_read(const struct ctl *c, const char *rel, char *buf, size_t len);
 bool cfs_is_dir(const struct ctl *c, const char *rel);
+bool cfs_is_file(const struct ctl *c, const char *rel);
 void cfs_undo(struct ctl *c);
 void cfs_commit(void);
 int cfs_remove_tree(const struct ctl *c, const char *rel);

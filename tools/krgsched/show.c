@@ -179,13 +179,101 @@ static void show_attrs(const char *dir, bool cfg, int depth, FILE *out,
 		free_names(l, n);
 }
 
+/*
+ * What a directory of the tree is, from its files: a port has
+ * collected_value, a source has value, a filter (a source whose directory
+ * is also its main input port) has both.
+ */
+enum node_kind { NODE_OTHER, NODE_PORT, NODE_SOURCE, NODE_FILTER };
+
+static enum node_kind node_kind(const char *dir)
+{
+	char path[PATH_MAX];
+	bool port, source;
+
+	if (pathf(path, sizeof(path), "%s/collected_value", dir))
+		return NODE_OTHER;
+	port = !access(path, F_OK);
+	if (pathf(path, sizeof(path), "%s/value", dir))
+		return NODE_OTHER;
+	source = !access(path, F_OK);
+	if (port)
+		return source ? NODE_FILTER : NODE_PORT;
+	return source ? NODE_SOURCE : NODE_OTHER;
+}
+
 static void show_ports(const char *dir, bool cfg, int depth, FILE *out);
 
-/* One port: its link, or the filter made in it. */
-static void show_port(const char *port, const char *name, bool cfg, int depth,
-		      FILE *out)
+/* A link of a port: `name = { link = ...; }`, with its name if not the target's. */
+static void show_link(const char *path, const char *lname, const char *name,
+		      bool cfg, int depth, FILE *out)
 {
-	char path[PATH_MAX], t[PATH_MAX], val[256];
+	char t[PATH_MAX];
+	const char *base;
+
+	link_target(path, t, sizeof(t));
+	base = strrchr(t, '/');
+	base = base ? base + 1 : t;
+	indent(out, depth);
+	if (cfg && strcmp(base, lname))
+		fprintf(out, "%s = { link = \"%s\"; name = \"%s\"; };\n", name,
+			t, lname);
+	else if (cfg)
+		fprintf(out, "%s = { link = \"%s\"; };\n", name, t);
+	else if (*name)
+		fprintf(out, "%s <- %s\n", name, t);
+	else
+		fprintf(out, "<- %s\n", t);
+}
+
+static void show_port_input(const char *port, const char *name, bool cfg,
+			    int depth, FILE *out);
+
+/* The filter @fname made in a port: its attributes, input and extra ports. */
+static void show_filter(const char *path, const char *fname, const char *name,
+			bool cfg, int depth, FILE *out)
+{
+	char t[PATH_MAX], val[256];
+
+	indent(out, depth);
+	if (!cfg) {
+		pathf(t, sizeof(t), "%s/value", path);
+		if (read_file(t, val, sizeof(val)))
+			val[0] = '\0';
+		fprintf(out, "%s%sfilter %s = %s", name, *name ? " <- " : "<- ",
+			fname, val);
+		show_attrs(path, false, 0, out, NULL);
+		fputc('\n', out);
+		show_port_input(path, "", false, depth + 1, out);
+		show_ports(path, false, depth + 1, out);
+		return;
+	}
+	fprintf(out, "%s = {\n", name);
+	indent(out, depth + 1);
+	fprintf(out, "filter = \"%s\";\n", fname);
+	indent(out, depth + 1);
+	fprintf(out, "attrs = {\n");
+	show_attrs(path, true, depth + 2, out, NULL);
+	indent(out, depth + 1);
+	fprintf(out, "};\n");
+	show_port_input(path, "input", true, depth + 1, out);
+	indent(out, depth + 1);
+	fprintf(out, "ports = {\n");
+	show_ports(path, true, depth + 2, out);
+	indent(out, depth + 1);
+	fprintf(out, "};\n");
+	indent(out, depth);
+	fprintf(out, "};\n");
+}
+
+/*
+ * What feeds the port directory @port (a policy's or probe's port, or a
+ * filter's directory as its main input): its link or the filter in it.
+ */
+static void show_port_input(const char *port, const char *name, bool cfg,
+			    int depth, FILE *out)
+{
+	char path[PATH_MAX];
 	struct dirent **l;
 	int n, i;
 	bool any = false;
@@ -196,52 +284,25 @@ static void show_port(const char *port, const char *name, bool cfg, int depth,
 			continue;
 		pathf(path, sizeof(path), "%s/%s", port, l[i]->d_name);
 		if (is_link(path)) {
-			link_target(path, t, sizeof(t));
-			indent(out, depth);
-			if (cfg)
-				fprintf(out, "%s = { link = \"%s\"; };\n", name, t);
-			else
-				fprintf(out, "%s <- %s\n", name, t);
+			show_link(path, l[i]->d_name, name, cfg, depth, out);
 			any = true;
-		} else if (is_dir(path)) {
-			indent(out, depth);
-			if (cfg) {
-				fprintf(out, "%s = {\n", name);
-				indent(out, depth + 1);
-				fprintf(out, "filter = \"%s\";\n", l[i]->d_name);
-				indent(out, depth + 1);
-				fprintf(out, "attrs = {\n");
-				show_attrs(path, true, depth + 2, out, NULL);
-				indent(out, depth + 1);
-				fprintf(out, "};\n");
-				indent(out, depth + 1);
-				fprintf(out, "ports = {\n");
-				show_ports(path, true, depth + 2, out);
-				indent(out, depth + 1);
-				fprintf(out, "};\n");
-				indent(out, depth);
-				fprintf(out, "};\n");
-			} else {
-				pathf(t, sizeof(t), "%s/value", path);
-				if (read_file(t, val, sizeof(val)))
-					val[0] = '\0';
-				fprintf(out, "%s <- filter %s = %s", name,
-					l[i]->d_name, val);
-				show_attrs(path, false, 0, out, NULL);
-				fputc('\n', out);
-				show_ports(path, false, depth + 1, out);
-			}
+		} else if (is_dir(path) && node_kind(path) == NODE_FILTER) {
+			show_filter(path, l[i]->d_name, name, cfg, depth, out);
 			any = true;
 		}
 	}
-	if (!any && !cfg) {
+	if (!any && !cfg && *name) {
 		indent(out, depth);
 		fprintf(out, "%s (not connected)\n", name);
+	} else if (!any && !cfg) {
+		indent(out, depth);
+		fprintf(out, "(not connected)\n");
 	}
 	if (n > 0)
 		free_names(l, n);
 }
 
+/* The port subdirectories of a policy, filter or probe directory @dir. */
 static void show_ports(const char *dir, bool cfg, int depth, FILE *out)
 {
 	char path[PATH_MAX];
@@ -253,8 +314,8 @@ static void show_ports(const char *dir, bool cfg, int depth, FILE *out)
 		if (l[i]->d_name[0] == '.')
 			continue;
 		pathf(path, sizeof(path), "%s/%s", dir, l[i]->d_name);
-		if (is_dir(path))
-			show_port(path, l[i]->d_name, cfg, depth, out);
+		if (is_dir(path) && node_kind(path) == NODE_PORT)
+			show_port_input(path, l[i]->d_name, cfg, depth, out);
 	}
 	if (n > 0)
 		free_names(l, n);
@@ -372,14 +433,76 @@ static void show_scheduler(const char *sdir, const char *name, bool cfg,
 		fprintf(out, "  }");
 }
 
+/* Does the probe directory @dir have input ports (mattload_probe)? */
+static bool has_ports(const char *dir)
+{
+	char path[PATH_MAX];
+	struct dirent **l;
+	bool any = false;
+	int n, i;
+
+	n = names_sorted(dir, &l);
+	for (i = 0; i < n && !any; i++) {
+		if (l[i]->d_name[0] == '.')
+			continue;
+		pathf(path, sizeof(path), "%s/%s", dir, l[i]->d_name);
+		any = is_dir(path) && node_kind(path) == NODE_PORT;
+	}
+	if (n > 0)
+		free_names(l, n);
+	return any;
+}
+
+/*
+ * Note the probes linked into the ports of the referenced probes among the
+ * @n entries @l of @dir. Returns whether that added any.
+ */
+static bool note_port_refs(const char *dir, struct dirent **l, int n)
+{
+	char path[PATH_MAX], port[PATH_MAX], t[PATH_MAX];
+	int before = nr_probe_refs, i, j, m;
+	struct dirent **pl, **ll;
+
+	for (i = 0; i < n; i++) {
+		if (l[i]->d_name[0] == '.' || !probe_referenced(l[i]->d_name))
+			continue;
+		pathf(path, sizeof(path), "%s/%s", dir, l[i]->d_name);
+		m = names_sorted(path, &pl);
+		for (j = 0; j < m; j++) {
+			int k, nl;
+
+			pathf(port, sizeof(port), "%s/%s", path, pl[j]->d_name);
+			if (pl[j]->d_name[0] == '.' || !is_dir(port) ||
+			    node_kind(port) != NODE_PORT)
+				continue;
+			nl = names_sorted(port, &ll);
+			for (k = 0; k < nl; k++) {
+				pathf(t, sizeof(t), "%s/%s", port,
+				      ll[k]->d_name);
+				if (is_link(t))
+					link_target(t, t, sizeof(t));
+			}
+			if (nl > 0)
+				free_names(ll, nl);
+		}
+		if (m > 0)
+			free_names(pl, m);
+	}
+	return nr_probe_refs != before;
+}
+
 static void show_probes(const struct ctl *c, FILE *out, bool only_refs)
 {
+	static const char *const probe_skip[] = { "pid", NULL };
 	char dir[PATH_MAX], path[PATH_MAX];
 	struct dirent **l;
 	int n, i, shown = 0;
 
 	cfs_path(c, dir, sizeof(dir), "probes");
 	n = names_sorted(dir, &l);
+	/* Probes that feed a shown probe's ports are shown too. */
+	while (only_refs && note_port_refs(dir, l, n))
+		;
 	for (i = 0; i < n; i++) {
 		if (l[i]->d_name[0] == '.')
 			continue;
@@ -390,12 +513,19 @@ static void show_probes(const struct ctl *c, FILE *out, bool only_refs)
 		if (c->cfg) {
 			fprintf(out, "%s  {\n    name = \"%s\";\n",
 				shown ? ",\n" : "probes = (\n", l[i]->d_name);
-			show_attrs(path, true, 2, out, NULL);
+			/* pid selects what pid_value shows: not a setting. */
+			show_attrs(path, true, 2, out, probe_skip);
+			if (has_ports(path)) {
+				fprintf(out, "    ports = {\n");
+				show_ports(path, true, 3, out);
+				fprintf(out, "    };\n");
+			}
 			fprintf(out, "  }");
 		} else {
 			fprintf(out, "probe %s", l[i]->d_name);
-			show_attrs(path, false, 0, out, NULL);
+			show_attrs(path, false, 0, out, probe_skip);
 			fputc('\n', out);
+			show_ports(path, false, 1, out);
 		}
 		shown++;
 	}

@@ -1,0 +1,126 @@
+#!/bin/sh
+# Kerrighed's users' set-ups, typed as they typed them: kerrighed-tools'
+# krg_legacy_scheduler (round-robin distant fork for every process, and the
+# MOSIX-like load balancer made after `cd /config/krg_scheduler` with
+# relative paths and link targets, filters nested in filter directories,
+# links named by the user, a threshold read with bash's v=`< file`), run
+# with bash unchanged. Then what it built is checked piece by piece, shown
+# by krgsched, saved and re-applied, used (round robin places children),
+# and removed as Kerrighed's users removed it.
+. /krg/lib/krg.sh
+krg_load_all
+C=/config/krg_scheduler
+tap_plan 33
+
+# The checks Kerrighed's script starts with: configfs on /config.
+check "/config is configfs (magic 62656570)" test "$(stat -f -c %t /config)" = 62656570
+check "/config/krg_scheduler is there" test "$(stat -f -c %t /config/krg_scheduler)" = 62656570
+
+cat > /tmp/krg_legacy_scheduler <<'EOT'
+#!/bin/bash
+# Round robin balancing with remote clone
+SCHEDULER_PATH=/config/krg_scheduler/schedulers/rr
+
+mkdir -p "$SCHEDULER_PATH/round_robin_balancer" && \
+echo 1 > "$SCHEDULER_PATH/process_set/handle_all"
+
+# Dynamic Mosix-like CPU load balancing with migration
+SCHEDULER_NAME=mosix
+MIGRATION_INTERVAL=2000000000
+POLL_INTERVAL=1000
+
+SCHEDULER_PATH="schedulers/$SCHEDULER_NAME"
+POLICY_PATH="${SCHEDULER_PATH}/mosix_load_balancer"
+MOSIX_PROBE_PATH=probes/mosix_probe
+MIGRATION_PROBE_PATH=probes/migration_probe
+
+cd /config/krg_scheduler && \
+mkdir "$MOSIX_PROBE_PATH" && \
+mkdir "$MIGRATION_PROBE_PATH" && \
+mkdir -p "$POLICY_PATH" && \
+mkdir "${POLICY_PATH}/local_load/freq_limit_filter" && \
+echo $MIGRATION_INTERVAL > "${POLICY_PATH}/local_load/freq_limit_filter/min_interval" && \
+mkdir "${POLICY_PATH}/local_load/freq_limit_filter/threshold_filter" && \
+v=`< "${MOSIX_PROBE_PATH}/norm_single_process_load/value"` && \
+echo $((v*3/2)) > "${POLICY_PATH}/local_load/freq_limit_filter/threshold_filter/threshold" && \
+mkdir "${POLICY_PATH}/remote_load/remote_cache_filter" && \
+echo $POLL_INTERVAL > "${POLICY_PATH}/remote_load/remote_cache_filter/polling_period" && \
+mkdir "${POLICY_PATH}/single_process_load/remote_cache_filter" && \
+ln -s "${MIGRATION_PROBE_PATH}/last_migration" "${POLICY_PATH}/local_load/freq_limit_filter/last_event/migration" && \
+ln -s "${MOSIX_PROBE_PATH}/process_load" "${POLICY_PATH}/process_load/mosix" && \
+ln -s "${MOSIX_PROBE_PATH}/norm_upper_load" "${POLICY_PATH}/remote_load/remote_cache_filter/mosix_upper" && \
+ln -s "${MOSIX_PROBE_PATH}/norm_single_process_load" "${POLICY_PATH}/single_process_load/remote_cache_filter/mosix" && \
+ln -s "${MOSIX_PROBE_PATH}/norm_mean_load" "${POLICY_PATH}/local_load/freq_limit_filter/threshold_filter/mosix_mean" && \
+echo 1 > "${SCHEDULER_PATH}/process_set/handle_all"
+EOT
+status_is "krg_legacy_scheduler runs unchanged (bash)" 0 bash /tmp/krg_legacy_scheduler
+check "... and says nothing" test ! -s /tmp/.krg-err
+
+P=$C/schedulers/mosix/mosix_load_balancer
+F=$P/local_load/freq_limit_filter
+single=$(cat $C/probes/mosix_probe/norm_single_process_load/value)
+check "the single-process load reads as a number ($single)" test "$single" -gt 0
+check "the threshold is 3/2 of it" test "$(cat $F/threshold_filter/threshold)" = $((single * 3 / 2))
+check "min_interval is Kerrighed's 2 s" test "$(cat $F/min_interval)" = 2000000000
+check "polling_period is 1 s" test "$(cat $P/remote_load/remote_cache_filter/polling_period)" = 1000
+check "links keep the users' names" test -L $F/threshold_filter/mosix_mean -a \
+	-L $F/last_event/migration -a -L $P/process_load/mosix -a \
+	-L $P/remote_load/remote_cache_filter/mosix_upper -a \
+	-L $P/single_process_load/remote_cache_filter/mosix
+check "relative targets resolved to the probes" test \
+	"$(readlink -f $F/threshold_filter/mosix_mean)" = "$(readlink -f $C/probes/mosix_probe/norm_mean_load)"
+check "no filter has a source/ directory" test -z "$(find $C/schedulers -name source)"
+check "the nested filter reads the probe" sh -c "! grep -q 'not connected' $F/threshold_filter/collected_value"
+check "freq_limit_filter reads the threshold filter" sh -c "! grep -q 'not connected' $F/collected_value"
+check "remote_cache_filter reads the probe" sh -c "! grep -q 'not connected' $P/remote_load/remote_cache_filter/collected_value"
+check "the same tree at /sys/kernel/config" test -L \
+	$KRG_CFS/schedulers/mosix/mosix_load_balancer/local_load/freq_limit_filter/threshold_filter/mosix_mean
+check "mosix is active" grep -q active $C/schedulers/mosix/status
+check "rr is active" grep -q active $C/schedulers/rr/status
+check "both handle every process" test "$(cat $C/schedulers/mosix/process_set/handle_all)$(cat $C/schedulers/rr/process_set/handle_all)" = 11
+
+# krgsched sees the same set-up, and its saved form rebuilds it.
+krgsched show mosix > /tmp/mosix.txt
+check "krgsched show: the nested filters" grep -q "<- filter threshold_filter" /tmp/mosix.txt
+check "krgsched show: the user's link into the filter" grep -q "<- probes/mosix_probe/norm_mean_load" /tmp/mosix.txt
+krgsched show --cfg mosix > /tmp/mosix.cfg
+check "show --cfg keeps the link names" grep -q 'name = "mosix_mean"' /tmp/mosix.cfg
+krgsched show --cfg rr > /tmp/rr.cfg
+
+# Round robin: children of a DISTANT_FORK shell start on every node in turn.
+cat > /tmp/rr.sh <<'EOT'
+krgcapset -d +DISTANT_FORK -e +DISTANT_FORK || exit 1
+pids=
+for i in 1 2 3 4; do sleep 30 & pids="$pids $!"; done
+for p in $pids; do set -- $(cat /proc/$p/stat); eval "echo \${39}"; done | sort -u | tr '\n' ' '
+kill $pids
+EOT
+nodes=$(sh /tmp/rr.sh)
+check "round robin spread 4 children over nodes 0 and 1 ($nodes)" test "$nodes" = "0 1 "
+check "round_robin_balancer counted its placements" \
+	awk '/^placements /{ok = $2 >= 4} END{exit !ok}' $C/schedulers/rr/round_robin_balancer/stats
+
+# Removed as its users removed it: links, then filters inside out.
+fails "a filter holding a link cannot go" "Directory not empty" rmdir $F/threshold_filter
+fails "a probe linked from a filter cannot go" "Device or resource busy" rmdir $C/probes/mosix_probe
+cd $C || exit 1
+rm $P/local_load/freq_limit_filter/threshold_filter/mosix_mean \
+	$P/local_load/freq_limit_filter/last_event/migration $P/process_load/mosix \
+	$P/remote_load/remote_cache_filter/mosix_upper $P/single_process_load/remote_cache_filter/mosix
+check "filters go inside out" rmdir $F/threshold_filter $F \
+	$P/remote_load/remote_cache_filter $P/single_process_load/remote_cache_filter
+check "then the policy and the schedulers" rmdir $P schedulers/mosix \
+	schedulers/rr/round_robin_balancer schedulers/rr
+check "then the probes" rmdir probes/mosix_probe probes/migration_probe
+cd /
+
+# The saved form applies and gives the same description back.
+check "the saved set-up applies" krgsched apply /tmp/mosix.cfg
+krgsched show --cfg mosix > /tmp/mosix2.cfg
+check "... and is the same tree" cmp /tmp/mosix.cfg /tmp/mosix2.cfg
+check "rr from its saved form" krgsched apply /tmp/rr.cfg
+krgsched destroy mosix
+krgsched destroy rr
+rmdir $C/probes/* 2>/dev/null
+check "nothing is left" test -z "$(ls $C/schedulers)$(ls $C/probes)"
+tap_done
