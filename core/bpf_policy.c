@@ -204,12 +204,39 @@ static void krg_bpf_check_time(struct krg_bpf_inst *inst, const char *op,
 			     div64_u64(inst->bt->timeout_ns, NSEC_PER_MSEC));
 }
 
+/*
+ * Call program @fn (ops->@op, named @op) for @inst, watched: the watchdog
+ * sees the call while it runs, and a call that ran past the timeout fails
+ * @inst when it returns. krg_bpf_call_ret() evaluates to the program's
+ * return value. The caller holds rcu_read_lock() (or runs in placement,
+ * which does) and read the ops from inst->ops. (sched_ext's SCX_CALL_OP is
+ * the model.)
+ */
+#define krg_bpf_call(inst, op, fn, args...)				\
+do {									\
+	struct krg_bpf_call *__c = krg_bpf_call_begin(inst, op);	\
+	u64 __t0 = local_clock();					\
+									\
+	(fn)(args);							\
+	krg_bpf_check_time(inst, op, __t0);				\
+	krg_bpf_call_end(__c);						\
+} while (0)
+
+#define krg_bpf_call_ret(inst, op, fn, args...)			\
+({									\
+	struct krg_bpf_call *__c = krg_bpf_call_begin(inst, op);	\
+	u64 __t0 = local_clock();					\
+	typeof((fn)(args)) __ret = (fn)(args);				\
+									\
+	krg_bpf_check_time(inst, op, __t0);				\
+	krg_bpf_call_end(__c);						\
+	__ret;								\
+})
+
 /* Stop calling @inst's programs: exit(), then drop them. krg_bpf_mutex. */
 static void krg_bpf_detach(struct krg_bpf_inst *inst)
 {
 	struct krg_policy_ops *ops;
-	struct krg_bpf_call *c;
-	u64 t0;
 
 	lockdep_assert_held(&krg_bpf_mutex);
 	if (inst->detached)
@@ -219,13 +246,8 @@ static void krg_bpf_detach(struct krg_bpf_inst *inst)
 	cancel_delayed_work_sync(&inst->balance_work);
 	rcu_read_lock();
 	ops = rcu_dereference(inst->ops);
-	if (ops && ops->exit) {
-		c = krg_bpf_call_begin(inst, "exit");
-		t0 = local_clock();
-		ops->exit(inst->policy);
-		krg_bpf_check_time(inst, "exit", t0);
-		krg_bpf_call_end(c);
-	}
+	if (ops && ops->exit)
+		krg_bpf_call(inst, "exit", ops->exit, inst->policy);
 	rcu_read_unlock();
 	RCU_INIT_POINTER(inst->ops, NULL);
 }
@@ -263,19 +285,13 @@ static void krg_bpf_balance_workfn(struct work_struct *work)
 						 struct krg_bpf_inst,
 						 balance_work);
 	struct krg_policy_ops *ops;
-	struct krg_bpf_call *c;
 	s32 ret = 0;
-	u64 t0;
 
 	rcu_read_lock();
 	ops = rcu_dereference(inst->ops);
-	if (ops && ops->balance && !krg_bpf_failed(inst)) {
-		c = krg_bpf_call_begin(inst, "balance");
-		t0 = local_clock();
-		ret = ops->balance(inst->policy);
-		krg_bpf_check_time(inst, "balance", t0);
-		krg_bpf_call_end(c);
-	}
+	if (ops && ops->balance && !krg_bpf_failed(inst))
+		ret = krg_bpf_call_ret(inst, "balance", ops->balance,
+				       inst->policy);
 	rcu_read_unlock();
 	if (ret < 0)
 		krg_bpf_fail(inst, KRG_EXIT_ERROR, "balance returned %d (%pe)",
@@ -285,52 +301,39 @@ static void krg_bpf_balance_workfn(struct work_struct *work)
 }
 
 /*
- * Placement (krg_policy_place() checks the answer and times the call):
- * the program answers directly, without a wrapper, on the fork path.
+ * Placement, on the fork path (rcu_read_lock() held, the failure checked by
+ * krg_policy_place()). A program's error or an answer that is not an online
+ * node of the node set is an error that detaches the instance; the core
+ * ignores the answer as it does any policy's.
  */
-void krg_bpf_placed(struct krg_policy *p, u64 ns)
-{
-	struct krg_bpf_inst *inst = krg_bpf_inst(p);
-
-	if (ns > inst->bt->timeout_ns)
-		krg_bpf_fail(inst, KRG_EXIT_ERROR_WATCHDOG,
-			     "new_task_node ran for %llu ms (timeout_ms %llu)",
-			     div64_u64(ns, NSEC_PER_MSEC),
-			     div64_u64(inst->bt->timeout_ns, NSEC_PER_MSEC));
-}
-
-void krg_bpf_bad_node(struct krg_policy *p, int node,
-		      const struct krg_nodemask *set)
-{
-	if (node < 0)
-		krg_bpf_fail(krg_bpf_inst(p), KRG_EXIT_ERROR,
-			     "new_task_node returned %d (%pe)", node,
-			     ERR_PTR(node));
-	else
-		krg_bpf_fail(krg_bpf_inst(p), KRG_EXIT_ERROR_BAD_NODE,
-			     "new_task_node answered node %d, not an online node of node_set %*pbl",
-			     node, KRG_MAX_NODES, set->bits);
-}
-
 static int krg_bpf_new_task_node(struct krg_policy *policy,
 				 struct task_struct *parent,
 				 struct task_struct *child)
 {
 	struct krg_bpf_inst *inst = krg_bpf_inst(policy);
 	struct krg_policy_ops *ops;
-	struct krg_bpf_call *c;
+	struct krg_nodemask set;
 	int node;
 
-	/*
-	 * Placement runs under rcu_read_lock() and has checked the failure:
-	 * inst->ops stays valid.
-	 */
 	ops = rcu_dereference(inst->ops);
 	if (!ops)
 		return KRG_NODE_NONE;
-	c = krg_bpf_call_begin(inst, "new_task_node");
-	node = ops->new_task_node(policy, parent, child);
-	krg_bpf_call_end(c);
+	node = krg_bpf_call_ret(inst, "new_task_node", ops->new_task_node,
+				policy, parent, child);
+	if (node == KRG_NODE_NONE)
+		return node;
+	if (node < 0) {
+		krg_bpf_fail(inst, KRG_EXIT_ERROR,
+			     "new_task_node returned %d (%pe)", node,
+			     ERR_PTR(node));
+		return KRG_NODE_NONE;
+	}
+	krg_policy_node_set(policy, &set);
+	if (!krg_node_valid(node) || !test_bit(node, set.bits) ||
+	    !krg_node_online(node))
+		krg_bpf_fail(inst, KRG_EXIT_ERROR_BAD_NODE,
+			     "new_task_node answered node %d, not an online node of node_set %*pbl",
+			     node, KRG_MAX_NODES, set.bits);
 	return node;
 }
 
@@ -344,18 +347,12 @@ static void krg_bpf_update_node_set(struct krg_policy *policy)
 {
 	struct krg_bpf_inst *inst = krg_bpf_inst(policy);
 	struct krg_policy_ops *ops;
-	struct krg_bpf_call *c;
-	u64 t0;
 
 	rcu_read_lock();
 	ops = rcu_dereference(inst->ops);
-	if (ops && ops->update_node_set && !krg_bpf_failed(inst)) {
-		c = krg_bpf_call_begin(inst, "update_node_set");
-		t0 = local_clock();
-		ops->update_node_set(policy);
-		krg_bpf_check_time(inst, "update_node_set", t0);
-		krg_bpf_call_end(c);
-	}
+	if (ops && ops->update_node_set && !krg_bpf_failed(inst))
+		krg_bpf_call(inst, "update_node_set", ops->update_node_set,
+			     policy);
 	rcu_read_unlock();
 }
 
@@ -366,9 +363,7 @@ static int krg_bpf_policy_init(struct krg_policy *policy)
 					       struct krg_bpf_type, type);
 	struct krg_bpf_inst *inst = krg_bpf_inst(policy);
 	struct krg_policy_ops *ops;
-	struct krg_bpf_call *c;
 	s32 ret = 0;
-	u64 t0;
 
 	inst->policy = policy;
 	inst->bt = bt;
@@ -387,13 +382,8 @@ static int krg_bpf_policy_init(struct krg_policy *policy)
 	krg_bpf_wd_get();
 	rcu_read_lock();
 	ops = rcu_dereference(inst->ops);
-	if (ops->init) {
-		c = krg_bpf_call_begin(inst, "init");
-		t0 = local_clock();
-		ret = ops->init(policy);
-		krg_bpf_check_time(inst, "init", t0);
-		krg_bpf_call_end(c);
-	}
+	if (ops->init)
+		ret = krg_bpf_call_ret(inst, "init", ops->init, policy);
 	rcu_read_unlock();
 	if (ret || krg_bpf_failed(inst)) {
 		RCU_INIT_POINTER(inst->ops, NULL);
@@ -402,7 +392,7 @@ static int krg_bpf_policy_init(struct krg_policy *policy)
 		synchronize_rcu();
 		cancel_work_sync(&inst->detach_work);
 		krg_bpf_wd_put();
-		krg_cfg_err(&policy->group.cg_item, "the policy's init() failed: %d\n",
+		krg_cfg_err(&policy->inst.group.cg_item, "the policy's init() failed: %d\n",
 			    ret);
 		return ret < 0 ? ret : -EINVAL;
 	}

@@ -88,7 +88,7 @@ extern struct mutex krg_bpf_mutex;
 
 static inline struct krg_bpf_inst *krg_bpf_inst(struct krg_policy *policy)
 {
-	return policy->priv;
+	return policy->inst.priv;
 }
 
 __printf(3, 4)

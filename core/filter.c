@@ -14,7 +14,8 @@
 
 static inline struct krg_filter *to_krg_filter(struct config_item *item)
 {
-	return container_of(to_config_group(item), struct krg_filter, group);
+	return container_of(to_config_group(item), struct krg_filter,
+			    inst.group);
 }
 
 struct krg_filter *krg_filter_from_item(struct config_item *item)
@@ -25,13 +26,13 @@ EXPORT_SYMBOL_GPL(krg_filter_from_item);
 
 void *krg_filter_priv(struct krg_filter *filter)
 {
-	return filter->priv;
+	return filter->inst.priv;
 }
 EXPORT_SYMBOL_GPL(krg_filter_priv);
 
 struct krg_port *krg_filter_port(struct krg_filter *filter, unsigned int index)
 {
-	return index < filter->nr_ports ? &filter->ports[index] : NULL;
+	return krg_instance_port(&filter->inst, index);
 }
 EXPORT_SYMBOL_GPL(krg_filter_port);
 
@@ -60,7 +61,7 @@ CONFIGFS_ATTR_RO(krg_filter_, value);
 static ssize_t krg_filter_collected_value_show(struct config_item *item,
 					       char *page)
 {
-	return krg_port_collected_value_show(&to_krg_filter(item)->ports[0],
+	return krg_port_collected_value_show(&to_krg_filter(item)->inst.ports[0],
 					     page);
 }
 CONFIGFS_ATTR_RO(krg_filter_, collected_value);
@@ -79,51 +80,24 @@ struct configfs_attribute *krg_filter_common_attrs[] = {
 	NULL,
 };
 
-static void krg_filter_free(struct krg_filter *f)
-{
-	kfree(f->priv);
-	kfree(f);
-}
-
 struct config_group *krg_filter_make(struct krg_port *port, const char *name)
 {
 	const struct krg_filter_type *t;
-	struct krg_type_entry *e;
 	struct krg_filter *f;
-	unsigned int n = 0, i;
 	int ret;
 
-	e = krg_type_get(KRG_KIND_FILTER, name);
-	if (IS_ERR(e))
-		return ERR_CAST(e);
-	t = e->filter;
-	while (t->ports[n])
-		n++;
-
-	ret = -ENOMEM;
-	f = kzalloc(struct_size(f, ports, n), GFP_KERNEL);
-	if (!f)
-		goto err_put_type;
-	if (t->priv_size) {
-		f->priv = kzalloc(t->priv_size, GFP_KERNEL);
-		if (!f->priv)
-			goto err_free_filter;
-	}
-	f->entry = e;
+	f = krg_instance_new(KRG_KIND_FILTER, name, sizeof(*f));
+	if (IS_ERR(f))
+		return ERR_CAST(f);
+	t = f->inst.entry->filter;
 	f->type = t;
 	f->parent = port;
-	f->nr_ports = n;
 	krg_source_init(&f->src, KRG_SRC_FILTER, t->type);
-	config_group_init_type_name(&f->group, name, &e->ct);
-	for (i = 0; i < n; i++) {
-		f->ports[i].filter = f;
-		krg_port_init(&f->ports[i], t->ports[i], i, &f->group);
-	}
 
 	if (t->init) {
 		ret = t->init(f);
 		if (ret)
-			goto err_free_filter;
+			goto err_free;
 	}
 
 	mutex_lock(&krg_cfg_mutex);
@@ -131,65 +105,56 @@ struct config_group *krg_filter_make(struct krg_port *port, const char *name)
 	mutex_unlock(&krg_cfg_mutex);
 	if (ret)
 		goto err_exit;
-	return &f->group;
+	return &f->inst.group;
 
 err_exit:
 	if (t->exit)
 		t->exit(f);
-err_free_filter:
+err_free:
 	/* Not in configfs yet: nobody else holds it. */
-	krg_filter_free(f);
-err_put_type:
-	krg_type_put(e);
+	krg_instance_free(&f->inst);
 	return ERR_PTR(ret);
 }
 
 /*
  * rmdir of a filter. configfs has checked that nothing is linked to it or
- * inside its ports, so only its own port connection remains, and what a
- * racing ln -s connected.
+ * inside it and its ports, so only its own port connection remains, and
+ * what a racing ln -s connected.
  */
 void krg_filter_drop(struct krg_filter *f)
 {
-	unsigned int i;
-
 	mutex_lock(&krg_cfg_mutex);
 	krg_port_detach_child(f->parent);
 	krg_source_kill(&f->src);
-	for (i = 0; i < f->nr_ports; i++)
-		krg_port_kill(&f->ports[i]);
+	krg_instance_kill_ports(&f->inst);
 	mutex_unlock(&krg_cfg_mutex);
 	if (f->type->exit)
 		f->type->exit(f);
-	krg_remove_default_groups(&f->group);
+	krg_remove_default_groups(&f->inst.group);
 }
 
 void krg_filter_release(struct config_item *item)
 {
-	struct krg_filter *f = to_krg_filter(item);
-	struct krg_type_entry *e = f->entry;
-
-	krg_filter_free(f);
-	krg_type_put(e);
+	krg_instance_free(&to_krg_filter(item)->inst);
 }
 
 /* The filter directory as its main input port. */
 static int krg_filter_allow_link(struct config_item *item,
 				 struct config_item *target)
 {
-	return krg_port_link(&to_krg_filter(item)->ports[0], target);
+	return krg_port_link(&to_krg_filter(item)->inst.ports[0], target);
 }
 
 static void krg_filter_drop_link(struct config_item *item,
 				 struct config_item *target)
 {
-	krg_port_unlink(&to_krg_filter(item)->ports[0], target);
+	krg_port_unlink(&to_krg_filter(item)->inst.ports[0], target);
 }
 
 static struct config_group *krg_filter_make_group(struct config_group *group,
 						  const char *name)
 {
-	return krg_filter_make(&to_krg_filter(&group->cg_item)->ports[0],
+	return krg_filter_make(&to_krg_filter(&group->cg_item)->inst.ports[0],
 			       name);
 }
 

@@ -73,7 +73,6 @@ struct krg_type_entry {
 	struct list_head node;		/* in the registry, krg_registry_mutex */
 	refcount_t refs;
 	void (*release)(struct krg_type_entry *e);	/* optional */
-	bool bpf;			/* a BPF policy type (bpf_policy.c) */
 	enum krg_kind kind;
 	const char *name;
 	union {
@@ -182,17 +181,32 @@ int krg_probe_source_get_value(struct krg_source *src, int node, void *out,
 			       unsigned int nr, const void *in,
 			       unsigned int in_nr);
 
+/* --- instance.c: what filters and policies share ----------------------- */
+
+/*
+ * An instance of a filter or policy type, first member of struct
+ * krg_filter and struct krg_policy. Set at make, constant until release.
+ */
+struct krg_instance {
+	struct config_group group;	/* its directory */
+	struct krg_type_entry *entry;	/* a reference, make to release */
+	void *priv;			/* the type's priv_size bytes */
+	unsigned int nr_ports;
+	struct krg_port *ports;		/* [nr_ports], as the type lists them */
+};
+
+void *krg_instance_new(enum krg_kind kind, const char *name, size_t size);
+void krg_instance_free(struct krg_instance *in);
+void krg_instance_kill_ports(struct krg_instance *in);
+struct krg_port *krg_instance_port(struct krg_instance *in, unsigned int index);
+
 /* --- filter.c ----------------------------------------------------------- */
 
 struct krg_filter {
-	struct config_group group;
+	struct krg_instance inst;	/* ports[0] is the main input */
 	struct krg_source src;		/* the output */
-	struct krg_type_entry *entry;
 	const struct krg_filter_type *type;
 	struct krg_port *parent;	/* the port it was made in */
-	void *priv;
-	unsigned int nr_ports;
-	struct krg_port ports[];
 };
 
 struct config_group *krg_filter_make(struct krg_port *port, const char *name);
@@ -221,8 +235,7 @@ struct krg_policy_stats {
 #define KRG_EXIT_MSG_LEN	160
 
 struct krg_policy {
-	struct config_group group;
-	struct krg_type_entry *entry;
+	struct krg_instance inst;
 	const struct krg_policy_type *type;
 	struct krg_scheduler *sched;
 	struct krg_policy_stats stats;
@@ -235,9 +248,6 @@ struct krg_policy {
 	atomic_t exit_kind;
 	atomic_t exit_msg_ready;
 	char exit_msg[KRG_EXIT_MSG_LEN];
-	void *priv;
-	unsigned int nr_ports;
-	struct krg_port ports[];
 };
 
 struct config_group *krg_policy_make(struct krg_scheduler *s,
@@ -312,16 +322,10 @@ int krg_bpf_init(void);
 void krg_bpf_uninit(void);
 ssize_t krg_bpf_policies_show(char *page);
 int krg_bpf_kfuncs_init(void);
-void krg_bpf_placed(struct krg_policy *p, u64 ns);
-void krg_bpf_bad_node(struct krg_policy *p, int node,
-		      const struct krg_nodemask *set);
 #else
 static inline int krg_bpf_init(void) { return 0; }
 static inline void krg_bpf_uninit(void) { }
 static inline ssize_t krg_bpf_policies_show(char *page) { return 0; }
-static inline void krg_bpf_placed(struct krg_policy *p, u64 ns) { }
-static inline void krg_bpf_bad_node(struct krg_policy *p, int node,
-				    const struct krg_nodemask *set) { }
 #endif
 
 /* --- configfs.c --------------------------------------------------------- */

@@ -15,7 +15,8 @@
 
 static inline struct krg_policy *to_krg_policy(struct config_item *item)
 {
-	return container_of(to_config_group(item), struct krg_policy, group);
+	return container_of(to_config_group(item), struct krg_policy,
+			    inst.group);
 }
 
 struct krg_policy *krg_policy_from_item(struct config_item *item)
@@ -26,13 +27,13 @@ EXPORT_SYMBOL_GPL(krg_policy_from_item);
 
 void *krg_policy_priv(struct krg_policy *policy)
 {
-	return policy->priv;
+	return policy->inst.priv;
 }
 EXPORT_SYMBOL_GPL(krg_policy_priv);
 
 struct krg_port *krg_policy_port(struct krg_policy *policy, unsigned int index)
 {
-	return index < policy->nr_ports ? &policy->ports[index] : NULL;
+	return krg_instance_port(&policy->inst, index);
 }
 EXPORT_SYMBOL_GPL(krg_policy_port);
 
@@ -197,9 +198,6 @@ int krg_policy_place(struct krg_policy *p, struct task_struct *parent,
 	node = p->type->new_task_node(p, parent, child);
 	t0 = local_clock() - t0;
 	atomic64_add(t0, &p->stats.place_ns);
-	/* A BPF policy is also held to its timeout (the watchdog). */
-	if (p->entry->bpf)
-		krg_bpf_placed(p, t0);
 	if (node == KRG_NODE_NONE) {
 		atomic64_inc(&p->stats.placements_none);
 		return KRG_NODE_NONE;
@@ -208,9 +206,6 @@ int krg_policy_place(struct krg_policy *p, struct task_struct *parent,
 	if (!krg_node_valid(node) || !test_bit(node, set.bits) ||
 	    !krg_node_online(node)) {
 		atomic64_inc(&p->stats.placements_bad);
-		/* For a BPF policy, an error that detaches it. */
-		if (p->entry->bpf)
-			krg_bpf_bad_node(p, node, &set);
 		return KRG_NODE_NONE;
 	}
 	atomic64_inc(&p->stats.placements);
@@ -251,52 +246,25 @@ struct configfs_attribute *krg_policy_common_attrs[] = {
 	NULL,
 };
 
-static void krg_policy_free(struct krg_policy *p)
-{
-	kfree(p->priv);
-	kfree(p);
-}
-
 /* Called by the scheduler's make_group, without krg_cfg_mutex. */
 struct config_group *krg_policy_make(struct krg_scheduler *s,
 				     const char *name)
 {
 	const struct krg_policy_type *t;
-	struct krg_type_entry *e;
 	struct krg_policy *p;
-	unsigned int n = 0, i;
 	int ret;
 
-	e = krg_type_get(KRG_KIND_POLICY, name);
-	if (IS_ERR(e))
-		return ERR_CAST(e);
-	t = e->policy;
-	while (t->ports && t->ports[n])
-		n++;
-
-	ret = -ENOMEM;
-	p = kzalloc(struct_size(p, ports, n), GFP_KERNEL);
-	if (!p)
-		goto err_put_type;
-	if (t->priv_size) {
-		p->priv = kzalloc(t->priv_size, GFP_KERNEL);
-		if (!p->priv)
-			goto err_free_policy;
-	}
-	p->entry = e;
+	p = krg_instance_new(KRG_KIND_POLICY, name, sizeof(*p));
+	if (IS_ERR(p))
+		return ERR_CAST(p);
+	t = p->inst.entry->policy;
 	p->type = t;
 	p->sched = s;
-	p->nr_ports = n;
-	config_group_init_type_name(&p->group, name, &e->ct);
-	for (i = 0; i < n; i++) {
-		p->ports[i].policy = p;
-		krg_port_init(&p->ports[i], t->ports[i], i, &p->group);
-	}
 
 	if (t->init) {
 		ret = t->init(p);
 		if (ret)
-			goto err_free_policy;
+			goto err_free;
 	}
 
 	/* Publish last: from here placement may call the policy. */
@@ -309,15 +277,13 @@ struct config_group *krg_policy_make(struct krg_scheduler *s,
 	}
 	rcu_assign_pointer(s->policy, p);
 	mutex_unlock(&krg_cfg_mutex);
-	return &p->group;
+	return &p->inst.group;
 
 err_exit:
 	if (t->exit)
 		t->exit(p);
-err_free_policy:
-	krg_policy_free(p);
-err_put_type:
-	krg_type_put(e);
+err_free:
+	krg_instance_free(&p->inst);
 	return ERR_PTR(ret);
 }
 
@@ -329,27 +295,21 @@ err_put_type:
 void krg_policy_drop(struct krg_policy *p)
 {
 	struct krg_scheduler *s = p->sched;
-	unsigned int i;
 
 	mutex_lock(&krg_cfg_mutex);
 	if (rcu_access_pointer(s->policy) == p)
 		RCU_INIT_POINTER(s->policy, NULL);
-	for (i = 0; i < p->nr_ports; i++)
-		krg_port_kill(&p->ports[i]);
+	krg_instance_kill_ports(&p->inst);
 	mutex_unlock(&krg_cfg_mutex);
 	synchronize_rcu();
 	if (p->type->exit)
 		p->type->exit(p);
-	krg_remove_default_groups(&p->group);
+	krg_remove_default_groups(&p->inst.group);
 }
 
 void krg_policy_release(struct config_item *item)
 {
-	struct krg_policy *p = to_krg_policy(item);
-	struct krg_type_entry *e = p->entry;
-
-	krg_policy_free(p);
-	krg_type_put(e);
+	krg_instance_free(&to_krg_policy(item)->inst);
 }
 
 struct configfs_item_operations krg_policy_item_ops = {

@@ -41,14 +41,14 @@ static struct krg_source *krg_port_conn(struct krg_port *port)
 /* Is @port the main input of a filter, i.e. the filter's own directory? */
 static bool krg_port_is_main(const struct krg_port *port)
 {
-	return port->filter && port == &port->filter->ports[0];
+	return port->filter && port == &port->filter->inst.ports[0];
 }
 
 /* The directory name users know the port by, for messages. */
 static const char *krg_port_name(struct krg_port *port)
 {
 	if (krg_port_is_main(port))
-		return config_item_name(&port->filter->group.cg_item);
+		return config_item_name(&port->filter->inst.group.cg_item);
 	return config_item_name(&port->kg.group.cg_item);
 }
 
@@ -75,8 +75,8 @@ static void krg_source_demand_changed(struct krg_source *src)
 		break;
 	case KRG_SRC_FILTER:
 		f = container_of(src, struct krg_filter, src);
-		for (i = 0; i < f->nr_ports; i++)
-			krg_port_refresh(&f->ports[i]);
+		for (i = 0; i < f->inst.nr_ports; i++)
+			krg_port_refresh(&f->inst.ports[i]);
 		break;
 	case KRG_SRC_PORT:
 		krg_port_refresh(container_of(src, struct krg_port, tee));
@@ -147,8 +147,8 @@ static bool krg_source_reads(struct krg_source *src, struct krg_port *port,
 		return up && krg_source_reads(up, port, depth + 1);
 	case KRG_SRC_FILTER:
 		f = container_of(src, struct krg_filter, src);
-		for (i = 0; i < f->nr_ports; i++) {
-			p = &f->ports[i];
+		for (i = 0; i < f->inst.nr_ports; i++) {
+			p = &f->inst.ports[i];
 			if (p == port)
 				return true;
 			up = krg_port_conn(p);
@@ -175,8 +175,8 @@ static int krg_depth_up(struct krg_source *src)
 		return 1 + (up ? krg_depth_up(up) : 0);
 	case KRG_SRC_FILTER:
 		f = container_of(src, struct krg_filter, src);
-		for (i = 0; i < f->nr_ports; i++) {
-			up = krg_port_conn(&f->ports[i]);
+		for (i = 0; i < f->inst.nr_ports; i++) {
+			up = krg_port_conn(&f->inst.ports[i]);
 			if (up)
 				d = max(d, krg_depth_up(up));
 		}
@@ -301,7 +301,7 @@ struct krg_source *krg_item_source(struct config_item *item)
 		return krg_probe_source_of(item);
 	if (t->ct_item_ops == &krg_filter_item_ops)
 		return &container_of(to_config_group(item), struct krg_filter,
-				     group)->src;
+				     inst.group)->src;
 	if (t->ct_item_ops == &krg_port_item_ops)
 		return &to_krg_port(item)->tee;
 	return NULL;
@@ -344,7 +344,7 @@ void krg_port_unlink(struct krg_port *port, struct config_item *target)
 void krg_port_drop_filter(struct config_item *item)
 {
 	krg_filter_drop(container_of(to_config_group(item), struct krg_filter,
-				     group));
+				     inst.group));
 	config_item_put(item);
 }
 

@@ -160,7 +160,6 @@ static int krg_type_register(enum krg_kind kind, const char *name,
 	}
 	refcount_set(&e->refs, 1);
 	e->release = release;
-	e->bpf = !!release;
 	e->kind = kind;
 	e->name = name;
 	e->any = type;

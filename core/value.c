@@ -106,12 +106,12 @@ int krg_source_get_node_value(struct krg_source *src, int node, void *out,
 			/* A pass-through filter passes per-node values too. */
 			if (f->type->get_value)
 				return -EOPNOTSUPP;
-			return krg_port_get_node_value(&f->ports[0], node, out,
+			return krg_port_get_node_value(&f->inst.ports[0], node, out,
 						       nr, in, in_nr);
 		}
 		if (f->type->get_value)
 			return f->type->get_value(f, out, nr, in, in_nr);
-		return krg_port_get_value(&f->ports[0], out, nr, in, in_nr);
+		return krg_port_get_value(&f->inst.ports[0], out, nr, in, in_nr);
 	case KRG_SRC_PORT:
 		return krg_port_get_node_value(krg_tee_port(src), node, out, nr,
 					       in, in_nr);
