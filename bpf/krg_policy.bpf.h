@@ -32,6 +32,8 @@
 /* No decision (new_task_node), or "this node" (the node of a port read). */
 #define KRG_NODE_NONE	(-1)
 #define KRG_LOCAL	(-1)
+/* Bytes of state krg_bpf_policy_data() gives each instance. */
+#define KRG_BPF_DATA_SIZE	64
 
 /* The errnos the kfuncs return (vmlinux.h has no macros). */
 #define EPERM		1
@@ -55,6 +57,11 @@ extern s32 krg_bpf_port_read_pid(struct krg_policy *policy, u32 port,
 
 /* The instance: a number to key its state in maps. */
 extern u32 krg_bpf_policy_id(struct krg_policy *policy) __ksym;
+/*
+ * The instance's own state, @size (a constant, at most KRG_BPF_DATA_SIZE)
+ * bytes zeroed at mkdir; NULL if @size is too large.
+ */
+extern u64 *krg_bpf_policy_data(struct krg_policy *policy, u32 size) __ksym;
 
 /*
  * Nodes: is @node an online node of the node set; the online node of the

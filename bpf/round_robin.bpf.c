@@ -12,73 +12,49 @@
  * parent on node 0: 2 3 0 2 3 0 ... Offline nodes are skipped; no online
  * node in the set gives no decision.
  *
- * State: the last node of each instance, in a hash map keyed by
- * krg_bpf_policy_id(), made by init() and removed by exit(). Concurrent
- * forks advance it with a compare-and-swap, as the module does, but try
- * twice only (the module retries until it wins): under a storm of
- * concurrent forks two children may get the same node.
- *
- * Where it falls short: at most RR_MAX_INSTANCES schedulers use it at once
- * (mkdir of one more fails with ENOSPC).
+ * State: the last node given, plus one (0: none yet), in the instance's
+ * own data (krg_bpf_policy_data(), zeroed at mkdir). Concurrent forks
+ * advance it with a compare-and-swap, as the module does, but try twice
+ * only (the module retries until it wins): under a storm of concurrent
+ * forks two children may get the same node.
  */
 #include "krg_policy.bpf.h"
 
-#define RR_MAX_INSTANCES	256
-
 char _license[] SEC("license") = "GPL";
 
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, RR_MAX_INSTANCES);
-	__type(key, u32);
-	__type(value, s32);
-} rr_last SEC(".maps");
+/* The node after @last (node + 1, 0: none yet), from the parent's at first. */
+static __always_inline s32 rr_next(struct krg_policy *policy, s64 last,
+				   struct task_struct *parent)
+{
+	return krg_bpf_node_next(policy, last ? (s32)(last - 1) :
+						krg_bpf_task_node(parent));
+}
 
 SEC("struct_ops/new_task_node")
 s32 BPF_PROG(rr_new_task_node, struct krg_policy *policy,
 	     struct task_struct *parent, struct task_struct *child)
 {
-	u32 id = krg_bpf_policy_id(policy);
-	s32 *last, old, next;
+	u64 *last = krg_bpf_policy_data(policy, sizeof(u64));
+	u64 old;
+	s32 next;
 
-	last = bpf_map_lookup_elem(&rr_last, &id);
 	if (!last)
 		return KRG_NODE_NONE;
-	old = *(volatile s32 *)last;
-	next = krg_bpf_node_next(policy, old == KRG_NODE_NONE ?
-					 krg_bpf_task_node(parent) : old);
+	old = *(volatile u64 *)last;
+	next = rr_next(policy, old, parent);
 	if (next == KRG_NODE_NONE ||
-	    __sync_val_compare_and_swap(last, old, next) == old)
+	    __sync_val_compare_and_swap(last, old, (u64)next + 1) == old)
 		return next;
 	/* Another fork moved the ring meanwhile: go on from where it is. */
-	old = *(volatile s32 *)last;
-	next = krg_bpf_node_next(policy, old == KRG_NODE_NONE ?
-					 krg_bpf_task_node(parent) : old);
-	__sync_val_compare_and_swap(last, old, next);
+	old = *(volatile u64 *)last;
+	next = rr_next(policy, old, parent);
+	if (next != KRG_NODE_NONE)
+		__sync_val_compare_and_swap(last, old, (u64)next + 1);
 	return next;
-}
-
-SEC("struct_ops/init")
-s32 BPF_PROG(rr_init, struct krg_policy *policy)
-{
-	u32 id = krg_bpf_policy_id(policy);
-	s32 none = KRG_NODE_NONE;
-
-	return bpf_map_update_elem(&rr_last, &id, &none, BPF_ANY) ? -ENOSPC : 0;
-}
-
-SEC("struct_ops/exit")
-void BPF_PROG(rr_exit, struct krg_policy *policy)
-{
-	u32 id = krg_bpf_policy_id(policy);
-
-	bpf_map_delete_elem(&rr_last, &id);
 }
 
 SEC(".struct_ops.link")
 struct krg_policy_ops round_robin = {
-	.init		= (void *)rr_init,
-	.exit		= (void *)rr_exit,
 	.new_task_node	= (void *)rr_new_task_node,
 	.name		= "bpf_round_robin",
 };

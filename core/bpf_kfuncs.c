@@ -176,6 +176,25 @@ __bpf_kfunc u32 krg_bpf_policy_id(struct krg_policy *policy)
 }
 
 /**
+ * krg_bpf_policy_data - the instance's own state: KRG_BPF_DATA_SIZE bytes,
+ * zeroed when the instance is made, kept until it goes, for its programs
+ * only (they synchronise their accesses, e.g. with __sync builtins).
+ * Cheaper than a map keyed by krg_bpf_policy_id(): no lookup.
+ * @policy: the instance
+ * @rdwr_buf_size: how many bytes the program uses, a constant (the
+ *	verifier bounds its accesses by it)
+ *
+ * Return: the state, or NULL if @rdwr_buf_size is above KRG_BPF_DATA_SIZE.
+ */
+__bpf_kfunc u64 *krg_bpf_policy_data(struct krg_policy *policy,
+				     const u32 rdwr_buf_size)
+{
+	if (rdwr_buf_size > KRG_BPF_DATA_SIZE)
+		return NULL;
+	return krg_bpf_inst(policy)->data;
+}
+
+/**
  * krg_bpf_node_ok - is @node an online node of @policy's node set?
  * @policy: the instance
  * @node: a node id
@@ -476,6 +495,7 @@ BTF_KFUNCS_START(krg_bpf_kfunc_ids)
 BTF_ID_FLAGS(func, krg_bpf_port_read, KF_TRUSTED_ARGS)
 BTF_ID_FLAGS(func, krg_bpf_port_read_pid, KF_TRUSTED_ARGS)
 BTF_ID_FLAGS(func, krg_bpf_policy_id, KF_TRUSTED_ARGS)
+BTF_ID_FLAGS(func, krg_bpf_policy_data, KF_TRUSTED_ARGS | KF_RET_NULL)
 BTF_ID_FLAGS(func, krg_bpf_node_ok, KF_TRUSTED_ARGS)
 BTF_ID_FLAGS(func, krg_bpf_node_next, KF_TRUSTED_ARGS)
 BTF_ID_FLAGS(func, krg_bpf_task_node, KF_RCU)

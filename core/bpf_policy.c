@@ -301,10 +301,13 @@ static void krg_bpf_balance_workfn(struct work_struct *work)
 }
 
 /*
- * Placement, on the fork path (rcu_read_lock() held, the failure checked by
- * krg_policy_place()). A program's error or an answer that is not an online
- * node of the node set is an error that detaches the instance; the core
- * ignores the answer as it does any policy's.
+ * Placement, on the fork path. krg_policy_place() has checked the failure
+ * (under rcu_read_lock(): inst->ops stays valid), times the call and checks
+ * the answer, and calls these checks (the type's krg_policy_checks) when
+ * the program was too slow or answered something else than an online node
+ * of the node set: errors that detach the instance. So the program is
+ * called here without the timing of krg_bpf_call(), only watched while it
+ * runs.
  */
 static int krg_bpf_new_task_node(struct krg_policy *policy,
 				 struct task_struct *parent,
@@ -312,29 +315,39 @@ static int krg_bpf_new_task_node(struct krg_policy *policy,
 {
 	struct krg_bpf_inst *inst = krg_bpf_inst(policy);
 	struct krg_policy_ops *ops;
-	struct krg_nodemask set;
+	struct krg_bpf_call *c;
 	int node;
 
 	ops = rcu_dereference(inst->ops);
 	if (!ops)
 		return KRG_NODE_NONE;
-	node = krg_bpf_call_ret(inst, "new_task_node", ops->new_task_node,
-				policy, parent, child);
-	if (node == KRG_NODE_NONE)
-		return node;
-	if (node < 0) {
-		krg_bpf_fail(inst, KRG_EXIT_ERROR,
+	c = krg_bpf_call_begin(inst, "new_task_node");
+	node = ops->new_task_node(policy, parent, child);
+	krg_bpf_call_end(c);
+	return node;
+}
+
+static void krg_bpf_slow(struct krg_policy *p, u64 ns)
+{
+	struct krg_bpf_inst *inst = krg_bpf_inst(p);
+
+	krg_bpf_fail(inst, KRG_EXIT_ERROR_WATCHDOG,
+		     "new_task_node ran for %llu ms (timeout_ms %llu)",
+		     div64_u64(ns, NSEC_PER_MSEC),
+		     div64_u64(inst->bt->timeout_ns, NSEC_PER_MSEC));
+}
+
+static void krg_bpf_bad_node(struct krg_policy *p, int node,
+			     const struct krg_nodemask *set)
+{
+	if (node < 0)
+		krg_bpf_fail(krg_bpf_inst(p), KRG_EXIT_ERROR,
 			     "new_task_node returned %d (%pe)", node,
 			     ERR_PTR(node));
-		return KRG_NODE_NONE;
-	}
-	krg_policy_node_set(policy, &set);
-	if (!krg_node_valid(node) || !test_bit(node, set.bits) ||
-	    !krg_node_online(node))
-		krg_bpf_fail(inst, KRG_EXIT_ERROR_BAD_NODE,
+	else
+		krg_bpf_fail(krg_bpf_inst(p), KRG_EXIT_ERROR_BAD_NODE,
 			     "new_task_node answered node %d, not an online node of node_set %*pbl",
-			     node, KRG_MAX_NODES, set.bits);
-	return node;
+			     node, KRG_MAX_NODES, set->bits);
 }
 
 /* A port was pushed: balance soon (KRG_BPF_BALANCE_ON_UPDATE). Atomic. */
@@ -660,7 +673,11 @@ static int krg_bpf_reg(void *kdata, struct bpf_link *link)
 
 	/* A module policy of that name was loaded by validate(). */
 	mutex_lock(&krg_bpf_mutex);
-	ret = krg_policy_type_register_dyn(&bt->type, krg_bpf_type_release);
+	bt->checks.timeout_ns = bt->timeout_ns;
+	bt->checks.slow = krg_bpf_slow;
+	bt->checks.bad_node = krg_bpf_bad_node;
+	ret = krg_policy_type_register_dyn(&bt->type, &bt->checks,
+					   krg_bpf_type_release);
 	if (ret) {
 		mutex_unlock(&krg_bpf_mutex);
 		kfree(bt);

@@ -47,6 +47,7 @@ struct krg_bpf_type {
 	/* Copied from ops at reg(): instances may outlive ops. */
 	u64 timeout_ns;
 	unsigned long timeout_jiffies;	/* the watchdog's, rounded up */
+	struct krg_policy_checks checks; /* placement's: timeout, answers */
 	u32 balance_ms;
 	u32 migrate_rate;
 	u32 flags;
@@ -82,6 +83,11 @@ struct krg_bpf_inst {
 	 * program's error.
 	 */
 	const struct task_struct *iter_task;
+	/*
+	 * The programs' own state (krg_bpf_policy_data()), zeroed at mkdir,
+	 * never read by the core. The programs synchronise their accesses.
+	 */
+	u64 data[KRG_BPF_DATA_SIZE / sizeof(u64)];
 };
 
 extern struct mutex krg_bpf_mutex;

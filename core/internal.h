@@ -69,6 +69,20 @@ enum krg_kind {
  * module unregisters it; a BPF type (bpf_policy.c) may: its instances are
  * detached and the entry goes with the last of them, calling @release.
  */
+/*
+ * What the core holds a policy type to on every placement, for types that
+ * ask (BPF policies, bpf_policy.c; module policies are trusted). A decision
+ * that took longer than @timeout_ns calls @slow; an answer that is not an
+ * online node of the node set (nor KRG_NODE_NONE) calls @bad_node. Both
+ * are atomic, on the fork path.
+ */
+struct krg_policy_checks {
+	u64 timeout_ns;
+	void (*slow)(struct krg_policy *p, u64 ns);
+	void (*bad_node)(struct krg_policy *p, int node,
+			 const struct krg_nodemask *set);
+};
+
 struct krg_type_entry {
 	struct list_head node;		/* in the registry, krg_registry_mutex */
 	refcount_t refs;
@@ -82,6 +96,7 @@ struct krg_type_entry {
 		const void *any;
 	};
 	struct module *owner;
+	const struct krg_policy_checks *checks;	/* policies: optional */
 	struct config_item_type ct;	/* configfs type of the instances */
 	struct configfs_attribute **attrs; /* core's + the component's */
 };
@@ -89,6 +104,7 @@ struct krg_type_entry {
 struct krg_type_entry *krg_type_get(enum krg_kind kind, const char *name);
 void krg_type_put(struct krg_type_entry *e);
 int krg_policy_type_register_dyn(const struct krg_policy_type *type,
+				 const struct krg_policy_checks *checks,
 				 void (*release)(struct krg_type_entry *e));
 struct krg_type_entry *krg_policy_type_unlist_dyn(const struct krg_policy_type *type);
 void krg_policy_type_put_dyn(struct krg_type_entry *e);

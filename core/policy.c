@@ -188,6 +188,7 @@ void krg_policy_notify(struct krg_policy *p, struct krg_port *port)
 int krg_policy_place(struct krg_policy *p, struct task_struct *parent,
 		     struct task_struct *child)
 {
+	const struct krg_policy_checks *checks;
 	struct krg_nodemask set;
 	u64 t0;
 	int node;
@@ -198,6 +199,9 @@ int krg_policy_place(struct krg_policy *p, struct task_struct *parent,
 	node = p->type->new_task_node(p, parent, child);
 	t0 = local_clock() - t0;
 	atomic64_add(t0, &p->stats.place_ns);
+	checks = p->inst.entry->checks;
+	if (unlikely(checks) && t0 > checks->timeout_ns)
+		checks->slow(p, t0);
 	if (node == KRG_NODE_NONE) {
 		atomic64_inc(&p->stats.placements_none);
 		return KRG_NODE_NONE;
@@ -206,6 +210,8 @@ int krg_policy_place(struct krg_policy *p, struct task_struct *parent,
 	if (!krg_node_valid(node) || !test_bit(node, set.bits) ||
 	    !krg_node_online(node)) {
 		atomic64_inc(&p->stats.placements_bad);
+		if (unlikely(checks))
+			checks->bad_node(p, node, &set);
 		return KRG_NODE_NONE;
 	}
 	atomic64_inc(&p->stats.placements);

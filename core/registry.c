@@ -125,6 +125,7 @@ krg_merge_attrs(struct configfs_attribute **core,
 static int krg_type_register(enum krg_kind kind, const char *name,
 			     const void *type, struct module *owner,
 			     struct configfs_attribute **own_attrs,
+			     const struct krg_policy_checks *checks,
 			     void (*release)(struct krg_type_entry *e))
 {
 	static struct configfs_item_operations *const item_ops[] = {
@@ -164,6 +165,7 @@ static int krg_type_register(enum krg_kind kind, const char *name,
 	e->name = name;
 	e->any = type;
 	e->owner = owner;
+	e->checks = checks;
 	e->ct.ct_item_ops = item_ops[kind];
 	if (kind == KRG_KIND_FILTER)
 		e->ct.ct_group_ops = &krg_filter_group_ops;
@@ -275,7 +277,7 @@ int krg_probe_type_register(const struct krg_probe_type *type,
 		}
 	}
 	return krg_type_register(KRG_KIND_PROBE, type->name, type, owner,
-				 type->attrs, NULL);
+				 type->attrs, NULL, NULL);
 }
 EXPORT_SYMBOL_GPL(krg_probe_type_register);
 
@@ -313,7 +315,7 @@ int krg_filter_type_register(const struct krg_filter_type *type,
 		return -EINVAL;
 	}
 	return krg_type_register(KRG_KIND_FILTER, type->name, type, owner,
-				 type->attrs, NULL);
+				 type->attrs, NULL, NULL);
 }
 EXPORT_SYMBOL_GPL(krg_filter_type_register);
 
@@ -331,7 +333,7 @@ int krg_policy_type_register(const struct krg_policy_type *type,
 	if (n < 0)
 		return n;
 	return krg_type_register(KRG_KIND_POLICY, type->name, type, owner,
-				 type->attrs, NULL);
+				 type->attrs, NULL, NULL);
 }
 EXPORT_SYMBOL_GPL(krg_policy_type_register);
 
@@ -340,6 +342,7 @@ EXPORT_SYMBOL_GPL(krg_policy_type_register);
  * its unregistration; @release runs when the last of them is released.
  */
 int krg_policy_type_register_dyn(const struct krg_policy_type *type,
+				 const struct krg_policy_checks *checks,
 				 void (*release)(struct krg_type_entry *e))
 {
 	int n = krg_check_ports(type->name, type->ports);
@@ -347,7 +350,7 @@ int krg_policy_type_register_dyn(const struct krg_policy_type *type,
 	if (n < 0)
 		return n;
 	return krg_type_register(KRG_KIND_POLICY, type->name, type,
-				 THIS_MODULE, type->attrs, release);
+				 THIS_MODULE, type->attrs, checks, release);
 }
 
 void krg_policy_type_unregister(const struct krg_policy_type *type)

@@ -51,6 +51,8 @@ struct task_struct;
 #define KRG_BPF_TIMEOUT_MAX_MS	50
 /* Shortest balance period. */
 #define KRG_BPF_BALANCE_MIN_MS	10
+/* Bytes of state each instance has for its programs (krg_bpf_policy_data). */
+#define KRG_BPF_DATA_SIZE	64
 /* Default and largest migrate_rate (requests per second and instance). */
 #define KRG_BPF_MIGRATE_RATE	100
 #define KRG_BPF_MIGRATE_RATE_MAX 100000
