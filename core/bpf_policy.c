@@ -350,10 +350,23 @@ static void krg_bpf_bad_node(struct krg_policy *p, int node,
 			     node, KRG_MAX_NODES, set->bits);
 }
 
-/* A port was pushed: balance soon (KRG_BPF_BALANCE_ON_UPDATE). Atomic. */
+/*
+ * A port was pushed: the program's update(), then balance soon if it asked
+ * (KRG_BPF_BALANCE_ON_UPDATE). Atomic, under the publisher's RCU section.
+ */
 static void krg_bpf_update(struct krg_policy *policy, struct krg_port *port)
 {
-	krg_bpf_queue_balance(krg_bpf_inst(policy), 0);
+	struct krg_bpf_inst *inst = krg_bpf_inst(policy);
+	struct krg_policy_ops *ops;
+
+	rcu_read_lock();
+	ops = rcu_dereference(inst->ops);
+	if (ops && ops->update && !krg_bpf_failed(inst))
+		krg_bpf_call(inst, "update", ops->update, policy,
+			     krg_port_index(port));
+	rcu_read_unlock();
+	if (inst->bt->flags & KRG_BPF_BALANCE_ON_UPDATE)
+		krg_bpf_queue_balance(inst, 0);
 }
 
 static void krg_bpf_update_node_set(struct krg_policy *policy)
@@ -666,7 +679,8 @@ static int krg_bpf_reg(void *kdata, struct bpf_link *link)
 	bt->type.exit = krg_bpf_policy_exit;
 	if (ops->new_task_node)
 		bt->type.new_task_node = krg_bpf_new_task_node;
-	if (ops->balance && (ops->flags & KRG_BPF_BALANCE_ON_UPDATE))
+	if (ops->update ||
+	    (ops->balance && (ops->flags & KRG_BPF_BALANCE_ON_UPDATE)))
 		bt->type.update = krg_bpf_update;
 	if (ops->update_node_set)
 		bt->type.update_node_set = krg_bpf_update_node_set;
@@ -786,12 +800,17 @@ static void krg_bpf_stub_update_node_set(struct krg_policy *policy)
 {
 }
 
+static void krg_bpf_stub_update(struct krg_policy *policy, u32 port)
+{
+}
+
 static struct krg_policy_ops krg_bpf_cfi_stubs = {
 	.init = krg_bpf_stub_init,
 	.exit = krg_bpf_stub_exit,
 	.new_task_node = krg_bpf_stub_new_task_node,
 	.balance = krg_bpf_stub_balance,
 	.update_node_set = krg_bpf_stub_update_node_set,
+	.update = krg_bpf_stub_update,
 };
 
 static struct bpf_struct_ops krg_bpf_struct_ops = {

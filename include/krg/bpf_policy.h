@@ -94,6 +94,9 @@ enum krg_bpf_ops_flags {
  *	or a negative errno (an error).
  * @update_node_set: the scheduler's node set changed (the node iterator
  *	already walks the new set).
+ * @update: port @port (its index) was pushed new values, in the pushing
+ *	source's context (atomic, under RCU): e.g. recompute an answer that
+ *	new_task_node then gives without reading every node. Keep it short.
  * @balance_ms: period of @balance, at least KRG_BPF_BALANCE_MIN_MS; 0: no
  *	periodic balance.
  * @timeout_ms: a callback running longer than this detaches the instance
@@ -115,6 +118,7 @@ struct krg_policy_ops {
 			     struct task_struct *child);
 	s32 (*balance)(struct krg_policy *policy);
 	void (*update_node_set)(struct krg_policy *policy);
+	void (*update)(struct krg_policy *policy, u32 port);
 	u32 balance_ms;
 	u32 timeout_ms;
 	u32 migrate_rate;

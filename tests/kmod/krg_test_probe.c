@@ -3,7 +3,9 @@
  * test_probe: a probe whose values the tests set, for testing the core on
  * its own. Attributes of probes/test_probe/:
  *   set        write V: source "value" becomes V and is published
- *   set_node   write "N V": node N's value of "value" becomes V
+ *   set_node   write "N V": node N's value of "value" becomes V (not
+ *              published: tests count pushes)
+ *   publish    write anything: publish "value" now
  * Sources: value (u64; -EAGAIN until set), ticks (u64, +1 per measurement,
  * published each probe_period), load (type "load", for type checks),
  * per_pid (u64 with a pid_t parameter: returns 2 * pid).
@@ -173,6 +175,14 @@ static ssize_t test_probe_set_node_store(struct config_item *item,
 }
 CONFIGFS_ATTR_WO(test_probe_, set_node);
 
+static ssize_t test_probe_publish_store(struct config_item *item,
+					const char *page, size_t count)
+{
+	krg_probe_publish(krg_probe_from_item(item), 0);
+	return count;
+}
+CONFIGFS_ATTR_WO(test_probe_, publish);
+
 static ssize_t test_probe_bench_ns_show(struct config_item *item, char *page)
 {
 	struct test_probe *tp = krg_probe_priv(krg_probe_from_item(item));
@@ -211,6 +221,7 @@ static struct configfs_attribute *test_probe_attrs[] = {
 	&test_probe_attr_bench_ns,
 	&test_probe_attr_set,
 	&test_probe_attr_set_node,
+	&test_probe_attr_publish,
 	NULL,
 };
 

@@ -251,7 +251,17 @@ TEST_F(pol, round_robin)
 	EXPECT_EQ(0, stat_of(RR "/stats", "placements_none"));
 }
 
-/* least_loaded places on the node with the lowest value; ties: lowest id. */
+/* Set node @node's value and publish it, as a real probe does. */
+static int set_node_pub(int node, unsigned long long v)
+{
+	return set_node(node, v) ?: krg_write(PR "/publish", "1");
+}
+
+/*
+ * least_loaded places on the node with the lowest value; ties: lowest id.
+ * It keeps the answer of the last push (a change that is not published is
+ * seen by a later scan only, at most LL_MAX_AGE later: not tested, timing).
+ */
 TEST_F(pol, least_loaded)
 {
 	ASSERT_EQ(0, krg_mkdir(PR));
@@ -266,20 +276,25 @@ TEST_F(pol, least_loaded)
 	EXPECT_EQ(1, stat_of(LL "/stats", "placements_none"));
 	EXPECT_STREQ("-1", krg_rd(LL "/last_target"));
 	/* Only node 1 has a value. */
-	ASSERT_EQ(0, set_node(1, 500));
+	ASSERT_EQ(0, set_node_pub(1, 500));
 	EXPECT_EQ(1, krg_child_node());
-	ASSERT_EQ(0, set_node(0, 50));
+	ASSERT_EQ(0, set_node_pub(0, 50));
 	EXPECT_EQ(0, krg_child_node());
-	ASSERT_EQ(0, set_node(1, 50));
+	ASSERT_EQ(0, set_node_pub(1, 50));
 	EXPECT_EQ(0, krg_child_node());	/* tie */
-	ASSERT_EQ(0, set_node(0, 51));
+	ASSERT_EQ(0, set_node_pub(0, 51));
 	EXPECT_EQ(1, krg_child_node());
 	EXPECT_STREQ("1", krg_rd(LL "/last_target"));
+	/* What a push brings is answered at once. */
+	ASSERT_EQ(0, set_node(0, 1));
+	ASSERT_EQ(0, krg_write(PR "/publish", "1"));
+	EXPECT_EQ(0, krg_child_node());
+	ASSERT_EQ(0, set_node_pub(0, 51));
 	if (self->nodes >= 4) {
-		ASSERT_EQ(0, set_node(2, 30));
-		ASSERT_EQ(0, set_node(3, 30));
+		ASSERT_EQ(0, set_node_pub(2, 30));
+		ASSERT_EQ(0, set_node_pub(3, 30));
 		EXPECT_EQ(2, krg_child_node());
-		ASSERT_EQ(0, set_node(2, 31));
+		ASSERT_EQ(0, set_node_pub(2, 31));
 		EXPECT_EQ(3, krg_child_node());
 		/* Only the node set counts. */
 		ASSERT_EQ(0, krg_write(S "/node_set", "0-1"));

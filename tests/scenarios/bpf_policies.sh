@@ -190,6 +190,19 @@ for vals in "0 5 1 3 2 9 3 4" "0 1 1 1 2 1 3 1" "0 9 1 8 2 7 3 7" "0 0 1 0 2 0 3
 	got=$(ll_round bpf_least_loaded $vals)
 	check "least loaded of ($vals): BPF '$got' = module '$want'" test "$got" = "$want"
 done
+# Both keep the answer of the last push (update): a pushed change is
+# answered at once, without reading every node at each fork.
+for pol in least_loaded bpf_least_loaded; do
+	new_sched ll $pol 0-3 && ln -s $TP/value $S/ll/$pol/load
+	echo "0 5" > $TP/set_node; echo "1 1" > $TP/set_node
+	echo "2 9" > $TP/set_node; echo "3 9" > $TP/set_node; echo 1 > $TP/publish
+	a=$(placements 1)
+	echo "1 7" > $TP/set_node; echo 1 > $TP/publish
+	b=$(placements 1)
+	check "$pol: after a push to node 1 the answer moves from 1 to 0 ($a, $b)" \
+		test "$a$b" = "1 0 "
+	drop_sched ll
+done
 new_sched ll bpf_least_loaded 0-3
 check "bpf_least_loaded: its port is a directory" test -d $S/ll/bpf_least_loaded/load
 check "... and takes a link" ln -s $TP/value $S/ll/bpf_least_loaded/load
