@@ -10,7 +10,7 @@
 . /krg/lib/krg.sh
 krg_load_all
 C=/config/krg_scheduler
-tap_plan 36
+tap_plan 35
 
 # The checks Kerrighed's script starts with: configfs on /config.
 check "/config is configfs (magic 62656570)" test "$(stat -f -c %t /config)" = 62656570
