@@ -10,7 +10,7 @@
 . /krg/lib/krg.sh
 krg_load_all
 C=/config/krg_scheduler
-tap_plan 33
+tap_plan 35
 
 # The checks Kerrighed's script starts with: configfs on /config.
 check "/config is configfs (magic 62656570)" test "$(stat -f -c %t /config)" = 62656570
@@ -86,6 +86,20 @@ check "krgsched show: the user's link into the filter" grep -q "<- probes/mosix_
 krgsched show --cfg mosix > /tmp/mosix.cfg
 check "show --cfg keeps the link names" grep -q 'name = "mosix_mean"' /tmp/mosix.cfg
 krgsched show --cfg rr > /tmp/rr.cfg
+
+# Kerrighed's mount alone: with /sys/kernel/config unmounted (in a mount
+# namespace of their own) the tools find the tree at /config; with neither,
+# the message names the usual place.
+only_config() {
+	unshare -m --propagation private sh -c 'umount /sys/kernel/config && "$@"' sh "$@"
+}
+only_config krgsched show --cfg mosix > /tmp/mosix-config.cfg 2>/tmp/.krg-err
+check "krgsched finds the tree at /config when only it is mounted" cmp /tmp/mosix.cfg /tmp/mosix-config.cfg
+only_config krgtop -b -n 1 -d 0.1 > /tmp/krgtop.txt 2>/tmp/.krg-err
+check "... and krgtop too" grep -q "^mosix  *mosix_load_balancer" /tmp/krgtop.txt
+refused "no configfs at all: krgsched names /sys/kernel/config" \
+	"/sys/kernel/config/krg_scheduler not found" \
+	only_config sh -c 'umount /config && krgsched show'
 
 # Round robin: children of a DISTANT_FORK shell start on every node in turn.
 cat > /tmp/rr.sh <<'EOT'

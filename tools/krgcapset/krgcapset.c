@@ -112,18 +112,6 @@ static void __attribute__((noreturn)) usage(void)
 	exit(EXIT_SUCCESS);
 }
 
-static pid_t parse_pid(const char *s)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno || end == s || *end || v <= 0 || v > INT_MAX)
-		krg_usage_error("invalid pid argument '%s'", s);
-	return v;
-}
-
 /* Compose a SET option with the previous ones of @set; exit if invalid. */
 static void add_spec(struct krgcapset_control *ctl, enum krg_set set,
 		     const char *spec)
@@ -170,7 +158,7 @@ static void parse_args(struct krgcapset_control *ctl, int argc, char **argv)
 				NULL)) != -1) {
 		switch (c) {
 		case 'k':
-			ctl->pid = parse_pid(optarg);
+			ctl->pid = krg_parse_arg(optarg, "pid", 1, INT_MAX);
 			break;
 		case 's':
 			ctl->show = 1;

@@ -41,8 +41,6 @@
 #define BPFFS		"/sys/fs/bpf"
 #define PIN_DIR		BPFFS "/krg"
 #define BPF_FS_MAGIC_	0xcafe4a11
-#define CFS_ROOTS	{ "/sys/kernel/config/krg_scheduler", \
-			  "/config/krg_scheduler" }
 /* As include/krg/bpf_policy.h. */
 #define NAME_LEN	32
 #define MAX_POLICIES	16
@@ -106,16 +104,10 @@ mkdir_pins:
 /* The configfs file bpf_policies of the core, or NULL (errno set). */
 static FILE *open_policies(void)
 {
-	static const char *const roots[] = CFS_ROOTS;
 	char path[256];
-	FILE *f = NULL;
-	size_t i;
 
-	for (i = 0; i < ARRAY_SIZE(roots) && !f; i++) {
-		snprintf(path, sizeof(path), "%s/bpf_policies", roots[i]);
-		f = fopen(path, "re");
-	}
-	return f;
+	snprintf(path, sizeof(path), "%s/bpf_policies", krg_cfs_root());
+	return fopen(path, "re");
 }
 
 /* Is a policy type @name attached (listed in bpf_policies)? */

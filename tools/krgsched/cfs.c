@@ -5,7 +5,6 @@
  */
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -14,6 +13,7 @@
 #include <unistd.h>
 
 #include "krgsched.h"
+#include "libkrg.h"
 
 struct undo {
 	enum cfs_op op;
@@ -122,8 +122,6 @@ int cfs_link(struct ctl *c, const char *target_rel, const char *link_rel)
 int cfs_write(struct ctl *c, const char *rel, const char *value)
 {
 	char p[PATH_MAX];
-	ssize_t n;
-	int fd;
 
 	if (cfs_path(c, p, sizeof(p), rel))
 		return -1;
@@ -131,39 +129,7 @@ int cfs_write(struct ctl *c, const char *rel, const char *value)
 		printf("echo %s > %s\n", value, p);
 	if (c->dry_run)
 		return 0;
-	fd = open(p, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	n = write(fd, value, strlen(value));
-	if (n < 0) {
-		int e = errno;
-
-		close(fd);
-		errno = e;
-		return -1;
-	}
-	return close(fd);
-}
-
-int cfs_read(const struct ctl *c, const char *rel, char *buf, size_t len)
-{
-	char p[PATH_MAX];
-	ssize_t n;
-	int fd;
-
-	if (cfs_path(c, p, sizeof(p), rel))
-		return -1;
-	fd = open(p, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, len - 1);
-	close(fd);
-	if (n < 0)
-		return -1;
-	buf[n] = '\0';
-	while (n > 0 && buf[n - 1] == '\n')
-		buf[--n] = '\0';
-	return 0;
+	return krg_write_file(p, value);
 }
 
 bool cfs_is_dir(const struct ctl *c, const char *rel)

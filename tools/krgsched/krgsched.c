@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "krgsched.h"
+#include "libkrg.h"
 
 #define PROG "krgsched"
 
@@ -39,23 +40,12 @@ static void usage(FILE *out)
 		"  -c, --cfg           show: print a file that apply accepts\n"
 		"  -n, --dry-run       apply: print the operations, change nothing\n"
 		"  -r, --root DIR      the krg_scheduler directory\n"
-		"                      (default " KRGSCHED_ROOT_DEFAULT ")\n"
+		"                      (default " KRG_CFS_ROOT ")\n"
 		"  -v, --verbose       print every operation\n"
 		"  -h, --help          display this help\n"
 		"  -V, --version       display version\n"
 		"\n"
 		"See krgsched(1).\n", PROG);
-}
-
-static void misuse(const char *fmt, const char *arg)
-{
-	if (fmt) {
-		fprintf(stderr, PROG ": ");
-		fprintf(stderr, fmt, arg);
-		fputc('\n', stderr);
-	}
-	fprintf(stderr, "Try '" PROG " --help' for more information.\n");
-	exit(1);
 }
 
 static int destroy(struct ctl *c, const char *name)
@@ -94,7 +84,7 @@ int main(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct ctl c = { .root = KRGSCHED_ROOT_DEFAULT };
+	struct ctl c = { .root = krg_cfs_root() };
 	const char *cmd;
 	int o, i, ret = 0;
 
@@ -116,30 +106,29 @@ int main(int argc, char **argv)
 			usage(stdout);
 			return 0;
 		case 'V':
-			printf(PROG " from krgsched 0.1\n");
-			return 0;
+			return krg_print_version();
 		default:
-			misuse(NULL, NULL);
+			krg_usage_error(NULL);
 		}
 	}
 	if (optind >= argc)
-		misuse("no command given", NULL);
+		krg_usage_error("no command given");
 	cmd = argv[optind++];
 
 	if (!strcmp(cmd, "apply")) {
 		if (argc - optind != 1)
-			misuse("apply takes one file", NULL);
+			krg_usage_error("apply takes one file");
 		return krgsched_apply(&c, argv[optind]) ? 1 : 0;
 	}
 	if (!strcmp(cmd, "show")) {
 		if (argc - optind > 1)
-			misuse("show takes at most one scheduler name", NULL);
+			krg_usage_error("show takes at most one scheduler name");
 		return krgsched_show(&c, optind < argc ? argv[optind] : NULL,
 				     stdout) ? 1 : 0;
 	}
 	if (!strcmp(cmd, "destroy")) {
 		if (optind >= argc)
-			misuse("destroy needs a scheduler name", NULL);
+			krg_usage_error("destroy needs a scheduler name");
 		if (cfs_check_root(&c))
 			return 1;
 		for (i = optind; i < argc; i++)
@@ -147,6 +136,5 @@ int main(int argc, char **argv)
 				ret = 1;
 		return ret;
 	}
-	misuse("unknown command '%s'", cmd);
-	return 1;
+	krg_usage_error("unknown command '%s'", cmd);
 }

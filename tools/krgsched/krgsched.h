@@ -6,10 +6,8 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#define KRGSCHED_ROOT_DEFAULT	"/sys/kernel/config/krg_scheduler"
-
 struct ctl {
-	const char *root;	/* the krg_scheduler directory */
+	const char *root;	/* the krg_scheduler directory (--root) */
 	bool dry_run;		/* apply: print the operations only */
 	bool verbose;		/* print every operation */
 	bool cfg;		/* show: print a .cfg instead of a graph */
@@ -24,7 +22,6 @@ int pathf(char *buf, size_t len, const char *fmt, ...)
 int cfs_mkdir(struct ctl *c, const char *rel, bool *created);
 int cfs_link(struct ctl *c, const char *target_rel, const char *link_rel);
 int cfs_write(struct ctl *c, const char *rel, const char *value);
-int cfs_read(const struct ctl *c, const char *rel, char *buf, size_t len);
 bool cfs_is_dir(const struct ctl *c, const char *rel);
 bool cfs_is_file(const struct ctl *c, const char *rel);
 void cfs_undo(struct ctl *c);

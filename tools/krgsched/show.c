@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "krgsched.h"
+#include "libkrg.h"
 
 static char root_real[PATH_MAX];
 
@@ -88,19 +89,10 @@ static bool is_link(const char *path)
 	return !lstat(path, &st) && S_ISLNK(st.st_mode);
 }
 
-static int read_file(const char *path, char *buf, size_t len)
+/* An attribute, cut to what @buf holds (a long value is shown cut). */
+static int read_attr(const char *path, char *buf, size_t len)
 {
-	FILE *f = fopen(path, "r");
-	size_t n;
-
-	if (!f)
-		return -1;
-	n = fread(buf, 1, len - 1, f);
-	fclose(f);
-	buf[n] = '\0';
-	while (n && buf[n - 1] == '\n')
-		buf[--n] = '\0';
-	return 0;
+	return krg_read_file(path, buf, len) && errno != ERANGE ? -1 : 0;
 }
 
 /* The link's target relative to the krg_scheduler directory. */
@@ -159,7 +151,7 @@ static void show_attrs(const char *dir, bool cfg, int depth, FILE *out,
 		if (k && *k)
 			continue;
 		pathf(path, sizeof(path), "%s/%s", dir, name);
-		if (!is_config_attr(path) || read_file(path, val, sizeof(val)))
+		if (!is_config_attr(path) || read_attr(path, val, sizeof(val)))
 			continue;
 		if (cfg) {
 			indent(out, depth);
@@ -238,7 +230,7 @@ static void show_filter(const char *path, const char *fname, const char *name,
 	indent(out, depth);
 	if (!cfg) {
 		pathf(t, sizeof(t), "%s/value", path);
-		if (read_file(t, val, sizeof(val)))
+		if (read_attr(t, val, sizeof(val)))
 			val[0] = '\0';
 		fprintf(out, "%s%sfilter %s = %s", name, *name ? " <- " : "<- ",
 			fname, val);
@@ -336,7 +328,7 @@ static void show_members(const char *sdir, bool cfg, FILE *out)
 	int n, i, shown;
 
 	pathf(path, sizeof(path), "%s/process_set/handle_all", sdir);
-	if (!read_file(path, val, sizeof(val)) && !strcmp(val, "1")) {
+	if (!read_attr(path, val, sizeof(val)) && !strcmp(val, "1")) {
 		fprintf(out, cfg ? "    process_set = { handle_all = true; };\n"
 				 : "  process_set: handle_all\n");
 		return;
@@ -357,7 +349,7 @@ static void show_members(const char *sdir, bool cfg, FILE *out)
 				continue;
 			if (k == 3) {
 				pathf(sub, sizeof(sub), "%s/%s/path", path, m);
-				if (read_file(sub, val, sizeof(val)) || !val[0])
+				if (read_attr(sub, val, sizeof(val)) || !val[0])
 					continue;
 				m = val;
 			}
@@ -390,14 +382,14 @@ static void show_scheduler(const char *sdir, const char *name, bool cfg,
 		fprintf(out, "  {\n    name = \"%s\";\n", name);
 		/* node_set only when it does not follow the online nodes. */
 		pathf(path, sizeof(path), "%s/node_set_max_fit", sdir);
-		if (!read_file(path, val, sizeof(val)) && !strcmp(val, "1"))
+		if (!read_attr(path, val, sizeof(val)) && !strcmp(val, "1"))
 			show_attrs(sdir, true, 2, out, (const char *const[]){
 				"node_set", "node_set_max_fit", NULL });
 		else
 			show_attrs(sdir, true, 2, out, sched_skip);
 	} else {
 		pathf(path, sizeof(path), "%s/status", sdir);
-		read_file(path, val, sizeof(val));
+		read_attr(path, val, sizeof(val));
 		fprintf(out, "scheduler %s: %s\n  ", name, val);
 		show_attrs(sdir, false, 0, out, NULL);
 		fputc('\n', out);

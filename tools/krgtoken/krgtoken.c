@@ -19,7 +19,6 @@
 #include <getopt.h>
 #include <limits.h>
 #include <poll.h>
-#include <sched.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -33,7 +32,7 @@
 
 #include "libkrg.h"
 
-#define DEF_PROBE	"/sys/kernel/config/krg_scheduler/probes/usb_token_probe"
+#define PROBE_REL	"/probes/usb_token_probe"
 #define DEF_MOUNTS	"/run/krgtoken"
 #define ALERT_DIR	"/sys/kernel/krg_alert"
 #define USB_DEVICES	"/sys/bus/usb/devices"
@@ -72,7 +71,8 @@ static void __attribute__((noreturn)) usage(void)
 	fputs(" wait       wait until alert <alert> (a name under " ALERT_DIR
 	      "\n            or a directory) fires; print what it says\n", out);
 	fputs("\nOptions:\n", out);
-	fputs(" -p, --probe <dir>      the probe (default " DEF_PROBE ")\n", out);
+	fputs(" -p, --probe <dir>      the probe (default " KRG_CFS_ROOT PROBE_REL
+	      ")\n", out);
 	fputs(" -m, --mounts <dir>     where keys are mounted (default "
 	      DEF_MOUNTS ")\n", out);
 	fputs(" -n, --node <node>      consume: the node whose key pays\n", out);
@@ -84,59 +84,6 @@ static void __attribute__((noreturn)) usage(void)
 	fputs(" -V, --version          display version\n", out);
 	fputs("\nFor more details see krgtoken(1).\n", out);
 	exit(EXIT_SUCCESS);
-}
-
-/* A whole decimal string in [min, max], else -1 (min >= 0). */
-static long long parse_num(const char *s, long long min, long long max)
-{
-	char *end;
-	long long v;
-
-	if (!isdigit((unsigned char)*s))
-		return -1;
-	errno = 0;
-	v = strtoll(s, &end, 10);
-	if (errno || *end || v < min || v > max)
-		return -1;
-	return v;
-}
-
-/* Read a small file into @buf, NUL-terminated, trailing newline cut. */
-static int read_file(const char *path, char *buf, size_t len)
-{
-	ssize_t n;
-	int fd;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, len - 1);
-	close(fd);
-	if (n < 0)
-		return -1;
-	buf[n] = '\0';
-	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
-		buf[--n] = '\0';
-	return 0;
-}
-
-static int write_file(const char *path, const char *s)
-{
-	ssize_t n;
-	int fd;
-
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	n = write(fd, s, strlen(s));
-	if (n < 0) {
-		int e = errno;
-
-		close(fd);
-		errno = e;
-		return -1;
-	}
-	return close(fd);
 }
 
 /* --- the probe ------------------------------------------------------------ */
@@ -156,7 +103,7 @@ static int read_keys(const struct token_control *ctl, struct key *keys)
 	int n = 0;
 
 	snprintf(path, sizeof(path), "%s/key_map", ctl->probe);
-	if (read_file(path, buf, sizeof(buf))) {
+	if (krg_read_file(path, buf, sizeof(buf))) {
 		warn("cannot read %s (is probes/usb_token_probe made?)", path);
 		return -1;
 	}
@@ -188,7 +135,7 @@ static int feed(const struct token_control *ctl, int node,
 
 	snprintf(path, sizeof(path), "%s/set_tokens", ctl->probe);
 	snprintf(buf, sizeof(buf), "%d %llu", node, count);
-	if (write_file(path, buf)) {
+	if (krg_write_file(path, buf)) {
 		warn("node %d: cannot feed the count to the probe (%s)", node,
 		     path);
 		return -1;
@@ -211,7 +158,7 @@ static int usb_dir_of(const struct token_control *ctl, const char *id,
 		return access(dir, F_OK);
 	}
 	snprintf(path, sizeof(path), "%s/key_id", ctl->probe);
-	if (read_file(path, want, sizeof(want)) || !*want)
+	if (krg_read_file(path, want, sizeof(want)) || !*want)
 		return -1;
 	d = opendir(USB_DEVICES);
 	if (!d)
@@ -221,16 +168,17 @@ static int usb_dir_of(const struct token_control *ctl, const char *id,
 			continue;
 		snprintf(path, sizeof(path), USB_DEVICES "/%s/serial",
 			 e->d_name);
-		if (read_file(path, serial, sizeof(serial)) ||
-		    strcmp(serial, id))
+		/* A longer serial is its first ID_LEN - 1, as for the probe. */
+		if ((krg_read_file(path, serial, sizeof(serial)) &&
+		     errno != ERANGE) || strcmp(serial, id))
 			continue;
 		snprintf(path, sizeof(path), USB_DEVICES "/%s/idVendor",
 			 e->d_name);
-		if (read_file(path, vid, sizeof(vid)))
+		if (krg_read_file(path, vid, sizeof(vid)))
 			continue;
 		snprintf(path, sizeof(path), USB_DEVICES "/%s/idProduct",
 			 e->d_name);
-		if (read_file(path, pid, sizeof(pid)))
+		if (krg_read_file(path, pid, sizeof(pid)))
 			continue;
 		snprintf(path, sizeof(path), "%s:%s", vid, pid);
 		if (strcasecmp(path, want))
@@ -341,18 +289,17 @@ static int key_mount(const struct token_control *ctl, const struct key *key,
 	return 0;
 }
 
-/* Parse TOKENS content: a decimal count, blanks around allowed. */
+/* Parse TOKENS content: a decimal count, blanks around allowed; or -1. */
 static long long parse_tokens(const char *buf)
 {
-	char copy[64], *s = copy, *e;
+	char copy[64], *e;
+	long long v;
 
 	snprintf(copy, sizeof(copy), "%s", buf);
-	while (isspace((unsigned char)*s))
-		s++;
-	e = s + strlen(s);
-	while (e > s && isspace((unsigned char)e[-1]))
+	e = copy + strlen(copy);
+	while (e > copy && isspace((unsigned char)e[-1]))
 		*--e = '\0';
-	return parse_num(s, 0, TOKENS_MAX);
+	return krg_parse_num(copy, 0, TOKENS_MAX, &v) ? -1 : v;
 }
 
 /*
@@ -426,7 +373,7 @@ static int cmd_show(const struct token_control *ctl)
 			blockdev_of(usb, dev, sizeof(dev));
 		snprintf(path, sizeof(path), "%s/tokens/nodes/%d/value",
 			 ctl->probe, keys[i].node);
-		if (read_file(path, v, sizeof(v)))
+		if (krg_read_file(path, v, sizeof(v)))
 			strcpy(v, "?");
 		printf("%-5d %-20s %-8s %-10s %s\n", keys[i].node, keys[i].id,
 		       keys[i].present ? "present" : "absent", dev, v);
@@ -463,10 +410,9 @@ static int cmd_sync(const struct token_control *ctl, int argc, char **argv)
 		return rc;
 	}
 	for (int i = 0; i < argc; i++) {
-		long long node = parse_num(argv[i], 0, KRG_MAX_NODES - 1);
+		long long node = krg_parse_arg(argv[i], "node", 0,
+					       KRG_MAX_NODES - 1);
 
-		if (node < 0)
-			krg_usage_error("invalid node argument '%s'", argv[i]);
 		key = key_of(keys, nr, node);
 		if (!key) {
 			warnx("node %lld has no key in the probe's key_map",
@@ -479,26 +425,6 @@ static int cmd_sync(const struct token_control *ctl, int argc, char **argv)
 	return rc;
 }
 
-/* The node whose CPUs include the CPU this runs on, or -1. */
-static int my_node(void)
-{
-	unsigned long online[KRG_NODEMASK_LONGS], cpus[KRG_NODEMASK_LONGS];
-	char list[1024];
-	int cpu = sched_getcpu();
-
-	if (cpu < 0 || cpu >= KRG_MAX_NODES || krg_nodes_online(online))
-		return -1;
-	for (int n = 0; n < KRG_MAX_NODES; n++) {
-		if (!krg_node_isset(n, online) ||
-		    krg_node_cpulist(n, list, sizeof(list)) ||
-		    krg_nodelist_parse(list, cpus))
-			continue;
-		if (krg_node_isset(cpu, cpus))
-			return n;
-	}
-	return -1;
-}
-
 static int cmd_consume(const struct token_control *ctl, int argc, char **argv)
 {
 	struct key keys[MAX_KEYS], *key;
@@ -507,13 +433,10 @@ static int cmd_consume(const struct token_control *ctl, int argc, char **argv)
 
 	if (argc > 1)
 		krg_usage_error("consume takes one <count>");
-	if (argc == 1) {
-		want = parse_num(argv[0], 0, TOKENS_MAX);
-		if (want < 0)
-			krg_usage_error("invalid count argument '%s'", argv[0]);
-	}
+	if (argc == 1)
+		want = krg_parse_arg(argv[0], "count", 0, TOKENS_MAX);
 	if (node < 0) {
-		node = my_node();
+		node = krg_local_node();
 		if (node < 0) {
 			warnx("cannot tell which node this runs on (is krg.ko loaded?)");
 			return EXIT_FAILURE;
@@ -554,12 +477,8 @@ static int cmd_refill(const struct token_control *ctl, int argc, char **argv)
 
 	if (argc != 2)
 		krg_usage_error("refill takes <node> <count>");
-	node = parse_num(argv[0], 0, KRG_MAX_NODES - 1);
-	if (node < 0)
-		krg_usage_error("invalid node argument '%s'", argv[0]);
-	count = parse_num(argv[1], 0, TOKENS_MAX);
-	if (count < 0)
-		krg_usage_error("invalid count argument '%s'", argv[1]);
+	node = krg_parse_arg(argv[0], "node", 0, KRG_MAX_NODES - 1);
+	count = krg_parse_arg(argv[1], "count", 0, TOKENS_MAX);
 	nr = read_keys(ctl, keys);
 	if (nr < 0)
 		return EXIT_FAILURE;
@@ -652,7 +571,7 @@ static int cmd_wait(const struct token_control *ctl, int argc, char **argv)
 	}
 	close(pfd.fd);
 	snprintf(path, sizeof(path), "%s/last", dir);
-	if (read_file(path, last, sizeof(last)))
+	if (krg_read_file(path, last, sizeof(last)))
 		snprintf(last, sizeof(last), "alert count %lld", v);
 	printf("%s\n", last);
 	return EXIT_SUCCESS;
@@ -685,9 +604,8 @@ static void parse_opts(struct token_control *ctl, int argc, char **argv)
 			ctl->mounts = optarg;
 			break;
 		case 'n':
-			ctl->node = parse_num(optarg, 0, KRG_MAX_NODES - 1);
-			if (ctl->node < 0)
-				krg_usage_error("invalid node argument '%s'", optarg);
+			ctl->node = krg_parse_arg(optarg, "node", 0,
+						  KRG_MAX_NODES - 1);
 			break;
 		case 't':
 			errno = 0;
@@ -697,9 +615,7 @@ static void parse_opts(struct token_control *ctl, int argc, char **argv)
 					    optarg);
 			break;
 		case 'a':
-			ctl->after = parse_num(optarg, 0, LLONG_MAX);
-			if (ctl->after < 0)
-				krg_usage_error("invalid count argument '%s'", optarg);
+			ctl->after = krg_parse_arg(optarg, "count", 0, LLONG_MAX);
 			break;
 		case 'h':
 			usage();
@@ -714,10 +630,13 @@ static void parse_opts(struct token_control *ctl, int argc, char **argv)
 int main(int argc, char **argv)
 {
 	struct token_control ctl = {
-		.probe = DEF_PROBE, .mounts = DEF_MOUNTS, .node = -1,
-		.timeout = -1, .after = -1,
+		.mounts = DEF_MOUNTS, .node = -1, .timeout = -1, .after = -1,
 	};
+	char probe[PATH_MAX];
 	const char *cmd;
+
+	snprintf(probe, sizeof(probe), "%s" PROBE_REL, krg_cfs_root());
+	ctl.probe = probe;
 
 	parse_opts(&ctl, argc, argv);
 	if (optind >= argc)

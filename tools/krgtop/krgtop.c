@@ -28,7 +28,6 @@
 
 #define PROG		"krgtop"
 #define MAX_CPUS	4096
-#define CFS		"/sys/kernel/config/krg_scheduler"
 
 struct ctl {
 	bool batch;
@@ -58,22 +57,10 @@ static void on_signal(int sig)
 	stop = 1;
 }
 
-static int read_line(const char *path, char *buf, size_t len)
+/* A small file, cut to what @buf holds (a frame shows what fits). */
+static int read_text(const char *path, char *buf, size_t len)
 {
-	FILE *f = fopen(path, "r");
-	char *nl;
-
-	if (!f)
-		return -1;
-	if (!fgets(buf, len, f)) {
-		fclose(f);
-		return -1;
-	}
-	fclose(f);
-	nl = strchr(buf, '\n');
-	if (nl)
-		*nl = '\0';
-	return 0;
+	return krg_read_file(path, buf, len) && errno != ERANGE ? -1 : 0;
 }
 
 /* Which node each CPU belongs to, and which nodes exist. */
@@ -85,12 +72,15 @@ static int map_nodes(void)
 	char *p;
 
 	memset(mask, 0, sizeof(mask));
-	if (read_line(KRG_SYSFS_DIR "/nodes_possible", list, sizeof(list)) &&
-	    read_line("/sys/devices/system/node/possible", list, sizeof(list)))
-		snprintf(list, sizeof(list), "0");
-	if (krg_nodelist_parse(list, mask)) {
-		fprintf(stderr, PROG ": cannot parse node list '%s'\n", list);
-		return -1;
+	if (krg_nodes_possible(mask)) {
+		if (read_text("/sys/devices/system/node/possible", list,
+			      sizeof(list)))
+			snprintf(list, sizeof(list), "0");
+		if (krg_nodelist_parse(list, mask)) {
+			fprintf(stderr, PROG ": cannot parse node list '%s'\n",
+				list);
+			return -1;
+		}
 	}
 	for (cpu = 0; cpu < MAX_CPUS; cpu++)
 		cpu_node[cpu] = -1;
@@ -100,7 +90,7 @@ static int map_nodes(void)
 		nodes[node].present = true;
 		snprintf(path, sizeof(path),
 			 "/sys/devices/system/node/node%d/cpulist", node);
-		if (read_line(path, list, sizeof(list)))
+		if (read_text(path, list, sizeof(list)))
 			continue;
 		for (p = strtok(list, ","); p; p = strtok(NULL, ",")) {
 			n = sscanf(p, "%d-%d", &a, &b);
@@ -161,7 +151,7 @@ static int stat_state_cpu(const char *path, char *state, int *cpu)
 	char buf[1024], *p;
 	int field;
 
-	if (read_line(path, buf, sizeof(buf)))
+	if (read_text(path, buf, sizeof(buf)))
 		return -1;
 	p = strrchr(buf, ')');
 	if (!p || !p[1])
@@ -212,7 +202,7 @@ static void sample_tasks(void)
 
 static void sample_mem_temp(void)
 {
-	char path[160], line[256];
+	char path[PATH_MAX], line[256];
 	long long v;
 	FILE *f;
 	int node;
@@ -232,9 +222,9 @@ static void sample_mem_temp(void)
 		if (f)
 			fclose(f);
 		snprintf(path, sizeof(path),
-			 CFS "/probes/thermal_probe/temperature/nodes/%d/value",
-			 node);
-		if (read_line(path, line, sizeof(line)) ||
+			 "%s/probes/thermal_probe/temperature/nodes/%d/value",
+			 krg_cfs_root(), node);
+		if (read_text(path, line, sizeof(line)) ||
 		    sscanf(line, "%lld", &v) != 1)
 			snprintf(nodes[node].temp, sizeof(nodes[node].temp), "-");
 		else
@@ -269,18 +259,18 @@ static long long stat_value(const char *stats, const char *key)
 
 static void print_schedulers(FILE *out)
 {
-	char path[600], buf[2048], status[256];
+	char dir[PATH_MAX], path[PATH_MAX + 600], buf[2048], status[256];
 	struct dirent *s, *p;
 	DIR *sd, *pd;
 	bool header = false;
 
-	sd = opendir(CFS "/schedulers");
+	snprintf(dir, sizeof(dir), "%s/schedulers", krg_cfs_root());
+	sd = opendir(dir);
 	while (sd && (s = readdir(sd))) {
 		if (s->d_name[0] == '.')
 			continue;
-		snprintf(path, sizeof(path), CFS "/schedulers/%s/status",
-			 s->d_name);
-		if (read_line(path, status, sizeof(status)))
+		snprintf(path, sizeof(path), "%s/%s/status", dir, s->d_name);
+		if (read_text(path, status, sizeof(status)))
 			continue;
 		if (!header) {
 			fprintf(out, "\n%-16s %-22s %-8s %8s %8s %8s\n",
@@ -288,23 +278,17 @@ static void print_schedulers(FILE *out)
 				"MIGRATED", "REFUSED");
 			header = true;
 		}
-		snprintf(path, sizeof(path), CFS "/schedulers/%s", s->d_name);
+		snprintf(path, sizeof(path), "%s/%s", dir, s->d_name);
 		pd = opendir(path);
 		buf[0] = '\0';
 		while (pd && (p = readdir(pd))) {
-			FILE *f;
-			size_t n;
-
 			if (p->d_name[0] == '.' || p->d_type != DT_DIR ||
 			    !strcmp(p->d_name, "process_set"))
 				continue;
-			snprintf(path, sizeof(path), CFS "/schedulers/%s/%s/stats",
+			snprintf(path, sizeof(path), "%s/%s/%s/stats", dir,
 				 s->d_name, p->d_name);
-			f = fopen(path, "r");
-			n = f ? fread(buf, 1, sizeof(buf) - 1, f) : 0;
-			buf[n] = '\0';
-			if (f)
-				fclose(f);
+			if (read_text(path, buf, sizeof(buf)))
+				buf[0] = '\0';
 			fprintf(out, "%-16s %-22s %-8.*s %8lld %8lld %8lld\n",
 				s->d_name, p->d_name,
 				(int)strcspn(status, ":"), status,
@@ -330,7 +314,7 @@ static void print_frame(const struct ctl *c, double rate, long long done)
 	int node;
 
 	strftime(when, sizeof(when), "%H:%M:%S", localtime(&now));
-	read_line(KRG_SYSFS_DIR "/nodes_online", online, sizeof(online));
+	read_text(KRG_SYSFS_DIR "/nodes_online", online, sizeof(online));
 	if (!c->batch)
 		fputs("\033[H\033[2J", stdout);
 	printf("krgtop - %s  nodes %s online  migrations ", when, online);
@@ -410,6 +394,7 @@ int main(int argc, char **argv)
 	struct ctl c = { .delay = 1.0 };
 	long long done, last_done;
 	struct timespec t0, t1;
+	long long n;
 	char *end;
 	long i;
 	int o;
@@ -429,30 +414,24 @@ int main(int argc, char **argv)
 			}
 			break;
 		case 'n':
-			errno = 0;
-			c.iterations = strtol(optarg, &end, 10);
-			if (errno || *end || c.iterations <= 0) {
+			if (krg_parse_num(optarg, 1, LONG_MAX, &n)) {
 				fprintf(stderr, PROG ": invalid iterations '%s'\n",
 					optarg);
 				return 1;
 			}
+			c.iterations = n;
 			break;
 		case 'h':
 			usage(stdout);
 			return 0;
 		case 'V':
-			printf(PROG " from krgsched 0.1\n");
-			return 0;
+			return krg_print_version();
 		default:
-			fprintf(stderr, "Try '" PROG " --help' for more information.\n");
-			return 1;
+			krg_usage_error(NULL);
 		}
 	}
-	if (optind < argc) {
-		fprintf(stderr, PROG ": unexpected argument '%s'\n", argv[optind]);
-		fprintf(stderr, "Try '" PROG " --help' for more information.\n");
-		return 1;
-	}
+	if (optind < argc)
+		krg_usage_error("unexpected argument '%s'", argv[optind]);
 	if (map_nodes())
 		return 1;
 	signal(SIGINT, on_signal);

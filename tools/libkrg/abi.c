@@ -20,7 +20,7 @@ static int krg_fd = -1;
 static struct {
 	const char *path;	/* the file that failed */
 	int err;		/* the errno of the system call */
-	long kernel;		/* the kernel's version, or -1 if unparsable */
+	long long kernel;	/* the kernel's version, or -1 if unparsable */
 } last;
 
 static int fail(const char *path, int sys_err, int err)
@@ -39,15 +39,13 @@ static int missing(int err)
 
 int krg_abi_check(void)
 {
-	char buf[32], *end;
-	long v;
+	char buf[32];
+	long long v;
 
 	if (krg_sysfs_read("abi_version", buf, sizeof(buf)))
 		return fail(ABI_FILE, errno, missing(errno) ? ENOSYS : errno);
 
-	errno = 0;
-	v = strtol(buf, &end, 10);
-	if (errno || end == buf || *end)
+	if (krg_parse_num(buf, 0, LLONG_MAX, &v))
 		v = -1;
 	last.kernel = v;
 	if (v != KRG_ABI_VERSION)
@@ -91,7 +89,7 @@ const char *krg_abi_strerror(int err, char *buf, size_t len)
 			snprintf(buf, len, "cannot parse %s", path);
 		else
 			snprintf(buf, len,
-				 "ABI version mismatch: kernel %ld, tools %d",
+				 "ABI version mismatch: kernel %lld, tools %d",
 				 last.kernel, KRG_ABI_VERSION);
 		break;
 	default:

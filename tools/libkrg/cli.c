@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * cli.c - what every krgsched tool's command line does the same way
- * (util-linux conventions).
+ * (util-linux conventions), and the number parser they share.
  */
 #define _GNU_SOURCE
 #include <err.h>
@@ -31,4 +31,34 @@ int krg_print_version(void)
 	printf("%s from %s\n", program_invocation_short_name,
 	       KRG_PACKAGE_STRING);
 	return EXIT_SUCCESS;
+}
+
+int krg_parse_num(const char *s, long long min, long long max,
+		  long long *out)
+{
+	char *end;
+	long long v;
+
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (end == s || *end) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (errno || v < min || v > max) {
+		errno = ERANGE;
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+long long krg_parse_arg(const char *arg, const char *what, long long min,
+			long long max)
+{
+	long long v;
+
+	if (krg_parse_num(arg, min, max, &v))
+		krg_usage_error("invalid %s argument '%s'", what, arg);
+	return v;
 }

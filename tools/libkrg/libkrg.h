@@ -37,6 +37,59 @@ void krg_usage_error(const char *fmt, ...)
 /* --version: "<tool> from krgsched <version>"; returns EXIT_SUCCESS. */
 int krg_print_version(void);
 
+/*
+ * Parse @s, a whole base-10 number as strtoll(3) reads one (leading blanks
+ * and a sign allowed, nothing after it), into *@out if it is within
+ * [@min, @max]. errno: EINVAL if @s is empty or not such a number, ERANGE
+ * if it is out of [@min, @max] or of long long. *@out is only written on
+ * success.
+ */
+int krg_parse_num(const char *s, long long min, long long max,
+		  long long *out);
+
+/*
+ * krg_parse_num() for the command-line argument @arg, a @what ("pid"):
+ * returns it, or exits as krg_usage_error() with
+ * "invalid <what> argument '<arg>'".
+ */
+long long krg_parse_arg(const char *arg, const char *what, long long min,
+			long long max);
+
+/* ---- file.c: the small files of sysfs and configfs ---- */
+
+/*
+ * Read the file @path into @buf, NUL-terminated, trailing line ends ("\n",
+ * "\r") cut; meant for attributes, which one read(2) returns whole.
+ * errno: that of open(2) or read(2), or ERANGE if the file does not fit in
+ * @len - 1 bytes: @buf then holds (cut) its first @len - 1 bytes, for the
+ * callers that show as much as fits.
+ */
+int krg_read_file(const char *path, char *buf, size_t len);
+
+/*
+ * Write @value to the file @path in one write(2), as `echo -n` does: a
+ * store takes the whole value or refuses it. errno: that of open(2),
+ * write(2) (the store's refusal) or close(2).
+ */
+int krg_write_file(const char *path, const char *value);
+
+/* krg_read_file() of KRG_SYSFS_DIR/@name; ENAMETOOLONG if @name is. */
+int krg_sysfs_read(const char *name, char *buf, size_t len);
+
+/* ---- cfs.c: the krg_scheduler configfs tree ---- */
+
+#define KRG_CFS_ROOT		"/sys/kernel/config/krg_scheduler"
+/* Where Kerrighed mounted configfs: /config. */
+#define KRG_CFS_ROOT_KERRIGHED	"/config/krg_scheduler"
+
+/*
+ * The krg_scheduler directory: KRG_CFS_ROOT, or KRG_CFS_ROOT_KERRIGHED when
+ * only that one exists (configfs mounted on /config only). KRG_CFS_ROOT
+ * when neither does, so that messages name the usual place. A tool's own
+ * option (krgsched --root, krgtoken --probe) goes before it.
+ */
+const char *krg_cfs_root(void);
+
 /* ---- abi.c: ABI check and /dev/krg ---- */
 
 /*
@@ -180,16 +233,12 @@ int krg_nodelist_format(const unsigned long *mask, char *buf, size_t len);
 
 /* ---- nodes.c: node information from KRG_SYSFS_DIR ---- */
 
+/* The online (possible) nodes; EPROTO if the kernel's list does not parse. */
 int krg_nodes_online(unsigned long *mask);
 int krg_nodes_possible(unsigned long *mask);
-/* The id of this node, or -1. */
+/* The node this runs on (the node of its CPU, as krg.ko sees it), or -1. */
 int krg_local_node(void);
 /* The CPU list of @node ("0-3"), without the newline; ERANGE if too long. */
 int krg_node_cpulist(int node, char *buf, size_t len);
-
-/* ---- sysfs.c (internal helpers shared by the above) ---- */
-
-/* Read KRG_SYSFS_DIR/@name into @buf, NUL-terminated, newline stripped. */
-int krg_sysfs_read(const char *name, char *buf, size_t len);
 
 #endif /* _LIBKRG_H */

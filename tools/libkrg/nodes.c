@@ -4,7 +4,6 @@
  */
 #include <errno.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "libkrg.h"
@@ -37,14 +36,12 @@ int krg_nodes_possible(unsigned long *mask)
 
 int krg_local_node(void)
 {
-	char buf[32], *end;
-	long v;
+	char buf[32];
+	long long v;
 
 	if (krg_sysfs_read("local_node", buf, sizeof(buf)))
 		return -1;
-	errno = 0;
-	v = strtol(buf, &end, 10);
-	if (errno || end == buf || *end || v < 0 || v >= KRG_MAX_NODES) {
+	if (krg_parse_num(buf, 0, KRG_MAX_NODES - 1, &v)) {
 		errno = EPROTO;
 		return -1;
 	}

@@ -52,19 +52,6 @@ static void __attribute__((noreturn)) usage(void)
 	exit(EXIT_SUCCESS);
 }
 
-/* A whole decimal string in [min, max], else -1. */
-static long parse_num(const char *s, long min, long max)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno || end == s || *end || v < min || v > max)
-		return -1;
-	return v;
-}
-
 static void parse_args(struct migrate_control *ctl, int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -74,6 +61,7 @@ static void parse_args(struct migrate_control *ctl, int argc, char **argv)
 		{ "version",	no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
+	long long node;
 	int c;
 
 	while ((c = getopt_long(argc, argv, "+nkhV", longopts, NULL)) != -1) {
@@ -95,13 +83,11 @@ static void parse_args(struct migrate_control *ctl, int argc, char **argv)
 	if (argc - optind != 2)
 		krg_usage_error(argc - optind < 2 ? "missing argument" :
 			    "too many arguments");
-	ctl->pid = parse_num(argv[optind], 1, INT_MAX);
-	if (ctl->pid < 0)
-		krg_usage_error("invalid pid argument '%s'", argv[optind]);
-	ctl->node = parse_num(argv[optind + 1], 0, KRG_MAX_NODES - 1);
-	if (ctl->node < 0)
+	ctl->pid = krg_parse_arg(argv[optind], "pid", 1, INT_MAX);
+	if (krg_parse_num(argv[optind + 1], 0, KRG_MAX_NODES - 1, &node))
 		krg_usage_error("invalid node argument '%s' (0-%d)",
-			    argv[optind + 1], KRG_MAX_NODES - 1);
+				argv[optind + 1], KRG_MAX_NODES - 1);
+	ctl->node = node;
 }
 
 /* What the kernel's errno means for a migration request. */
@@ -159,18 +145,6 @@ static void move_memory(const struct migrate_control *ctl)
 		      ctl->pid, ctl->node, strerror(errno));
 }
 
-/* The first line of @path, without its newline; "" if unreadable. */
-static void read_line(const char *path, char *buf, size_t len)
-{
-	FILE *f = fopen(path, "re");
-
-	buf[0] = '\0';
-	if (f && fgets(buf, len, f))
-		buf[strcspn(buf, "\n")] = '\0';
-	if (f)
-		fclose(f);
-}
-
 /* The value of "@key:" in /proc/@pid/status, or "". */
 static void status_field(pid_t pid, const char *key, char *buf, size_t len)
 {
@@ -199,7 +173,8 @@ static void explain_affinity(const struct migrate_control *ctl, pid_t tid,
 	char path[64], cpuset[256], allowed[128];
 
 	snprintf(path, sizeof(path), "/proc/%d/cpuset", tid);
-	read_line(path, cpuset, sizeof(cpuset));
+	if (krg_read_file(path, cpuset, sizeof(cpuset)) && errno != ERANGE)
+		cpuset[0] = '\0';
 	status_field(tid, "Cpus_allowed_list", allowed, sizeof(allowed));
 	if (err == EINVAL && cpuset[0] && strcmp(cpuset, "/"))
 		snprintf(buf, len, "node %d's CPUs %s are outside its cpuset"
