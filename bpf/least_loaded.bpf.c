@@ -14,7 +14,7 @@
  * Cost: as its twin, it computes the answer when the port is pushed new
  * values (update), keeps it in the instance's data with the time, and a
  * fork answers it if it is still an online node of the node set and at
- * most LL_MAX_AGE_NS old, else scans (and keeps) again; a node set change
+ * about a second old, else scans (and keeps) again; a node set change
  * drops it. So a decision costs about the same with 4 or 256 nodes.
  *
  * Where it falls short: as its twin, children forked together all go to
@@ -24,11 +24,20 @@
  */
 #include "krg_policy.bpf.h"
 
-#define LL_MAX_AGE_NS	1000000000ULL
+/*
+ * A kept answer older than this many jiffies is computed again: 1 s at
+ * Debian's HZ=250, 0.25 s to 2.5 s elsewhere (a program cannot read HZ
+ * without the kernel's config file, which not every machine has).
+ */
+#define LL_MAX_AGE_JIFFIES	250
 
 char _license[] SEC("license") = "GPL";
 
-/* The instance's data: the kept answer plus one (0: none), and its time. */
+/*
+ * The instance's data: the kept answer plus one (0: none), and its time in
+ * jiffies (a tick's precision is enough; bpf_ktime_get_ns() may read a
+ * clock device, which costs about 1 us under emulation).
+ */
 struct ll_kept {
 	u64 best;
 	u64 at;
@@ -51,7 +60,7 @@ static __always_inline s32 ll_scan(struct krg_policy *policy,
 			lowest = nv->value;
 		}
 	}
-	k->at = bpf_ktime_get_ns();
+	k->at = bpf_jiffies64();
 	k->best = (u64)(best + 1);
 	return best;
 }
@@ -66,7 +75,7 @@ s32 BPF_PROG(ll_new_task_node, struct krg_policy *policy,
 	if (!k)
 		return KRG_NODE_NONE;
 	best = k->best;
-	if (best && bpf_ktime_get_ns() - k->at <= LL_MAX_AGE_NS &&
+	if (best && bpf_jiffies64() - k->at <= LL_MAX_AGE_JIFFIES &&
 	    krg_bpf_node_ok(policy, (s32)(best - 1)))
 		return (s32)(best - 1);
 	return ll_scan(policy, k);

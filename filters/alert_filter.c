@@ -551,44 +551,27 @@ static void alert_exit(struct krg_filter *filter)
 	ida_free(&alert_ida, af->id);
 }
 
-static const struct krg_filter_type alert_filter_type = {
-	.name = "alert_filter",
-	.ports = alert_ports,
-	.type = &krg_type_u64,
-	.attrs = alert_attrs,
-	.priv_size = sizeof(struct alert_filter),
-	.init = alert_init,
-	.exit = alert_exit,
-	.update = alert_update,
-};
-
-/* Not KRG_FILTER_MODULE: the kset lives as long as the module. */
-static int __init alert_filter_module_init(void)
+/* The kset lives as long as the module. */
+static int alert_module_setup(void)
 {
-	int ret;
-
 	alert_kset = kset_create_and_add("krg_alert", NULL, kernel_kobj);
-	if (!alert_kset)
-		return -ENOMEM;
-	ret = krg_filter_type_register(&alert_filter_type, THIS_MODULE);
-	if (ret)
-		goto err_unregister_kset;
-	return 0;
-
-err_unregister_kset:
-	kset_unregister(alert_kset);
-	return ret;
+	return alert_kset ? 0 : -ENOMEM;
 }
-module_init(alert_filter_module_init);
 
-static void __exit alert_filter_module_exit(void)
+static void alert_module_teardown(void)
 {
-	krg_filter_type_unregister(&alert_filter_type);
 	kset_unregister(alert_kset);
 	ida_destroy(&alert_ida);
 }
-module_exit(alert_filter_module_exit);
 
-MODULE_ALIAS("krg-filter-alert_filter");
+KRG_FILTER_MODULE_INIT(alert_filter, alert_module_setup, alert_module_teardown,
+		       .ports = alert_ports,
+		       .type = &krg_type_u64,
+		       .attrs = alert_attrs,
+		       .priv_size = sizeof(struct alert_filter),
+		       .init = alert_init,
+		       .exit = alert_exit,
+		       .update = alert_update);
+
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("krgsched alert_filter: tell the administrator when a value crosses a threshold");

@@ -199,19 +199,15 @@ static int ewma_init(struct krg_filter *filter)
 	return 0;
 }
 
-static const struct krg_filter_type ewma_filter_type = {
-	.name = "ewma_filter",
-	.ports = ewma_ports,
-	.type = &krg_type_u64,
-	.attrs = ewma_attrs,
-	.priv_size = sizeof(struct ewma_filter),
-	.init = ewma_init,
-	.update = ewma_update,
-	.get_value = ewma_get_value,
-	.get_node_value = ewma_get_node_value,
-};
-
-KRG_FILTER_MODULE(ewma_filter, ewma_filter_type);
+KRG_FILTER_MODULE(ewma_filter,
+		  .ports = ewma_ports,
+		  .type = &krg_type_u64,
+		  .attrs = ewma_attrs,
+		  .priv_size = sizeof(struct ewma_filter),
+		  .init = ewma_init,
+		  .update = ewma_update,
+		  .get_value = ewma_get_value,
+		  .get_node_value = ewma_get_node_value);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("krgsched ewma_filter: per-node exponentially weighted moving average");

@@ -187,17 +187,14 @@ static int freq_init(struct krg_filter *filter)
 }
 
 /* No get_value/get_node_value: pulls pass through, per node too. */
-static const struct krg_filter_type freq_limit_filter_type = {
-	.name = "freq_limit_filter",
-	.ports = freq_ports,
-	.type = &krg_type_u64,
-	.attrs = freq_attrs,
-	.priv_size = sizeof(struct freq_limit_filter),
-	.init = freq_init,
-	.update = freq_update,
-};
 
-KRG_FILTER_MODULE(freq_limit_filter, freq_limit_filter_type);
+KRG_FILTER_MODULE(freq_limit_filter,
+		  .ports = freq_ports,
+		  .type = &krg_type_u64,
+		  .attrs = freq_attrs,
+		  .priv_size = sizeof(struct freq_limit_filter),
+		  .init = freq_init,
+		  .update = freq_update);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("krgsched freq_limit_filter: at most one push per interval");

@@ -257,19 +257,16 @@ static void rc_exit(struct krg_filter *filter)
 }
 
 /* update: NULL, the core's default republishes the source's pushes. */
-static const struct krg_filter_type remote_cache_filter_type = {
-	.name = "remote_cache_filter",
-	.ports = rc_ports,
-	.type = &krg_type_u64,
-	.attrs = rc_attrs,
-	.priv_size = sizeof(struct remote_cache_filter),
-	.init = rc_init,
-	.exit = rc_exit,
-	.get_value = rc_get_value,
-	.get_node_value = rc_get_node_value,
-};
 
-KRG_FILTER_MODULE(remote_cache_filter, remote_cache_filter_type);
+KRG_FILTER_MODULE(remote_cache_filter,
+		  .ports = rc_ports,
+		  .type = &krg_type_u64,
+		  .attrs = rc_attrs,
+		  .priv_size = sizeof(struct remote_cache_filter),
+		  .init = rc_init,
+		  .exit = rc_exit,
+		  .get_value = rc_get_value,
+		  .get_node_value = rc_get_node_value);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("krgsched remote_cache_filter: polled cache of every node's value");

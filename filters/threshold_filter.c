@@ -109,16 +109,13 @@ static void threshold_update(struct krg_filter *filter, struct krg_port *port)
 }
 
 /* No get_value/get_node_value: pulls pass through, per node too. */
-static const struct krg_filter_type threshold_filter_type = {
-	.name = "threshold_filter",
-	.ports = threshold_ports,
-	.type = &krg_type_u64,
-	.attrs = threshold_attrs,
-	.priv_size = sizeof(struct threshold_filter),
-	.update = threshold_update,
-};
 
-KRG_FILTER_MODULE(threshold_filter, threshold_filter_type);
+KRG_FILTER_MODULE(threshold_filter,
+		  .ports = threshold_ports,
+		  .type = &krg_type_u64,
+		  .attrs = threshold_attrs,
+		  .priv_size = sizeof(struct threshold_filter),
+		  .update = threshold_update);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("krgsched threshold_filter: pass pushes of values >= a threshold");

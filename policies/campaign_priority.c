@@ -551,45 +551,28 @@ static void cp_update_node_set(struct krg_policy *policy)
 	cp_kick(0);
 }
 
-static const struct krg_policy_type campaign_priority_type = {
-	.name = "campaign_priority",
-	.ports = cp_ports,
-	.attrs = cp_attrs,
-	.priv_size = sizeof(struct cp_campaign),
-	.init = cp_init,
-	.exit = cp_exit,
-	.new_task_node = cp_new_task_node,
-	.update_node_set = cp_update_node_set,
-};
-
-/* Not KRG_POLICY_MODULE: the step and its scratch live with the module. */
-static int __init campaign_priority_module_init(void)
+/* The step and its scratch live with the module. */
+static int cp_module_setup(void)
 {
-	int ret;
-
 	cp_step = kvzalloc(sizeof(*cp_step), GFP_KERNEL);
-	if (!cp_step)
-		return -ENOMEM;
-	ret = krg_policy_type_register(&campaign_priority_type, THIS_MODULE);
-	if (ret)
-		goto err_free_step;
-	return 0;
-
-err_free_step:
-	kvfree(cp_step);
-	return ret;
+	return cp_step ? 0 : -ENOMEM;
 }
-module_init(campaign_priority_module_init);
 
-static void __exit campaign_priority_module_exit(void)
+static void cp_module_teardown(void)
 {
-	krg_policy_type_unregister(&campaign_priority_type);
 	/* No campaign is left: the step stops re-arming itself. */
 	cancel_delayed_work_sync(&cp_work);
 	kvfree(cp_step);
 }
-module_exit(campaign_priority_module_exit);
 
-MODULE_ALIAS("krg-policy-campaign_priority");
+KRG_POLICY_MODULE_INIT(campaign_priority, cp_module_setup, cp_module_teardown,
+		       .ports = cp_ports,
+		       .attrs = cp_attrs,
+		       .priv_size = sizeof(struct cp_campaign),
+		       .init = cp_init,
+		       .exit = cp_exit,
+		       .new_task_node = cp_new_task_node,
+		       .update_node_set = cp_update_node_set);
+
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("krgsched campaign_priority: drain the highest priority campaigns first");

@@ -137,18 +137,14 @@ static int ll_init(struct krg_policy *policy)
 	return 0;
 }
 
-static const struct krg_policy_type least_loaded_type = {
-	.name = "least_loaded",
-	.ports = ll_ports,
-	.attrs = ll_attrs,
-	.priv_size = sizeof(struct least_loaded),
-	.init = ll_init,
-	.new_task_node = ll_new_task_node,
-	.update = ll_update,
-	.update_node_set = ll_update_node_set,
-};
-
-KRG_POLICY_MODULE(least_loaded, least_loaded_type);
+KRG_POLICY_MODULE(least_loaded,
+		  .ports = ll_ports,
+		  .attrs = ll_attrs,
+		  .priv_size = sizeof(struct least_loaded),
+		  .init = ll_init,
+		  .new_task_node = ll_new_task_node,
+		  .update = ll_update,
+		  .update_node_set = ll_update_node_set);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("krgsched least_loaded: distant-fork placement on the least loaded node");

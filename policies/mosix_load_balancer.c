@@ -572,18 +572,14 @@ static void mosix_exit(struct krg_policy *policy)
 	kvfree(lb->step);
 }
 
-static const struct krg_policy_type mosix_load_balancer_type = {
-	.name = "mosix_load_balancer",
-	.ports = mosix_ports,
-	.attrs = mosix_attrs,
-	.priv_size = sizeof(struct mosix_lb),
-	.init = mosix_init,
-	.exit = mosix_exit,
-	.update = mosix_update,
-	.update_node_set = mosix_update_node_set,
-};
-
-KRG_POLICY_MODULE(mosix_load_balancer, mosix_load_balancer_type);
+KRG_POLICY_MODULE(mosix_load_balancer,
+		  .ports = mosix_ports,
+		  .attrs = mosix_attrs,
+		  .priv_size = sizeof(struct mosix_lb),
+		  .init = mosix_init,
+		  .exit = mosix_exit,
+		  .update = mosix_update,
+		  .update_node_set = mosix_update_node_set);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("krgsched mosix_load_balancer: Kerrighed's MOSIX-like load balancing");

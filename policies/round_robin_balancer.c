@@ -76,15 +76,11 @@ static int rr_init(struct krg_policy *policy)
 	return 0;
 }
 
-static const struct krg_policy_type round_robin_balancer_type = {
-	.name = "round_robin_balancer",
-	.attrs = rr_attrs,
-	.priv_size = sizeof(struct round_robin),
-	.init = rr_init,
-	.new_task_node = rr_new_task_node,
-};
-
-KRG_POLICY_MODULE(round_robin_balancer, round_robin_balancer_type);
+KRG_POLICY_MODULE(round_robin_balancer,
+		  .attrs = rr_attrs,
+		  .priv_size = sizeof(struct round_robin),
+		  .init = rr_init,
+		  .new_task_node = rr_new_task_node);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("krgsched round_robin_balancer: distant-fork placement in turn");

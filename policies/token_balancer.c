@@ -418,19 +418,15 @@ static void tb_exit(struct krg_policy *policy)
 	kvfree(tb->step);
 }
 
-static const struct krg_policy_type token_balancer_type = {
-	.name = "token_balancer",
-	.ports = tb_ports,
-	.attrs = tb_attrs,
-	.priv_size = sizeof(struct token_balancer),
-	.init = tb_init,
-	.exit = tb_exit,
-	.new_task_node = tb_new_task_node,
-	.update = tb_update,
-	.update_node_set = tb_update_node_set,
-};
-
-KRG_POLICY_MODULE(token_balancer, token_balancer_type);
+KRG_POLICY_MODULE(token_balancer,
+		  .ports = tb_ports,
+		  .attrs = tb_attrs,
+		  .priv_size = sizeof(struct token_balancer),
+		  .init = tb_init,
+		  .exit = tb_exit,
+		  .new_task_node = tb_new_task_node,
+		  .update = tb_update,
+		  .update_node_set = tb_update_node_set);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("krgsched token_balancer: place and move jobs toward the fullest USB token keys");

@@ -339,18 +339,14 @@ static void cpu_probe_exit(struct krg_probe *probe)
 	kfree(cp->last);
 }
 
-static const struct krg_probe_type cpu_probe_type = {
-	.name = "cpu_probe",
-	.sources = cpu_probe_sources,
-	.attrs = cpu_probe_attrs,
-	.period_ms = 1000,
-	.priv_size = sizeof(struct cpu_probe),
-	.init = cpu_probe_init,
-	.exit = cpu_probe_exit,
-	.measure = cpu_probe_measure,
-};
-
-KRG_PROBE_MODULE(cpu_probe, cpu_probe_type);
+KRG_PROBE_MODULE(cpu_probe,
+		 .sources = cpu_probe_sources,
+		 .attrs = cpu_probe_attrs,
+		 .period_ms = 1000,
+		 .priv_size = sizeof(struct cpu_probe),
+		 .init = cpu_probe_init,
+		 .exit = cpu_probe_exit,
+		 .measure = cpu_probe_measure);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("krgsched probe: CPU usage per node and per CPU");

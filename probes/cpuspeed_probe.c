@@ -261,18 +261,14 @@ static void cpuspeed_exit(struct krg_probe *probe)
 	kfree(cs->khz);
 }
 
-static const struct krg_probe_type cpuspeed_probe_type = {
-	.name = "cpuspeed_probe",
-	.sources = cpuspeed_sources,
-	.attrs = cpuspeed_attrs,
-	.period_ms = 1000,
-	.priv_size = sizeof(struct cpuspeed_probe),
-	.init = cpuspeed_init,
-	.exit = cpuspeed_exit,
-	.measure = cpuspeed_measure,
-};
-
-KRG_PROBE_MODULE(cpuspeed_probe, cpuspeed_probe_type);
+KRG_PROBE_MODULE(cpuspeed_probe,
+		 .sources = cpuspeed_sources,
+		 .attrs = cpuspeed_attrs,
+		 .period_ms = 1000,
+		 .priv_size = sizeof(struct cpuspeed_probe),
+		 .init = cpuspeed_init,
+		 .exit = cpuspeed_exit,
+		 .measure = cpuspeed_measure);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("krgsched probe: online CPUs per node and CPU speeds in kHz");

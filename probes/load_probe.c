@@ -208,18 +208,14 @@ static void load_probe_exit(struct krg_probe *probe)
 	krgp_pid_sel_exit(&((struct load_probe *)krg_probe_priv(probe))->sel);
 }
 
-static const struct krg_probe_type load_probe_type = {
-	.name = "load_probe",
-	.sources = load_probe_sources,
-	.attrs = load_probe_attrs,
-	.period_ms = 1000,
-	.priv_size = sizeof(struct load_probe),
-	.init = load_probe_init,
-	.exit = load_probe_exit,
-	.measure = load_probe_measure,
-};
-
-KRG_PROBE_MODULE(load_probe, load_probe_type);
+KRG_PROBE_MODULE(load_probe,
+		 .sources = load_probe_sources,
+		 .attrs = load_probe_attrs,
+		 .period_ms = 1000,
+		 .priv_size = sizeof(struct load_probe),
+		 .init = load_probe_init,
+		 .exit = load_probe_exit,
+		 .measure = load_probe_measure);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("krgsched probe: runnable tasks per node, CPU time per process");

@@ -187,15 +187,11 @@ static int lup_init(struct krg_probe *probe)
 	return 0;
 }
 
-static const struct krg_probe_type local_user_presence_type = {
-	.name = "local_user_presence",
-	.sources = lup_sources,
-	.attrs = lup_attrs,
-	.priv_size = sizeof(struct local_user_presence),
-	.init = lup_init,
-};
-
-KRG_PROBE_MODULE(local_user_presence, local_user_presence_type);
+KRG_PROBE_MODULE(local_user_presence,
+		 .sources = lup_sources,
+		 .attrs = lup_attrs,
+		 .priv_size = sizeof(struct local_user_presence),
+		 .init = lup_init);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("krgsched probe: interactive sessions announced by PAM (root only)");

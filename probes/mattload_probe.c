@@ -329,18 +329,14 @@ static int mattload_init(struct krg_probe *probe)
 	return 0;
 }
 
-static const struct krg_probe_type mattload_probe_type = {
-	.name = "mattload_probe",
-	.sources = mattload_sources,
-	.ports = mattload_ports,
-	.attrs = mattload_attrs,
-	.period_ms = 1000,
-	.priv_size = sizeof(struct mattload_probe),
-	.init = mattload_init,
-	.measure = mattload_measure,
-};
-
-KRG_PROBE_MODULE(mattload_probe, mattload_probe_type);
+KRG_PROBE_MODULE(mattload_probe,
+		 .sources = mattload_sources,
+		 .ports = mattload_ports,
+		 .attrs = mattload_attrs,
+		 .period_ms = 1000,
+		 .priv_size = sizeof(struct mattload_probe),
+		 .init = mattload_init,
+		 .measure = mattload_measure);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("krgsched probe: node load by Perotin's formula, from its input ports");

@@ -160,17 +160,13 @@ static int mem_probe_init(struct krg_probe *probe)
 	return krgp_backend_check();
 }
 
-static const struct krg_probe_type mem_probe_type = {
-	.name = "mem_probe",
-	.sources = mem_probe_sources,
-	.attrs = mem_probe_attrs,
-	.period_ms = 1000,
-	.priv_size = sizeof(struct mem_probe),
-	.init = mem_probe_init,
-	.measure = mem_probe_measure,
-};
-
-KRG_PROBE_MODULE(mem_probe, mem_probe_type);
+KRG_PROBE_MODULE(mem_probe,
+		 .sources = mem_probe_sources,
+		 .attrs = mem_probe_attrs,
+		 .period_ms = 1000,
+		 .priv_size = sizeof(struct mem_probe),
+		 .init = mem_probe_init,
+		 .measure = mem_probe_measure);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("krgsched probe: total and free memory per node (KB)");

@@ -211,15 +211,11 @@ static void migration_probe_exit(struct krg_probe *probe)
 	krg_migration_unregister_notifier(&mp->nb);
 }
 
-static const struct krg_probe_type migration_probe_type = {
-	.name = "migration_probe",
-	.sources = migration_probe_sources,
-	.priv_size = sizeof(struct migration_probe),
-	.init = migration_probe_init,
-	.exit = migration_probe_exit,
-};
-
-KRG_PROBE_MODULE(migration_probe, migration_probe_type);
+KRG_PROBE_MODULE(migration_probe,
+		 .sources = migration_probe_sources,
+		 .priv_size = sizeof(struct migration_probe),
+		 .init = migration_probe_init,
+		 .exit = migration_probe_exit);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("krgsched probe: last migration time, migrations on going");

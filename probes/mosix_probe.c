@@ -473,18 +473,14 @@ static void mosix_probe_exit(struct krg_probe *probe)
 	krgp_pid_sel_exit(&mp->sel);
 }
 
-static const struct krg_probe_type mosix_probe_type = {
-	.name = "mosix_probe",
-	.sources = mosix_sources,
-	.attrs = mosix_attrs,
-	.period_ms = 1000,
-	.priv_size = sizeof(struct mosix_probe),
-	.init = mosix_probe_init,
-	.exit = mosix_probe_exit,
-	.measure = mosix_probe_measure,
-};
-
-KRG_PROBE_MODULE(mosix_probe, mosix_probe_type);
+KRG_PROBE_MODULE(mosix_probe,
+		 .sources = mosix_sources,
+		 .attrs = mosix_attrs,
+		 .period_ms = 1000,
+		 .priv_size = sizeof(struct mosix_probe),
+		 .init = mosix_probe_init,
+		 .exit = mosix_probe_exit,
+		 .measure = mosix_probe_measure);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("krgsched probe: MOSIX load (mean, upper, per process)");

@@ -126,16 +126,13 @@ static void processsize_probe_exit(struct krg_probe *probe)
 }
 
 /* Event-driven (period_ms 0) without events: values are pulled. */
-static const struct krg_probe_type processsize_probe_type = {
-	.name = "processsize_probe",
-	.sources = processsize_sources,
-	.attrs = processsize_attrs,
-	.priv_size = sizeof(struct processsize_probe),
-	.init = processsize_probe_init,
-	.exit = processsize_probe_exit,
-};
 
-KRG_PROBE_MODULE(processsize_probe, processsize_probe_type);
+KRG_PROBE_MODULE(processsize_probe,
+		 .sources = processsize_sources,
+		 .attrs = processsize_attrs,
+		 .priv_size = sizeof(struct processsize_probe),
+		 .init = processsize_probe_init,
+		 .exit = processsize_probe_exit);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("krgsched probe: virtual memory size per process");

@@ -448,18 +448,14 @@ static void thermal_probe_exit(struct krg_probe *probe)
 	mutex_destroy(&tp->zone_lock);
 }
 
-static const struct krg_probe_type thermal_probe_type = {
-	.name = "thermal_probe",
-	.sources = thermal_probe_sources,
-	.attrs = thermal_probe_attrs,
-	.period_ms = 1000,
-	.priv_size = sizeof(struct thermal_probe),
-	.init = thermal_probe_init,
-	.exit = thermal_probe_exit,
-	.measure = thermal_probe_measure,
-};
-
-KRG_PROBE_MODULE(thermal_probe, thermal_probe_type);
+KRG_PROBE_MODULE(thermal_probe,
+		 .sources = thermal_probe_sources,
+		 .attrs = thermal_probe_attrs,
+		 .period_ms = 1000,
+		 .priv_size = sizeof(struct thermal_probe),
+		 .init = thermal_probe_init,
+		 .exit = thermal_probe_exit,
+		 .measure = thermal_probe_measure);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("krgsched probe: temperature of a thermal zone");

@@ -676,17 +676,13 @@ static void utp_exit(struct krg_probe *probe)
 	mutex_destroy(&up->cfg_lock);
 }
 
-static const struct krg_probe_type usb_token_probe_type = {
-	.name = "usb_token_probe",
-	.sources = utp_sources,
-	.attrs = utp_attrs,
-	.period_ms = 0,
-	.priv_size = sizeof(struct usb_token_probe),
-	.init = utp_init,
-	.exit = utp_exit,
-};
-
-KRG_PROBE_MODULE(usb_token_probe, usb_token_probe_type);
+KRG_PROBE_MODULE(usb_token_probe,
+		 .sources = utp_sources,
+		 .attrs = utp_attrs,
+		 .period_ms = 0,
+		 .priv_size = sizeof(struct usb_token_probe),
+		 .init = utp_init,
+		 .exit = utp_exit);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("krgsched probe: USB token keys per node and their token counts");

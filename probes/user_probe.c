@@ -175,17 +175,13 @@ static int user_probe_init(struct krg_probe *probe)
 	return 0;
 }
 
-static const struct krg_probe_type user_probe_type = {
-	.name = "user_probe",
-	.sources = user_probe_sources,
-	.attrs = user_probe_attrs,
-	.period_ms = 1000,
-	.priv_size = sizeof(struct user_probe),
-	.init = user_probe_init,
-	.measure = user_probe_measure,
-};
-
-KRG_PROBE_MODULE(user_probe, user_probe_type);
+KRG_PROBE_MODULE(user_probe,
+		 .sources = user_probe_sources,
+		 .attrs = user_probe_attrs,
+		 .period_ms = 1000,
+		 .priv_size = sizeof(struct user_probe),
+		 .init = user_probe_init,
+		 .measure = user_probe_measure);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("krgsched probe: interactive sessions (terminal, regular uid)");

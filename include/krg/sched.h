@@ -279,28 +279,69 @@ int krg_policy_migrate(struct krg_policy *policy, struct task_struct *p,
 int krg_place_task(struct task_struct *parent, struct task_struct *child);
 
 /*
- * One module per component: these emit the module alias the core autoloads
- * on mkdir, and the module init/exit that register the type.
+ * One module per component. KRG_POLICY_MODULE(name, fields...) defines the
+ * policy type `name_type`, with .name = "name" and the designated
+ * initialisers @fields, the module alias the core autoloads on mkdir
+ * ("krg-policy-<name>"), and the module init and exit that register and
+ * unregister it; KRG_PROBE_MODULE and KRG_FILTER_MODULE alike:
+ *
+ *	KRG_POLICY_MODULE(least_loaded,
+ *		.ports = ll_ports,
+ *		.new_task_node = ll_new_task_node);
+ *
+ * KRG_POLICY_MODULE_INIT(name, init, exit, fields...) is for a component
+ * with module-wide state of its own: the module's init runs @init (int
+ * (void)) before registering, and @exit (void (void)) if registering fails
+ * and after unregistering. (DECLARE_USB_FUNCTION_INIT is the model.)
  */
-#define __KRG_COMPONENT_MODULE(kind, alias, __type)			\
-static int __init __type##_module_init(void)				\
-{									\
-	return krg_##kind##_type_register(&(__type), THIS_MODULE);	\
-}									\
-module_init(__type##_module_init);					\
-static void __exit __type##_module_exit(void)				\
-{									\
-	krg_##kind##_type_unregister(&(__type));			\
-}									\
-module_exit(__type##_module_exit);					\
-MODULE_ALIAS(alias)
+static inline int krg_module_init_none(void)
+{
+	return 0;
+}
 
-/* KRG_PROBE_MODULE(name, type): MODULE_ALIAS("krg-probe-<name>") + init/exit */
-#define KRG_PROBE_MODULE(__name, __type)				\
-	__KRG_COMPONENT_MODULE(probe, "krg-probe-" #__name, __type)
-#define KRG_FILTER_MODULE(__name, __type)				\
-	__KRG_COMPONENT_MODULE(filter, "krg-filter-" #__name, __type)
-#define KRG_POLICY_MODULE(__name, __type)				\
-	__KRG_COMPONENT_MODULE(policy, "krg-policy-" #__name, __type)
+static inline void krg_module_exit_none(void)
+{
+}
+
+#define __KRG_COMPONENT_MODULE(kind, __name, init_fn, exit_fn, ...)	\
+static const struct krg_##kind##_type __name##_type = {		\
+	.name = #__name,						\
+	__VA_ARGS__							\
+};									\
+static int __init __name##_module_init(void)				\
+{									\
+	int ret = init_fn();						\
+									\
+	if (ret)							\
+		return ret;						\
+	ret = krg_##kind##_type_register(&__name##_type, THIS_MODULE);	\
+	if (ret)							\
+		exit_fn();						\
+	return ret;							\
+}									\
+module_init(__name##_module_init);					\
+static void __exit __name##_module_exit(void)				\
+{									\
+	krg_##kind##_type_unregister(&__name##_type);			\
+	exit_fn();							\
+}									\
+module_exit(__name##_module_exit);					\
+MODULE_ALIAS("krg-" #kind "-" #__name)
+
+#define KRG_PROBE_MODULE(__name, ...)					\
+	__KRG_COMPONENT_MODULE(probe, __name, krg_module_init_none,	\
+			       krg_module_exit_none, __VA_ARGS__)
+#define KRG_FILTER_MODULE(__name, ...)					\
+	__KRG_COMPONENT_MODULE(filter, __name, krg_module_init_none,	\
+			       krg_module_exit_none, __VA_ARGS__)
+#define KRG_POLICY_MODULE(__name, ...)					\
+	__KRG_COMPONENT_MODULE(policy, __name, krg_module_init_none,	\
+			       krg_module_exit_none, __VA_ARGS__)
+#define KRG_PROBE_MODULE_INIT(__name, init_fn, exit_fn, ...)		\
+	__KRG_COMPONENT_MODULE(probe, __name, init_fn, exit_fn, __VA_ARGS__)
+#define KRG_FILTER_MODULE_INIT(__name, init_fn, exit_fn, ...)		\
+	__KRG_COMPONENT_MODULE(filter, __name, init_fn, exit_fn, __VA_ARGS__)
+#define KRG_POLICY_MODULE_INIT(__name, init_fn, exit_fn, ...)		\
+	__KRG_COMPONENT_MODULE(policy, __name, init_fn, exit_fn, __VA_ARGS__)
 
 #endif /* _KRG_SCHED_H */

@@ -16,13 +16,9 @@ static const struct krg_port_desc *const test_pass_ports[] = {
 	NULL,
 };
 
-static const struct krg_filter_type test_pass_type = {
-	.name = "test_pass",
-	.ports = test_pass_ports,
-	.type = &krg_type_u64,
-};
-
-KRG_FILTER_MODULE(test_pass, test_pass_type);
+KRG_FILTER_MODULE(test_pass,
+		  .ports = test_pass_ports,
+		  .type = &krg_type_u64);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("krgsched pass-through test filter (tests only)");

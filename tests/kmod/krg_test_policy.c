@@ -216,19 +216,15 @@ static void test_policy_exit(struct krg_policy *policy)
 	WRITE_ONCE(tp->dead, true);
 }
 
-static const struct krg_policy_type test_policy_type = {
-	.name = "test_policy",
-	.ports = test_ports,
-	.attrs = test_policy_attrs,
-	.priv_size = sizeof(struct test_policy),
-	.init = test_policy_init,
-	.exit = test_policy_exit,
-	.new_task_node = test_policy_new_task_node,
-	.update = test_policy_update,
-	.update_node_set = test_policy_update_node_set,
-};
-
-KRG_POLICY_MODULE(test_policy, test_policy_type);
+KRG_POLICY_MODULE(test_policy,
+		  .ports = test_ports,
+		  .attrs = test_policy_attrs,
+		  .priv_size = sizeof(struct test_policy),
+		  .init = test_policy_init,
+		  .exit = test_policy_exit,
+		  .new_task_node = test_policy_new_task_node,
+		  .update = test_policy_update,
+		  .update_node_set = test_policy_update_node_set);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("krgsched recording test policy (tests only)");

@@ -248,18 +248,14 @@ static void test_probe_measure(struct krg_probe *probe)
 	krg_probe_publish(probe, 1);
 }
 
-static const struct krg_probe_type test_probe_type = {
-	.name = "test_probe",
-	.sources = test_sources,
-	.attrs = test_probe_attrs,
-	.period_ms = 1000,
-	.priv_size = sizeof(struct test_probe),
-	.init = test_probe_init,
-	.exit = test_probe_exit,
-	.measure = test_probe_measure,
-};
-
-KRG_PROBE_MODULE(test_probe, test_probe_type);
+KRG_PROBE_MODULE(test_probe,
+		 .sources = test_sources,
+		 .attrs = test_probe_attrs,
+		 .period_ms = 1000,
+		 .priv_size = sizeof(struct test_probe),
+		 .init = test_probe_init,
+		 .exit = test_probe_exit,
+		 .measure = test_probe_measure);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("krgsched test probe (tests only)");
