@@ -10,8 +10,9 @@
  *              changes)
  *   cpu_usage  u64(int): the same permille for one CPU (parameter: the CPU
  *              id); Kerrighed's per-CPU cpu_usage
- * Attributes: per_cpu (ro: "cpu C node N usage U" per measured CPU),
- * cost_ns (ro).
+ * Attributes: per_cpu (ro: "cpu C node N usage U" per node and measured
+ * CPU of it; a CPU that nodes share is listed under each), cost_ns (ro).
+ * A node's CPUs are those krg_node_cpus() gives.
  *
  * Busy time is what /proc/stat counts as neither idle nor iowait: user +
  * nice + system + irq + softirq + steal (guest time is already in user and

@@ -13,8 +13,8 @@
  *              what /proc/cpuinfo falls back to as well. Read without a
  *              parameter (in_nr 0) it gives one value per online CPU in id
  *              order, as Kerrighed's did; per node, the node's CPUs only.
- * Attributes: per_cpu (ro: "cpu C node N speed K" per online CPU, the
- * one-line-per-CPU view of `speed`), cost_ns (ro).
+ * Attributes: per_cpu (ro: "cpu C node N speed K" per node and online CPU
+ * of it, the one-line-per-CPU view of `speed`), cost_ns (ro).
  *
  * cpufreq_quick_get() may take a driver's path that is not safe in atomic
  * context, so measure() reads every CPU each probe_period and get_value
