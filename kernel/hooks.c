@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Fork and exit hooks: capability inheritance, freeing at exit, and distant
- * fork. The kernel does not export the sched_process_fork/exit tracepoints;
- * they are found by name. Both probes run in atomic context (the tracepoint
- * disables preemption): no sleeping, GFP_ATOMIC only.
+ * fork (the placement hook decides, the backend places: numa and test with
+ * krg_affinity_place_child() below). The kernel does not export the
+ * sched_process_fork/exit tracepoints; they are found by name. Both probes
+ * run in atomic context (the tracepoint disables preemption): no sleeping,
+ * GFP_ATOMIC only.
  */
 #include <linux/cpumask.h>
 #include <linux/moduleparam.h>
@@ -265,7 +267,7 @@ static void krg_place_work_fn(struct callback_head *cb)
 	module_put(THIS_MODULE);
 }
 
-/* Where krg_place_child() computes a child's mask (preemption is off). */
+/* Where krg_affinity_place_child() computes a mask (preemption is off). */
 static DEFINE_PER_CPU(struct cpumask, krg_place_scratch);
 
 /* Distant forks not placed: the child may not go to the node's CPUs. */
@@ -285,8 +287,9 @@ static bool krg_child_pinned(struct task_struct *child, int home)
 }
 
 /*
- * Confine the new @child to @node's CPUs (what krg_place_mask() leaves of
- * them) before it first runs; @home: the node its parent was put on.
+ * The place_child op of the numa and test backends: confine the new @child
+ * to @node's CPUs (what krg_place_mask() leaves of them) before it first
+ * runs; @home: the node its parent was put on.
  * Called from the fork tracepoint: @child is TASK_NEW, not on any
  * runqueue, and is only woken (wake_up_new_task(), which picks its first
  * CPU within its affinity) after we return. True if it is placed.
@@ -311,7 +314,7 @@ static bool krg_child_pinned(struct task_struct *child, int home)
  * handled, even SIGKILL), so it never executes a user instruction outside
  * @node. It holds a module reference until it has run.
  */
-static bool krg_place_child(struct task_struct *child, int node, int home)
+bool krg_affinity_place_child(struct task_struct *child, int node, int home)
 {
 	/* The fork tracepoint runs with preemption disabled: per-CPU is ours. */
 	struct cpumask *mask = this_cpu_ptr(&krg_place_scratch);
@@ -448,7 +451,7 @@ static void krg_fork_probe(void *data, struct task_struct *parent,
 	if (distant) {
 		placed = krg_place(parent, child);
 		if (placed != KRG_NODE_NONE &&
-		    krg_place_child(child, placed, node))
+		    krg_backend->place_child(child, placed, node))
 			WRITE_ONCE(ce->node, placed);
 	}
 out:

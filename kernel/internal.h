@@ -12,10 +12,68 @@
 #include <krg/migrate.h>
 #include <krg/nodes.h>
 
-/* nodes.c */
+/**
+ * struct krg_node_backend - what a node is, and how a process gets onto one
+ * @name: for people (/sys/kernel/krg/backend, the load message); no code
+ *	branches on it
+ * @init: at load, before any other part of krg.ko, in process context:
+ *	fill @possible (fixed until @uninit), then start keeping the online
+ *	set with krg_nodes_set_online(), which it has called once before it
+ *	returns. 0 or -errno
+ * @uninit: at unload, last, in process context: stop keeping the online
+ *	set
+ * @local_node: the node of the CPU this code runs on. Any context; a
+ *	preemptible caller may be moved at once (the answer is a hint)
+ * @task_node: the node @p runs on (for a task that slept since its
+ *	affinity moved, where it runs next). Any context; the caller holds
+ *	RCU or a reference on @p
+ * @node_cpus: the CPUs of this machine that make up @node (a valid id,
+ *	online or not), or NULL if it has none here (a node that is another
+ *	machine). Nodes may share CPUs. The mask lives as long as krg.ko.
+ *	Any context
+ * @node_mem: the memory of @node, measured here: 0, -ENODATA (no memory
+ *	of its own) or -EOPNOTSUPP (not measured here). Only called for an
+ *	online node. Any context, no lock taken
+ * @migrate: carry out the migration of @p's thread group to @node. Called
+ *	by the migration worker, in process context (may sleep), with a
+ *	reference on @p, after krg_may_migrate()'s checks passed again and
+ *	START was announced. 0 once every thread runs on @node, else -errno
+ *	(announced as ABORT)
+ * @place_child: put @child, forked by a task with DISTANT_FORK, on the
+ *	online @node before it first runs in user space; @home is the node
+ *	its parent was put on (or KRG_NODE_NONE). Atomic context (the fork
+ *	tracepoint: preemption off, RCU held, @child is TASK_NEW and its
+ *	entry is hashed): no sleeping, GFP_ATOMIC. True if @child is placed
+ *	(krg.ko records @node in its entry), false if it stays where the
+ *	kernel put it
+ *
+ * One backend is selected at load (krg_nodes_init()) and stays until
+ * unload; every op is mandatory. The possible and online sets themselves
+ * are kept by nodes.c, so that readers get one consistent snapshot from any
+ * context whatever the backend.
+ */
+struct krg_node_backend {
+	const char *name;
+	int (*init)(struct krg_nodemask *possible);
+	void (*uninit)(void);
+	int (*local_node)(void);
+	int (*task_node)(struct task_struct *p);
+	const struct cpumask *(*node_cpus)(int node);
+	int (*node_mem)(int node, struct krg_node_mem *out);
+	int (*migrate)(struct task_struct *p, int node);
+	bool (*place_child)(struct task_struct *child, int node, int home);
+};
+
+/* nodes.c: the node map, whatever the backend */
+extern const struct krg_node_backend *krg_backend;
+
 int krg_nodes_init(void);
 void krg_nodes_uninit(void);
+void krg_nodes_set_online(const struct krg_nodemask *online);
 const struct cpumask *krg_node_cpumask(int node);
+
+/* numa.c: the numa and test backends (CPU-affinity nodes of this machine) */
+const struct krg_node_backend *krg_numa_select(void);
 
 /* caps.c: the per-task entries and the capability rules */
 struct krg_task {
@@ -76,6 +134,8 @@ int krg_hooks_init(void);
 void krg_hooks_uninit(void);
 bool krg_fail_spare_alloc(void);
 void krg_fork_stats(unsigned long *no_entry, unsigned long *not_placed);
+/* The place_child op of the numa and test backends: the child's affinity. */
+bool krg_affinity_place_child(struct task_struct *child, int node, int home);
 
 /* migrate.c */
 struct krg_migration;
@@ -93,6 +153,8 @@ int krg_migrate_record(struct task_struct *p, int node);
 bool krg_cpu_isolated(int cpu);
 bool krg_node_usable(int node, struct cpumask *dst);
 bool krg_task_unconfined(struct task_struct *p);
+/* The migrate op of the numa and test backends: the group's CPU affinity. */
+int krg_affinity_migrate(struct task_struct *p, int node);
 
 /* dev.c: /dev/krg */
 int krg_dev_init(void);

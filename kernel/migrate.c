@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Migration, `numa` backend: a request is checked and queued; a worker moves
- * the CPU affinity of every thread of the group to the target node's CPUs
- * (memory follows through NUMA balancing) and announces the outcome on the
- * migration notifier chain.
+ * Migration: a request is checked and queued; a worker has the backend carry
+ * it out (numa and test: krg_affinity_migrate() below moves the CPU affinity
+ * of every thread of the group to the target node's CPUs, and memory follows
+ * through NUMA balancing) and announces the outcome on the migration
+ * notifier chain.
  *
  * Each request produces exactly one final event: END, or ABORT with the
  * error. START comes before the threads are moved; a request that fails its
@@ -354,6 +355,34 @@ static int krg_move_group(struct task_struct *p, const struct cpumask *mask)
 	return -EAGAIN;
 }
 
+/**
+ * krg_affinity_migrate - the migrate op of the numa and test backends
+ * @p: the task whose thread group moves, referenced by the caller
+ * @node: the destination
+ *
+ * Sets the affinity of every thread to @node's CPUs that are not isolated.
+ * Process context (the migration worker); sleeps.
+ *
+ * Return: 0, -ENOMEM, -EINVAL (every CPU of @node isolated), -EHOSTDOWN
+ * (@node went offline) or an error of set_cpus_allowed_ptr().
+ */
+int krg_affinity_migrate(struct task_struct *p, int node)
+{
+	cpumask_var_t mask;
+	int err;
+
+	if (!alloc_cpumask_var(&mask, GFP_KERNEL))
+		return -ENOMEM;
+	if (krg_node_usable(node, mask))
+		err = krg_move_group(p, mask);
+	else
+		err = -EINVAL;
+	if (err == -EINVAL && !krg_node_online(node))
+		err = -EHOSTDOWN;
+	free_cpumask_var(mask);
+	return err;
+}
+
 /* Remember where the group went: it is not pinned there. */
 static void krg_record_node(struct task_struct *p, int node)
 {
@@ -389,33 +418,22 @@ static void krg_migration_work(struct work_struct *work)
 					       work);
 	int err, from = KRG_NODE_NONE;
 	struct task_struct *p;
-	cpumask_var_t mask;
 
-	if (!alloc_cpumask_var(&mask, GFP_KERNEL)) {
-		err = -ENOMEM;
-		goto out;
-	}
 	p = get_pid_task(m->pid, PIDTYPE_PID);
 	if (!p) {
 		err = -ESRCH;
-		goto out_free;
+		goto out;
 	}
 	from = krg_task_node(p);
 	err = krg_check(p, m->node, m->origin, true, true);
-	if (!err && !krg_node_usable(m->node, mask))
-		err = -EINVAL;
 	if (!err) {
 		krg_migration_announce(m, KRG_MIGRATION_START, from, 0);
-		err = krg_move_group(p, mask);
-		if (err == -EINVAL && !krg_node_online(m->node))
-			err = -EHOSTDOWN;
+		err = krg_backend->migrate(p, m->node);
 		if (!err)
 			krg_record_node(p, m->node);
 	}
 	krg_clear_migrating(p);
 	put_task_struct(p);
-out_free:
-	free_cpumask_var(mask);
 out:
 	if (err) {
 		atomic64_inc(&krg_mig_aborted);
@@ -445,8 +463,10 @@ int krg_migrate_queue(struct task_struct *p, int node,
 	ret = krg_check(p, node, origin, false, true);
 	if (ret)
 		return ret;
+	/* Nodes may share CPUs: @p must also be on @node for the backend. */
 	rcu_read_lock();
-	on_node = krg_group_on_node(p, krg_node_cpumask(node));
+	on_node = krg_group_on_node(p, krg_node_cpumask(node)) &&
+		  krg_task_node(p) == node;
 	rcu_read_unlock();
 	if (on_node)
 		return -EALREADY;
@@ -495,7 +515,8 @@ int krg_migrate_queue(struct task_struct *p, int node,
  * on the migration notifier chain. Any context (allocates with GFP_ATOMIC).
  *
  * Return: 0 when queued, -EALREADY if every thread of the group already
- * runs within @node's CPUs, -ENOMEM, or an error of krg_may_migrate().
+ * runs within @node's CPUs and @p is on @node (krg_task_node()), -ENOMEM,
+ * or an error of krg_may_migrate().
  */
 int krg_migrate(struct task_struct *p, int node,
 		enum krg_migrate_origin origin)

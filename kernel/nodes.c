@@ -1,50 +1,29 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Node map, `numa` backend: the nodes are this machine's NUMA nodes that
- * have CPUs. A node is online while at least one of its CPUs is online.
- *
- * For benchmarks and tests, krg.test_nodes=N (1 to KRG_MAX_NODES) replaces
- * them with the `test` backend: N nodes, node n backed by the CPUs of the
- * (n mod k)-th of the k NUMA nodes that have CPUs, so that policies can be
- * measured on node sets larger than the machine. Everything else (online
- * state, migration, placement) works as with `numa`.
+ * The node map: the possible and online node sets, their notifier chain and
+ * node lists, kept here whatever the backend; what a node is (which nodes
+ * exist, which CPUs make them up, where a task runs, how it moves) is the
+ * backend's (struct krg_node_backend, internal.h), selected once at load.
  */
-#include <linux/cpuhotplug.h>
 #include <linux/ctype.h>
-#include <linux/moduleparam.h>
 #include <linux/export.h>
-#include <linux/nodemask.h>
-#include <linux/sched.h>
 #include <linux/seqlock.h>
-#include <linux/topology.h>
-#include <linux/workqueue.h>
 #include "internal.h"
 
 /*
- * krg_nodes_lock protects krg_possible and krg_online. Writers are the CPU
- * hotplug callbacks (process context, serialised by the hotplug lock);
- * readers take a consistent snapshot and may run in any context.
+ * krg_nodes_lock protects krg_possible and krg_online. The writer is the
+ * backend (krg_nodes_set_online(), process context, serialised by the
+ * backend); readers take a consistent snapshot and may run in any context.
+ * krg_possible is written before any reader exists.
  */
 static DEFINE_SEQLOCK(krg_nodes_lock);
 static struct krg_nodemask krg_possible;
 static struct krg_nodemask krg_online;
 
-static unsigned int test_nodes;
-module_param(test_nodes, uint, 0444);
-MODULE_PARM_DESC(test_nodes, "test node map of N nodes over the NUMA nodes (0: off)");
-
-/* With test_nodes: the NUMA nodes with CPUs at load, in order; fixed. */
-static int krg_test_base[MAX_NUMNODES];
-static int krg_test_nr_base;
-
-/* The NUMA node whose CPUs back @node. */
-static int krg_numa_of(int node)
-{
-	return test_nodes ? krg_test_base[node % krg_test_nr_base] : node;
-}
+/* The running backend: set by krg_nodes_init(), before anything uses it. */
+const struct krg_node_backend *krg_backend __read_mostly;
 
 static BLOCKING_NOTIFIER_HEAD(krg_nodes_chain);
-static enum cpuhp_state krg_cpuhp_state;
 
 void krg_nodes_possible(struct krg_nodemask *out)
 {
@@ -80,55 +59,48 @@ unsigned int krg_nodes_online_count(void)
 }
 EXPORT_SYMBOL_GPL(krg_nodes_online_count);
 
-/* The node of NUMA node @nid: with test_nodes, the first one it backs. */
-static int krg_node_of_numa(int nid)
-{
-	int i;
-
-	if (!test_nodes)
-		return nid;
-	for (i = 0; i < krg_test_nr_base; i++)
-		if (krg_test_base[i] == nid)
-			return i % test_nodes;
-	return 0;
-}
-
 int krg_local_node(void)
 {
-	return krg_node_of_numa(numa_node_id());
+	return krg_backend->local_node();
 }
 EXPORT_SYMBOL_GPL(krg_local_node);
 
-/*
- * Where @p runs: the node of the CPU it last ran on, unless it may not run
- * there any more (its affinity moved, by a migration, while it slept): then
- * the node of its first allowed CPU, where it will run next.
- */
 int krg_task_node(struct task_struct *p)
 {
-	unsigned int cpu = task_cpu(p);
-	const struct cpumask *allowed = READ_ONCE(p->cpus_ptr);
-
-	if (!cpumask_test_cpu(cpu, allowed)) {
-		unsigned int first = cpumask_first(allowed);
-
-		if (first < nr_cpu_ids)
-			cpu = first;
-	}
-	return krg_node_of_numa(cpu_to_node(cpu));
+	return krg_backend->task_node(p);
 }
 EXPORT_SYMBOL_GPL(krg_task_node);
 
 const char *krg_backend_name(void)
 {
-	return test_nodes ? "test" : "numa";
+	return krg_backend->name;
 }
 EXPORT_SYMBOL_GPL(krg_backend_name);
 
+/*
+ * For krg.ko's own use (sysfs, migration and placement checks): a node
+ * without CPUs here has an empty mask, on which nothing can be placed.
+ */
 const struct cpumask *krg_node_cpumask(int node)
 {
-	return cpumask_of_node(krg_numa_of(node));
+	return krg_backend->node_cpus(node) ?: cpu_none_mask;
 }
+
+const struct cpumask *krg_node_cpus(int node)
+{
+	if (!krg_node_online(node))
+		return NULL;
+	return krg_backend->node_cpus(node);
+}
+EXPORT_SYMBOL_GPL(krg_node_cpus);
+
+int krg_node_mem(int node, struct krg_node_mem *out)
+{
+	if (!krg_node_online(node))
+		return -ENODATA;
+	return krg_backend->node_mem(node, out);
+}
+EXPORT_SYMBOL_GPL(krg_node_mem);
 
 int krg_nodes_register_notifier(struct notifier_block *nb)
 {
@@ -211,27 +183,20 @@ int krg_nodelist_print(char *buf, size_t len, const struct krg_nodemask *mask)
 }
 EXPORT_SYMBOL_GPL(krg_nodelist_print);
 
-/* Is @node online if @leaving (or nr_cpu_ids for none) goes offline? */
-static bool krg_node_has_cpus(int node, unsigned int leaving)
-{
-	unsigned int cpu;
-
-	for_each_cpu_and(cpu, cpumask_of_node(krg_numa_of(node)), cpu_online_mask)
-		if (cpu != leaving)
-			return true;
-	return false;
-}
-
-static void krg_nodes_update(unsigned int leaving)
+/**
+ * krg_nodes_set_online - the backend's new online set
+ * @online: the nodes online now (only possible ones count)
+ *
+ * Publishes the set, then tells the notifier chain about each node that
+ * came or went. Process context; the backend serialises its calls.
+ */
+void krg_nodes_set_online(const struct krg_nodemask *online)
 {
 	struct krg_nodemask before, after;
 	unsigned long changed[BITS_TO_LONGS(KRG_MAX_NODES)];
 	int node;
 
-	bitmap_zero(after.bits, KRG_MAX_NODES);
-	krg_for_each_node(node, &krg_possible)
-		if (krg_node_has_cpus(node, leaving))
-			__set_bit(node, after.bits);
+	bitmap_and(after.bits, online->bits, krg_possible.bits, KRG_MAX_NODES);
 
 	write_seqlock(&krg_nodes_lock);
 	before = krg_online;
@@ -249,56 +214,15 @@ static void krg_nodes_update(unsigned int leaving)
 	}
 }
 
-static int krg_cpu_online(unsigned int cpu)
-{
-	krg_nodes_update(nr_cpu_ids);
-	return 0;
-}
-
-static int krg_cpu_offline(unsigned int cpu)
-{
-	krg_nodes_update(cpu);
-	return 0;
-}
-
 int krg_nodes_init(void)
 {
-	int node, ret;
-
+	krg_backend = krg_numa_select();
 	bitmap_zero(krg_possible.bits, KRG_MAX_NODES);
-	if (test_nodes) {
-		if (test_nodes > KRG_MAX_NODES) {
-			pr_err("test_nodes=%u: at most %d\n", test_nodes,
-			       KRG_MAX_NODES);
-			return -EINVAL;
-		}
-		for_each_node_state(node, N_CPU)
-			krg_test_base[krg_test_nr_base++] = node;
-		if (!krg_test_nr_base)
-			return -ENODEV;
-		bitmap_set(krg_possible.bits, 0, test_nodes);
-		goto online;
-	}
-	for_each_node_state(node, N_POSSIBLE) {
-		if (!krg_node_valid(node)) {
-			pr_warn("NUMA node %d is beyond krgsched's %d-node limit; ignored\n",
-				node, KRG_MAX_NODES);
-			continue;
-		}
-		__set_bit(node, krg_possible.bits);
-	}
-
-online:
-	/* The callbacks also run now, on every online CPU: that fills krg_online. */
-	ret = cpuhp_setup_state(CPUHP_AP_ONLINE_DYN, "krg/nodes:online",
-				krg_cpu_online, krg_cpu_offline);
-	if (ret < 0)
-		return ret;
-	krg_cpuhp_state = ret;
-	return 0;
+	bitmap_zero(krg_online.bits, KRG_MAX_NODES);
+	return krg_backend->init(&krg_possible);
 }
 
 void krg_nodes_uninit(void)
 {
-	cpuhp_remove_state_nocalls(krg_cpuhp_state);
+	krg_backend->uninit();
 }

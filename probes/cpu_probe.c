@@ -10,8 +10,9 @@
  *              changes)
  *   cpu_usage  u64(int): the same permille for one CPU (parameter: the CPU
  *              id); Kerrighed's per-CPU cpu_usage
- * Attributes: per_cpu (ro: "cpu C node N usage U" per measured CPU),
- * cost_ns (ro).
+ * Attributes: per_cpu (ro: "cpu C node N usage U" per node and measured
+ * CPU of it; a CPU that nodes share is listed under each), cost_ns (ro).
+ * A node's CPUs are those krg_node_cpus() gives.
  *
  * Busy time is what /proc/stat counts as neither idle nor iowait: user +
  * nice + system + irq + softirq + steal (guest time is already in user and
@@ -39,10 +40,12 @@ enum {
 	CPU_PROBE_CPU_USAGE,
 };
 
-/* Cumulative ns of one CPU at the last measurement. */
+/* Cumulative ns of one CPU at the last measurement, and the last deltas. */
 struct cpu_probe_times {
 	u64 busy;
 	u64 total;
+	u64 db;
+	u64 dt;
 	bool valid;
 };
 
@@ -53,9 +56,6 @@ struct cpu_probe {
 	u32 *cpu_usage;			/* [nr_cpu_ids]; READ_ONCE */
 	u32 usage[KRG_MAX_NODES];	/* READ_ONCE; CPU_PROBE_NONE */
 	u32 cpus[KRG_MAX_NODES];	/* last published; measure only */
-	/* Scratch of measure(): per-node sums of this period. */
-	u64 busy[KRG_MAX_NODES];
-	u64 total[KRG_MAX_NODES];
 	struct krgp_cost cost;
 };
 
@@ -110,14 +110,14 @@ static void cpu_probe_measure(struct krg_probe *probe)
 	int cpu, node;
 
 	krg_nodes_possible(&possible);
-	memset(cp->busy, 0, sizeof(cp->busy));
-	memset(cp->total, 0, sizeof(cp->total));
 
 	for_each_possible_cpu(cpu) {
 		struct cpu_probe_times *last = &cp->last[cpu];
 		u32 old = READ_ONCE(cp->cpu_usage[cpu]), now = CPU_PROBE_NONE;
 		u64 busy, total, db, dt;
 
+		last->db = 0;
+		last->dt = 0;
 		if (!cpu_online(cpu)) {
 			last->valid = false;
 		} else {
@@ -128,11 +128,8 @@ static void cpu_probe_measure(struct krg_probe *probe)
 				db = busy - last->busy;
 				dt = total - last->total;
 				now = cpu_probe_permille(db, dt);
-				node = cpu_to_node(cpu);
-				if (krg_node_valid(node)) {
-					cp->busy[node] += db;
-					cp->total[node] += dt;
-				}
+				last->db = db;
+				last->dt = dt;
 			}
 			last->busy = busy;
 			last->total = total;
@@ -145,12 +142,20 @@ static void cpu_probe_measure(struct krg_probe *probe)
 	}
 
 	krg_for_each_node(node, &possible) {
+		const struct cpumask *mask = krg_node_cpus(node);
 		u32 cpus = krgp_node_nr_cpus(node);
 		u32 usage = CPU_PROBE_NONE;
+		u64 busy = 0, total = 0;
 
-		if (cpus && cp->total[node])
-			usage = cpu_probe_permille(cp->busy[node],
-						   cp->total[node]);
+		/* The node's CPUs, as the backend defines them. */
+		if (mask) {
+			for_each_cpu_and(cpu, mask, cpu_online_mask) {
+				busy += cp->last[cpu].db;
+				total += cp->last[cpu].dt;
+			}
+		}
+		if (cpus && total)
+			usage = cpu_probe_permille(busy, total);
 		if (usage != READ_ONCE(cp->usage[node])) {
 			WRITE_ONCE(cp->usage[node], usage);
 			changed[CPU_PROBE_USAGE] = true;
@@ -174,7 +179,7 @@ static int cpu_probe_usage_node(struct krg_probe *probe, int node, void *out,
 	struct cpu_probe *cp = krg_probe_priv(probe);
 	u32 v;
 
-	if (!krg_node_online(node))
+	if (!krgp_node_here(node))
 		return -ENODATA;
 	v = READ_ONCE(cp->usage[node]);
 	if (v == CPU_PROBE_NONE)
@@ -279,16 +284,26 @@ static struct cpu_probe *cpu_probe_of(struct config_item *item)
 static ssize_t cpu_probe_per_cpu_show(struct config_item *item, char *page)
 {
 	struct cpu_probe *cp = cpu_probe_of(item);
+	struct krg_nodemask possible;
 	ssize_t len = 0;
-	int cpu;
+	int cpu, node;
 
-	for_each_possible_cpu(cpu) {
-		u32 v = READ_ONCE(cp->cpu_usage[cpu]);
+	/* Node by node: a CPU several nodes share is listed under each. */
+	krg_nodes_possible(&possible);
+	krg_for_each_node(node, &possible) {
+		const struct cpumask *mask = krg_node_cpus(node);
 
-		if (v == CPU_PROBE_NONE)
+		if (!mask)
 			continue;
-		len += sysfs_emit_at(page, len, "cpu %d node %d usage %u\n",
-				     cpu, cpu_to_node(cpu), v);
+		for_each_cpu(cpu, mask) {
+			u32 v = READ_ONCE(cp->cpu_usage[cpu]);
+
+			if (v == CPU_PROBE_NONE)
+				continue;
+			len += sysfs_emit_at(page, len,
+					     "cpu %d node %d usage %u\n",
+					     cpu, node, v);
+		}
 	}
 	return len;
 }
@@ -309,11 +324,8 @@ static struct configfs_attribute *cpu_probe_attrs[] = {
 static int cpu_probe_init(struct krg_probe *probe)
 {
 	struct cpu_probe *cp = krg_probe_priv(probe);
-	int cpu, ret;
+	int cpu;
 
-	ret = krgp_backend_check();
-	if (ret)
-		return ret;
 	cp->last = kcalloc(nr_cpu_ids, sizeof(*cp->last), GFP_KERNEL);
 	if (!cp->last)
 		return -ENOMEM;

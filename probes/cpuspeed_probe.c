@@ -13,8 +13,8 @@
  *              what /proc/cpuinfo falls back to as well. Read without a
  *              parameter (in_nr 0) it gives one value per online CPU in id
  *              order, as Kerrighed's did; per node, the node's CPUs only.
- * Attributes: per_cpu (ro: "cpu C node N speed K" per online CPU, the
- * one-line-per-CPU view of `speed`), cost_ns (ro).
+ * Attributes: per_cpu (ro: "cpu C node N speed K" per node and online CPU
+ * of it, the one-line-per-CPU view of `speed`), cost_ns (ro).
  *
  * cpufreq_quick_get() may take a driver's path that is not safe in atomic
  * context, so measure() reads every CPU each probe_period and get_value
@@ -177,7 +177,7 @@ static int cpuspeed_speed_node(struct krg_probe *probe, int node, void *out,
 			       unsigned int nr, const void *in,
 			       unsigned int in_nr)
 {
-	const struct cpumask *mask = krgp_node_cpus(node);
+	const struct cpumask *mask = krg_node_cpus(node);
 
 	if (!mask)
 		return -ENODATA;
@@ -214,16 +214,25 @@ static ssize_t cpuspeed_probe_per_cpu_show(struct config_item *item,
 					   char *page)
 {
 	struct cpuspeed_probe *cs = cpuspeed_of(item);
+	struct krg_nodemask possible;
 	ssize_t len = 0;
-	int cpu;
+	int cpu, node;
 
-	for_each_online_cpu(cpu) {
-		u32 khz = READ_ONCE(cs->khz[cpu]);
+	/* Node by node: a CPU several nodes share is listed under each. */
+	krg_nodes_possible(&possible);
+	krg_for_each_node(node, &possible) {
+		const struct cpumask *mask = krg_node_cpus(node);
 
-		if (khz)
-			len += sysfs_emit_at(page, len,
-					     "cpu %d node %d speed %u\n",
-					     cpu, cpu_to_node(cpu), khz);
+		if (!mask)
+			continue;
+		for_each_cpu_and(cpu, mask, cpu_online_mask) {
+			u32 khz = READ_ONCE(cs->khz[cpu]);
+
+			if (khz)
+				len += sysfs_emit_at(page, len,
+						     "cpu %d node %d speed %u\n",
+						     cpu, node, khz);
+		}
 	}
 	return len;
 }
@@ -245,11 +254,7 @@ static struct configfs_attribute *cpuspeed_attrs[] = {
 static int cpuspeed_init(struct krg_probe *probe)
 {
 	struct cpuspeed_probe *cs = krg_probe_priv(probe);
-	int ret;
 
-	ret = krgp_backend_check();
-	if (ret)
-		return ret;
 	cs->khz = kcalloc(nr_cpu_ids, sizeof(*cs->khz), GFP_KERNEL);
 	return cs->khz ? 0 : -ENOMEM;
 }

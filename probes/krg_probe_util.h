@@ -3,14 +3,14 @@
  * Helpers shared by the probe modules of probes/ (header only: each probe is
  * one .c file and one module).
  *
- * Nodes. Probes measure this machine. With the numa backend (the only one
- * today) a krg node is a NUMA node of this machine that has CPUs
- * (kernel/nodes.c), so every node's value is a local read: a node's CPUs are
- * cpumask_of_node(), its memory NODE_DATA(). krg.ko does not export its node
- * to cpumask mapping, so this file is the one place that assumes it; probes
- * refuse to start under another backend rather than report wrong numbers.
- * (With the cluster backend the local node will be the whole machine and the
- * other nodes' values will come from the SSI layer's cache.)
+ * Nodes. Probes measure this machine, node by node, through krg.ko's
+ * per-node measurement API (<krg/nodes.h>): krg_node_cpus() gives the CPUs
+ * and krg_node_mem() the memory that make up a node, as the backend defines
+ * it (numa: a NUMA node with CPUs; test: an emulated node over one, several
+ * of them sharing its CPUs and memory). Probes never ask which backend
+ * runs. A node this machine does not measure (offline, or with the cluster
+ * backend another machine, whose values come from the SSI layer's cache)
+ * has no CPUs here, and no value from a probe here: -ENODATA.
  *
  * Processes. Per-process sources take a pid_t of the init pid namespace and
  * mean the thread group: a thread's id selects its process. A process whose
@@ -40,32 +40,19 @@
 #include <linux/spinlock.h>
 #include <linux/string.h>
 #include <linux/sysfs.h>
-#include <linux/topology.h>
 #include <krg/nodes.h>
 #include <krg/sched.h>
 
-/* Process context: 0 if the node model above holds, else -EOPNOTSUPP. */
-static inline int krgp_backend_check(void)
+/* Does this machine measure @node (see above)? Atomic. */
+static inline bool krgp_node_here(int node)
 {
-	if (!strcmp(krg_backend_name(), "numa"))
-		return 0;
-	pr_err("backend %s: this probe only measures numa nodes\n",
-	       krg_backend_name());
-	return -EOPNOTSUPP;
+	return krg_node_cpus(node);
 }
 
-/* The CPUs of @node, or NULL when it is offline or unknown. Atomic. */
-static inline const struct cpumask *krgp_node_cpus(int node)
-{
-	if (!krg_node_online(node))
-		return NULL;
-	return cpumask_of_node(node);
-}
-
-/* Online CPUs of @node (0 when offline). Atomic. */
+/* Online CPUs of @node (0 when not measured here). Atomic. */
 static inline unsigned int krgp_node_nr_cpus(int node)
 {
-	const struct cpumask *mask = krgp_node_cpus(node);
+	const struct cpumask *mask = krg_node_cpus(node);
 
 	return mask ? cpumask_weight_and(mask, cpu_online_mask) : 0;
 }

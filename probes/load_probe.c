@@ -64,7 +64,7 @@ static void load_probe_measure(struct krg_probe *probe)
 
 	krg_nodes_possible(&possible);
 	krg_for_each_node(node, &possible) {
-		u32 v = krg_node_online(node) ? lp->count[node] :
+		u32 v = krgp_node_here(node) ? lp->count[node] :
 			LOAD_PROBE_NONE;
 
 		if (v != lp->active[node]) {
@@ -85,7 +85,7 @@ static int load_probe_active_node(struct krg_probe *probe, int node,
 	struct load_probe *lp = krg_probe_priv(probe);
 	u32 v;
 
-	if (!krg_node_online(node))
+	if (!krgp_node_here(node))
 		return -ENODATA;
 	v = READ_ONCE(lp->active[node]);
 	if (v == LOAD_PROBE_NONE)
@@ -193,11 +193,7 @@ static struct configfs_attribute *load_probe_attrs[] = {
 static int load_probe_init(struct krg_probe *probe)
 {
 	struct load_probe *lp = krg_probe_priv(probe);
-	int ret;
 
-	ret = krgp_backend_check();
-	if (ret)
-		return ret;
 	memset32(lp->active, LOAD_PROBE_NONE, KRG_MAX_NODES);
 	krgp_pid_sel_init(&lp->sel);
 	return 0;

@@ -52,7 +52,7 @@ static int lup_node(struct krg_probe *probe, int node, void *out,
 	struct local_user_presence *lup = krg_probe_priv(probe);
 	u32 n;
 
-	if (!krg_node_online(node))
+	if (!krgp_node_here(node))
 		return -ENODATA;
 	n = READ_ONCE(lup->count);
 	switch (which) {
@@ -178,11 +178,7 @@ static struct configfs_attribute *lup_attrs[] = {
 static int lup_init(struct krg_probe *probe)
 {
 	struct local_user_presence *lup = krg_probe_priv(probe);
-	int ret;
 
-	ret = krgp_backend_check();
-	if (ret)
-		return ret;
 	spin_lock_init(&lup->lock);
 	return 0;
 }

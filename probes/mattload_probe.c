@@ -317,11 +317,7 @@ static struct configfs_attribute *mattload_attrs[] = {
 static int mattload_init(struct krg_probe *probe)
 {
 	struct mattload_probe *mp = krg_probe_priv(probe);
-	int ret;
 
-	ret = krgp_backend_check();
-	if (ret)
-		return ret;
 	mp->param_k = 1;
 	mp->multiply_factor = 1000000;
 	memset64(mp->load, MATT_NONE, KRG_MAX_NODES);

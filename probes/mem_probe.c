@@ -9,16 +9,15 @@
  *   ram_free   free pages on the node (MemFree of the same file)
  * Attribute: cost_ns (ro).
  *
- * Both are read when asked, from the zone counters the node's meminfo file
- * sums (atomic reads, no lock), so a read equals that file read at the same
+ * Both are read when asked, with krg_node_mem(): krg.ko reads the zone
+ * counters that the meminfo file of the NUMA node making up the node sums
+ * (atomic reads, no lock), so a read equals that file read at the same
  * moment. The periodic measurement only decides what to publish: a source is
  * published when some node's value differs from the last one published.
- * Nodes without online CPUs have no value (-ENODATA).
+ * Nodes without online CPUs, and nodes not measured here, have no value
+ * (-ENODATA).
  */
-#include <linux/mm.h>
-#include <linux/mmzone.h>
 #include <linux/module.h>
-#include <linux/vmstat.h>
 #include "krg_probe_util.h"
 
 enum {
@@ -33,27 +32,14 @@ struct mem_probe {
 	struct krgp_cost cost;
 };
 
-/* Pages of @node's zones, as si_meminfo_node() counts them. Atomic. */
+/* @node's memory, as krg.ko measures it here; -ENODATA if none. Atomic. */
 static int mem_probe_read(int node, unsigned int which, u64 *kb)
 {
-	struct pglist_data *pgdat;
-	unsigned long pages = 0;
-	int z;
+	struct krg_node_mem mem;
 
-	if (!krg_node_online(node) || !node_online(node))
+	if (krg_node_mem(node, &mem))
 		return -ENODATA;
-	pgdat = NODE_DATA(node);
-	if (!pgdat)
-		return -ENODATA;
-	for (z = 0; z < MAX_NR_ZONES; z++) {
-		struct zone *zone = &pgdat->node_zones[z];
-
-		if (which == MEM_PROBE_TOTAL)
-			pages += zone_managed_pages(zone);
-		else
-			pages += zone_page_state(zone, NR_FREE_PAGES);
-	}
-	*kb = (u64)pages << (PAGE_SHIFT - 10);
+	*kb = which == MEM_PROBE_TOTAL ? mem.total_kb : mem.free_kb;
 	return 0;
 }
 
@@ -155,17 +141,11 @@ static struct configfs_attribute *mem_probe_attrs[] = {
 	NULL,
 };
 
-static int mem_probe_init(struct krg_probe *probe)
-{
-	return krgp_backend_check();
-}
-
 KRG_PROBE_MODULE(mem_probe,
 		 .sources = mem_probe_sources,
 		 .attrs = mem_probe_attrs,
 		 .period_ms = 1000,
 		 .priv_size = sizeof(struct mem_probe),
-		 .init = mem_probe_init,
 		 .measure = mem_probe_measure);
 
 MODULE_LICENSE("GPL");

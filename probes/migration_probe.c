@@ -133,7 +133,7 @@ static int migration_probe_value(struct krg_probe *probe, unsigned int which,
 {
 	struct migration_probe *mp = krg_probe_priv(probe);
 
-	if (!krg_node_online(node))
+	if (!krgp_node_here(node))
 		return -ENODATA;
 	*(u64 *)out = which == MIGRATION_PROBE_LAST ? READ_ONCE(mp->last_ns) :
 		      READ_ONCE(mp->on_going);

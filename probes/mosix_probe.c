@@ -272,7 +272,7 @@ static int mosix_node_value(struct mosix_probe *mp, unsigned int which,
 {
 	u64 v;
 
-	if (!krg_node_online(node))
+	if (!krgp_node_here(node))
 		return -ENODATA;
 	switch (which) {
 	case MOSIX_MEAN_LOAD:
@@ -446,11 +446,7 @@ static struct configfs_attribute *mosix_attrs[] = {
 static int mosix_probe_init(struct krg_probe *probe)
 {
 	struct mosix_probe *mp = krg_probe_priv(probe);
-	int ret;
 
-	ret = krgp_backend_check();
-	if (ret)
-		return ret;
 	hash_init(mp->tasks);
 	memset64(mp->mean, MOSIX_NONE, KRG_MAX_NODES);
 	memset64(mp->upper, MOSIX_NONE, KRG_MAX_NODES);

@@ -303,7 +303,7 @@ static int thermal_probe_temp_node(struct krg_probe *probe, int node,
 	unsigned long flags;
 	int ret = 1;
 
-	if (!krg_node_online(node))
+	if (!krgp_node_here(node))
 		return -ENODATA;
 	spin_lock_irqsave(&tp->lock, flags);
 	if (tp->valid)

@@ -74,7 +74,7 @@ static int user_probe_connected_node(struct krg_probe *probe, int node,
 	struct user_probe *up = krg_probe_priv(probe);
 	u64 v;
 
-	if (!krg_node_online(node))
+	if (!krgp_node_here(node))
 		return -ENODATA;
 	v = READ_ONCE(up->connected);
 	if (v == U64_MAX)
@@ -165,11 +165,7 @@ static struct configfs_attribute *user_probe_attrs[] = {
 static int user_probe_init(struct krg_probe *probe)
 {
 	struct user_probe *up = krg_probe_priv(probe);
-	int ret;
 
-	ret = krgp_backend_check();
-	if (ret)
-		return ret;
 	up->min_uid = 1000;
 	up->connected = U64_MAX;
 	return 0;

@@ -3,8 +3,10 @@
  * The node map of the krgsched SSI layer (krg.ko).
  *
  * A node is where a process can run: a NUMA node of this machine with the
- * `numa` backend, a machine of the cluster with the `cluster` backend (later).
- * Nothing outside kernel/ knows which backend runs: this API is all there is.
+ * `numa` backend, an emulated node over this machine's NUMA nodes with the
+ * `test` backend (krg.test_nodes=N), a machine of the cluster with the
+ * `cluster` backend (later). Nothing outside kernel/ knows which backend
+ * runs: this API is all there is.
  *
  * Node ids are 0..KRG_MAX_NODES-1. The possible set is fixed while krg.ko is
  * loaded; the online set follows hotplug (CPU hotplug for numa) and changes
@@ -19,6 +21,7 @@
 #include <linux/types.h>
 #include <krg.h>
 
+struct cpumask;
 struct task_struct;
 
 struct krg_nodemask {
@@ -46,8 +49,35 @@ unsigned int krg_nodes_online_count(void);
 int krg_local_node(void);
 int krg_task_node(struct task_struct *p);
 
-/* Name of the running backend ("numa"). */
+/*
+ * Name of the running backend ("numa", "test"), for display only: no code
+ * may behave differently by it (what differs is behind this API).
+ */
 const char *krg_backend_name(void);
+
+/*
+ * Per-node measurement, for probes: what this machine can measure of a
+ * node, answered by the backend, so that a probe measures every node the
+ * same way whichever backend runs.
+ *
+ * krg_node_cpus() - the CPUs of this machine that make up @node (some may
+ * be offline; with the test backend several nodes share a NUMA node's
+ * CPUs), or NULL when @node is offline or not measured here (with the
+ * cluster backend, another machine: its values come from the SSI layer's
+ * cache). The mask stays valid while krg.ko is loaded.
+ *
+ * krg_node_mem() - the memory of @node: 0, -ENODATA (offline, or no memory
+ * of its own) or -EOPNOTSUPP (not measured here).
+ *
+ * Both are atomic and take no lock.
+ */
+struct krg_node_mem {
+	u64 total_kb;	/* managed by the page allocator (MemTotal) */
+	u64 free_kb;	/* free (MemFree) */
+};
+
+const struct cpumask *krg_node_cpus(int node);
+int krg_node_mem(int node, struct krg_node_mem *out);
 
 /*
  * Online set changes: @nb is called in process context with the event
