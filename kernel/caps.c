@@ -283,20 +283,6 @@ void krg_task_caps(struct task_struct *p, struct krg_caps *out)
 }
 EXPORT_SYMBOL_GPL(krg_task_caps);
 
-/**
- * krg_task_has_cap - is a capability in a task's effective set?
- * @p: the task, pinned by the caller (RCU or a reference)
- * @cap: the capability
- *
- * Any context.
- */
-bool krg_task_has_cap(struct task_struct *p, enum krg_cap cap)
-{
-	if ((unsigned int)cap >= KRG_CAP_NR)
-		return false;
-	return krg_caps_effective(krg_task_caps_packed(p)) & KRG_CAP_BIT(cap);
-}
-EXPORT_SYMBOL_GPL(krg_task_has_cap);
 
 /*
  * May current act on @p (Kerrighed's permissions_ok)? Its effective uid

@@ -53,12 +53,6 @@ bool krg_node_online(int node)
 }
 EXPORT_SYMBOL_GPL(krg_node_online);
 
-unsigned int krg_nodes_online_count(void)
-{
-	return bitmap_weight(krg_online.bits, KRG_MAX_NODES);
-}
-EXPORT_SYMBOL_GPL(krg_nodes_online_count);
-
 int krg_local_node(void)
 {
 	return krg_backend->local_node();

@@ -28,7 +28,4 @@ struct task_struct;
  */
 void krg_task_caps(struct task_struct *p, struct krg_caps *out);
 
-/* krg_task_has_cap - is @cap in @p's effective set? Any context. */
-bool krg_task_has_cap(struct task_struct *p, enum krg_cap cap);
-
 #endif /* _KRG_CAPS_H */

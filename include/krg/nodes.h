@@ -40,7 +40,6 @@ static inline bool krg_node_valid(int node)
 void krg_nodes_possible(struct krg_nodemask *out);
 void krg_nodes_online(struct krg_nodemask *out);
 bool krg_node_online(int node);
-unsigned int krg_nodes_online_count(void);
 
 /*
  * The node this code runs on; the node @p runs on (for a task that slept
