@@ -283,7 +283,6 @@ void krg_task_caps(struct task_struct *p, struct krg_caps *out)
 }
 EXPORT_SYMBOL_GPL(krg_task_caps);
 
-
 /*
  * May current act on @p (Kerrighed's permissions_ok)? Its effective uid
  * must be @p's real or effective uid, or it must be root, which here means
