@@ -15,7 +15,7 @@ V	?= 0
 
 export KRG_CACHE KDIR KABI V
 
-KMOD_DIRS := kernel core probes filters policies tests/kmod
+KMOD_DIRS := kernel core probes filters policies tests/kmod examples/components
 
 ifeq ($(V),1)
 Q :=

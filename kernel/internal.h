@@ -34,6 +34,9 @@
  * @node_mem: the memory of @node, measured here: 0, -ENODATA (no memory
  *	of its own) or -EOPNOTSUPP (not measured here). Only called for an
  *	online node. Any context, no lock taken
+ * @numa_node: the NUMA node of this machine that holds @node's memory
+ *	(where migrate(1) moves a process's pages), or NUMA_NO_NODE if its
+ *	memory is not here. Any context
  * @migrate: carry out the migration of @p's thread group to @node. Called
  *	by the migration worker, in process context (may sleep), with a
  *	reference on @p, after krg_may_migrate()'s checks passed again and
@@ -60,6 +63,7 @@ struct krg_node_backend {
 	int (*task_node)(struct task_struct *p);
 	const struct cpumask *(*node_cpus)(int node);
 	int (*node_mem)(int node, struct krg_node_mem *out);
+	int (*numa_node)(int node);
 	int (*migrate)(struct task_struct *p, int node);
 	bool (*place_child)(struct task_struct *child, int node, int home);
 };

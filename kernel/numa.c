@@ -167,6 +167,11 @@ static int krg_numa_node_mem(int node, struct krg_node_mem *out)
 	return krg_numa_mem_of(node, out);
 }
 
+static int krg_numa_numa_node(int node)
+{
+	return node;
+}
+
 static const struct krg_node_backend krg_backend_numa = {
 	.name		= "numa",
 	.init		= krg_numa_init,
@@ -175,6 +180,7 @@ static const struct krg_node_backend krg_backend_numa = {
 	.task_node	= krg_numa_task_node,
 	.node_cpus	= krg_numa_node_cpus,
 	.node_mem	= krg_numa_node_mem,
+	.numa_node	= krg_numa_numa_node,
 	.migrate	= krg_affinity_migrate,
 	.place_child	= krg_affinity_place_child,
 };
@@ -245,6 +251,11 @@ static int krg_test_node_mem(int node, struct krg_node_mem *out)
 	return krg_numa_mem_of(krg_test_numa_of(node), out);
 }
 
+static int krg_test_numa_node(int node)
+{
+	return krg_test_numa_of(node);
+}
+
 static const struct krg_node_backend krg_backend_test = {
 	.name		= "test",
 	.init		= krg_test_init,
@@ -253,6 +264,7 @@ static const struct krg_node_backend krg_backend_test = {
 	.task_node	= krg_test_task_node,
 	.node_cpus	= krg_test_node_cpus,
 	.node_mem	= krg_test_node_mem,
+	.numa_node	= krg_test_numa_node,
 	.migrate	= krg_affinity_migrate,
 	.place_child	= krg_affinity_place_child,
 };

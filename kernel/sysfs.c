@@ -136,12 +136,22 @@ static ssize_t online_show(struct kobject *kobj, struct kobj_attribute *attr,
 	return sysfs_emit(buf, "%d\n", krg_node_online(krg_kobj_node(kobj)));
 }
 
+/* numa_node: this machine's NUMA node with the node's memory, or -1. */
+static ssize_t numa_node_show(struct kobject *kobj, struct kobj_attribute *attr,
+			      char *buf)
+{
+	return sysfs_emit(buf, "%d\n",
+			  krg_backend->numa_node(krg_kobj_node(kobj)));
+}
+
 static struct kobj_attribute krg_node_attr_cpulist = __ATTR_RO(cpulist);
 static struct kobj_attribute krg_node_attr_online = __ATTR_RO(online);
+static struct kobj_attribute krg_node_attr_numa_node = __ATTR_RO(numa_node);
 
 static struct attribute *krg_node_attrs[] = {
 	&krg_node_attr_cpulist.attr,
 	&krg_node_attr_online.attr,
+	&krg_node_attr_numa_node.attr,
 	NULL,
 };
 ATTRIBUTE_GROUPS(krg_node);

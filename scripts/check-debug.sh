@@ -25,6 +25,7 @@ shadow=$top/build/debug
 mkdir -p "$shadow"
 # Sources only, timestamps kept, so a second run rebuilds only what changed.
 find Kbuild include kernel core probes filters policies tests/kmod \
+	examples/components \
 	\( -name '*.[ch]' -o -name Kbuild -o -name Makefile \) -print0 |
 	xargs -0 cp -p --parents -t "$shadow"
 make -C "$dbg" M="$shadow" W=1 modules -s

@@ -7,7 +7,8 @@ cp=${KRG_CACHE:-$top/.cache}/checkpatch/checkpatch.pl
 [ -x "$cp" ] || { echo "checkpatch: $cp missing; run scripts/deps.sh" >&2; exit 1; }
 cd "$top"
 files=$(git ls-files -- 'kernel/*.[ch]' 'core/*.[ch]' 'probes/*.[ch]' \
-	'filters/*.[ch]' 'policies/*.[ch]' 'include/*.h' 'tests/kmod/*.[ch]')
+	'filters/*.[ch]' 'policies/*.[ch]' 'include/*.h' 'tests/kmod/*.[ch]' \
+	'examples/components/*.[ch]')
 [ -n "$files" ] || exit 0
 # BIT_MACRO: uapi headers cannot use BIT(). MACRO_ARG_REUSE: the component
 # declaration macros paste the type name, which has no side effects.

@@ -248,6 +248,9 @@ TEST_F(backend, sysfs)
 		ASSERT_EQ(0, numa_cpulist(numa_of(n), want, sizeof(want)));
 		snprintf(path, sizeof(path), K "/node%d/cpulist", n);
 		EXPECT_STREQ(want, krg_rd(path)) TH_LOG("node %d", n);
+		/* Its memory is its NUMA node's: where migrate(1) moves pages. */
+		snprintf(path, sizeof(path), K "/node%d/numa_node", n);
+		EXPECT_EQ(numa_of(n), krg_rdll(path)) TH_LOG("node %d", n);
 	}
 	snprintf(path, sizeof(path), K "/node%d", NR_TEST_NODES);
 	EXPECT_FALSE(krg_exists(path));

@@ -66,6 +66,7 @@ check "... and its effective set is unchanged" \
 refused "the older job still may not migrate" "lacks CAN_MIGRATE" \
 	migrate "$old" 1
 
+check "node 1's memory is NUMA node 1's (numa_node)" test "$(cat /sys/kernel/krg/node1/numa_node)" = 1
 spin; job=$!
 status_is "migrate JOB 1" 0 migrate "$job" 1
 check "... with nothing on stderr (its memory moved too)" test ! -s /tmp/.krg-err

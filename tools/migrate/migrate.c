@@ -118,27 +118,34 @@ static const char *reason(int err, int node, char *buf, size_t len)
 }
 
 /*
- * With the numa backend, move the process's pages to @node too
- * (migrate_pages(2)); NUMA balancing would move them later anyway. Moving
- * another user's pages needs CAP_SYS_NICE: failing is only a note, the
- * migration itself succeeded.
+ * Move the process's pages to the NUMA node that holds @node's memory too
+ * (migrate_pages(2)), when krg.ko says there is one on this machine
+ * (/sys/kernel/krg/node<N>/numa_node; -1 for a node whose memory is not
+ * here); NUMA balancing would move them later anyway. Moving another
+ * user's pages needs CAP_SYS_NICE: failing is only a note, the migration
+ * itself succeeded.
  */
 static void move_memory(const struct migrate_control *ctl)
 {
 	unsigned long from[KRG_MAX_NODES / (8 * sizeof(unsigned long))];
 	unsigned long to[KRG_MAX_NODES / (8 * sizeof(unsigned long))];
-	char backend[32];
+	char path[64], val[32], mems[1024];
+	long long numa;
 	long left;
 
-	if (krg_sysfs_read("backend", backend, sizeof(backend)) ||
-	    strncmp(backend, "numa", 4))
+	snprintf(path, sizeof(path), "node%d/numa_node", ctl->node);
+	if (krg_sysfs_read(path, val, sizeof(val)) ||
+	    krg_parse_num(val, -1, KRG_MAX_NODES - 1, &numa) || numa < 0)
 		return;
+	/* From every NUMA node with memory (that has ids below 256). */
 	memset(from, 0, sizeof(from));
 	memset(to, 0, sizeof(to));
-	if (krg_nodes_online(from))
+	if (krg_read_file("/sys/devices/system/node/has_memory", mems,
+			  sizeof(mems)) ||
+	    krg_nodelist_parse(mems, from))
 		return;
-	krg_node_clear(ctl->node, from);
-	krg_node_set(ctl->node, to);
+	krg_node_clear((int)numa, from);
+	krg_node_set((int)numa, to);
 	left = syscall(SYS_migrate_pages, ctl->pid, KRG_MAX_NODES + 1, from, to);
 	if (left < 0)
 		warnx("process %d moved to node %d; its memory stays where it is (%s)",
