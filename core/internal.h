@@ -162,6 +162,8 @@ int krg_source_get_node_value(struct krg_source *src, int node, void *out,
 			      unsigned int in_nr);
 ssize_t krg_source_show(struct krg_source *src, int node, char *page);
 ssize_t krg_value_type_show(const struct krg_value_type *t, char *page);
+int krg_value_print(const struct krg_value_type *t, const void *v, char *buf,
+		    size_t len);
 bool krg_types_match(const struct krg_value_type *a,
 		     const struct krg_value_type *b);
 
@@ -188,8 +190,7 @@ struct config_group *krg_probe_make(struct config_group *parent,
 				    const char *name);
 void krg_probe_drop(struct config_group *parent, struct config_item *item);
 void krg_probe_release(struct config_item *item);
-extern struct configfs_attribute *krg_probe_common_attrs[];
-extern struct configfs_attribute *krg_probe_event_attrs[];
+struct configfs_attribute **krg_probe_core_attrs(const struct krg_probe_type *type);
 extern struct configfs_item_operations krg_probe_source_item_ops;
 struct krg_source *krg_probe_source_of(struct config_item *item);
 struct krg_probe *krg_probe_of_source(struct krg_source *src);

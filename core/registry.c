@@ -134,7 +134,7 @@ static int krg_type_register(enum krg_kind kind, const char *name,
 		[KRG_KIND_POLICY] = &krg_policy_item_ops,
 	};
 	static struct configfs_attribute **const core_attrs[] = {
-		[KRG_KIND_PROBE] = krg_probe_common_attrs,
+		[KRG_KIND_PROBE] = NULL,	/* by type: krg_probe_core_attrs() */
 		[KRG_KIND_FILTER] = krg_filter_common_attrs,
 		[KRG_KIND_POLICY] = krg_policy_common_attrs,
 	};
@@ -150,11 +150,9 @@ static int krg_type_register(enum krg_kind kind, const char *name,
 	e = kzalloc(sizeof(*e), GFP_KERNEL);
 	if (!e)
 		return -ENOMEM;
-	if (kind == KRG_KIND_PROBE &&
-	    !((const struct krg_probe_type *)type)->measure)
-		e->attrs = krg_merge_attrs(krg_probe_event_attrs, own_attrs);
-	else
-		e->attrs = krg_merge_attrs(core_attrs[kind], own_attrs);
+	e->attrs = krg_merge_attrs(kind == KRG_KIND_PROBE ?
+				   krg_probe_core_attrs(type) :
+				   core_attrs[kind], own_attrs);
 	if (!e->attrs) {
 		ret = -ENOMEM;
 		goto err_free_entry;

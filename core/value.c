@@ -149,8 +149,9 @@ int krg_port_get_value(struct krg_port *port, void *out, unsigned int nr,
 }
 EXPORT_SYMBOL_GPL(krg_port_get_value);
 
-static int krg_value_print(const struct krg_value_type *t, const void *v,
-			   char *buf, size_t len)
+/* One value of type @t into @buf (at most @len bytes): its length. Atomic. */
+int krg_value_print(const struct krg_value_type *t, const void *v, char *buf,
+		    size_t len)
 {
 	const char *unit = t->unit ? " " : "";
 	u64 u;

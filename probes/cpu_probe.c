@@ -11,7 +11,8 @@
  *   cpu_usage  u64(int): the same permille for one CPU (parameter: the CPU
  *              id); Kerrighed's per-CPU cpu_usage
  * Attributes: per_cpu (ro: "cpu C node N usage U" per node and measured
- * CPU of it; a CPU that nodes share is listed under each), cost_ns (ro).
+ * CPU of it; a CPU that nodes share is listed under each); the core's
+ * cost_ns.
  * A node's CPUs are those krg_node_cpus() gives.
  *
  * Busy time is what /proc/stat counts as neither idle nor iowait: user +
@@ -56,7 +57,6 @@ struct cpu_probe {
 	u32 *cpu_usage;			/* [nr_cpu_ids]; READ_ONCE */
 	u32 usage[KRG_MAX_NODES];	/* READ_ONCE; CPU_PROBE_NONE */
 	u32 cpus[KRG_MAX_NODES];	/* last published; measure only */
-	struct krgp_cost cost;
 };
 
 static const struct krg_value_type cpu_probe_u64_cpu = {
@@ -104,7 +104,6 @@ static void cpu_probe_measure(struct krg_probe *probe)
 {
 	struct cpu_probe *cp = krg_probe_priv(probe);
 	bool changed[3] = {};
-	u64 t0 = krgp_cost_begin();
 	struct krg_nodemask possible;
 	unsigned int i;
 	int cpu, node;
@@ -165,7 +164,6 @@ static void cpu_probe_measure(struct krg_probe *probe)
 			changed[CPU_PROBE_CPUS] = true;
 		}
 	}
-	krgp_cost_end(&cp->cost, t0);
 
 	for (i = 0; i < ARRAY_SIZE(changed); i++)
 		if (changed[i])
@@ -309,15 +307,8 @@ static ssize_t cpu_probe_per_cpu_show(struct config_item *item, char *page)
 }
 CONFIGFS_ATTR_RO(cpu_probe_, per_cpu);
 
-static ssize_t cpu_probe_cost_ns_show(struct config_item *item, char *page)
-{
-	return krgp_cost_show(&cpu_probe_of(item)->cost, page);
-}
-CONFIGFS_ATTR_RO(cpu_probe_, cost_ns);
-
 static struct configfs_attribute *cpu_probe_attrs[] = {
 	&cpu_probe_attr_per_cpu,
-	&cpu_probe_attr_cost_ns,
 	NULL,
 };
 

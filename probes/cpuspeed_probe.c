@@ -14,7 +14,7 @@
  *              parameter (in_nr 0) it gives one value per online CPU in id
  *              order, as Kerrighed's did; per node, the node's CPUs only.
  * Attributes: per_cpu (ro: "cpu C node N speed K" per node and online CPU
- * of it, the one-line-per-CPU view of `speed`), cost_ns (ro).
+ * of it, the one-line-per-CPU view of `speed`); the core's cost_ns.
  *
  * cpufreq_quick_get() may take a driver's path that is not safe in atomic
  * context, so measure() reads every CPU each probe_period and get_value
@@ -36,7 +36,6 @@ enum {
 struct cpuspeed_probe {
 	u32 *khz;			/* [nr_cpu_ids]; 0: none; READ_ONCE */
 	u32 cpus[KRG_MAX_NODES];	/* last published; measure only */
-	struct krgp_cost cost;
 };
 
 static const struct krg_value_type cpuspeed_u64_cpu = {
@@ -63,7 +62,6 @@ static void cpuspeed_measure(struct krg_probe *probe)
 	struct cpuspeed_probe *cs = krg_probe_priv(probe);
 	struct krg_nodemask possible;
 	bool speed_changed = false, cpus_changed = false;
-	u64 t0 = krgp_cost_begin();
 	int cpu, node;
 
 	for_each_possible_cpu(cpu) {
@@ -83,7 +81,6 @@ static void cpuspeed_measure(struct krg_probe *probe)
 			cpus_changed = true;
 		}
 	}
-	krgp_cost_end(&cs->cost, t0);
 	if (cpus_changed)
 		krg_probe_publish(probe, CPUSPEED_CONNECTED);
 	if (speed_changed)
@@ -238,16 +235,8 @@ static ssize_t cpuspeed_probe_per_cpu_show(struct config_item *item,
 }
 CONFIGFS_ATTR_RO(cpuspeed_probe_, per_cpu);
 
-static ssize_t cpuspeed_probe_cost_ns_show(struct config_item *item,
-					   char *page)
-{
-	return krgp_cost_show(&cpuspeed_of(item)->cost, page);
-}
-CONFIGFS_ATTR_RO(cpuspeed_probe_, cost_ns);
-
 static struct configfs_attribute *cpuspeed_attrs[] = {
 	&cpuspeed_probe_attr_per_cpu,
-	&cpuspeed_probe_attr_cost_ns,
 	NULL,
 };
 

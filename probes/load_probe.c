@@ -13,9 +13,10 @@
  *                    `hz` attribute). From the scheduler's sum_exec_runtime:
  *                    what /proc/PID/stat's utime + stime add up to (those
  *                    are in USER_HZ ticks, each rounded down), up to one
- *                    tick of the running thread not yet accounted.
- * Attributes: hz (ro), pid and pid_value (process_jiffies of a process, see
- * krg_probe_util.h), cost_ns (ro).
+ *                    tick of the running thread not yet accounted. Its
+ *                    `value` lists Kerrighed's "PID: JIFFIES" per process.
+ * Attributes: hz (ro); the core's pid and pid_value (process_jiffies of one
+ * process) and cost_ns.
  *
  * active_tasks is measured every probe_period (default 1000 ms) by one walk
  * of the thread list under rcu_read_lock(), and published when a node's
@@ -38,14 +39,11 @@ enum {
 struct load_probe {
 	u32 active[KRG_MAX_NODES];	/* READ_ONCE; LOAD_PROBE_NONE */
 	u32 count[KRG_MAX_NODES];	/* scratch of measure() */
-	struct krgp_pid_sel sel;
-	struct krgp_cost cost;
 };
 
 static void load_probe_measure(struct krg_probe *probe)
 {
 	struct load_probe *lp = krg_probe_priv(probe);
-	u64 t0 = krgp_cost_begin();
 	struct krg_nodemask possible;
 	struct task_struct *p, *t;
 	bool changed = false;
@@ -72,7 +70,6 @@ static void load_probe_measure(struct krg_probe *probe)
 			changed = true;
 		}
 	}
-	krgp_cost_end(&lp->cost, t0);
 
 	if (changed)
 		krg_probe_publish(probe, LOAD_PROBE_ACTIVE_TASKS);
@@ -130,10 +127,19 @@ static const struct krg_source_desc load_probe_src_active = {
 	.get_node_value = load_probe_active_node,
 };
 
+/* Kerrighed's line. Atomic. */
+static int load_probe_show_process(pid_t nr, const void *value, char *buf,
+				   size_t len)
+{
+	return scnprintf(buf, len, "%d: %llu\n", nr, *(const u64 *)value);
+}
+
 static const struct krg_source_desc load_probe_src_jiffies = {
 	.name = "process_jiffies",
 	.type = &krg_type_u64_pid,
 	.get_value = load_probe_jiffies_get,
+	.show_process = load_probe_show_process,
+	.nodata = "has no CPU time",
 };
 
 /* In the order of the LOAD_PROBE_* indexes. */
@@ -143,50 +149,14 @@ static const struct krg_source_desc *const load_probe_sources[] = {
 	NULL,
 };
 
-static struct load_probe *load_probe_of(struct config_item *item)
-{
-	return krg_probe_priv(krg_probe_from_item(item));
-}
-
 static ssize_t load_probe_hz_show(struct config_item *item, char *page)
 {
 	return sysfs_emit(page, "%d\n", HZ);
 }
 CONFIGFS_ATTR_RO(load_probe_, hz);
 
-static ssize_t load_probe_pid_show(struct config_item *item, char *page)
-{
-	return krgp_pid_show(&load_probe_of(item)->sel, page);
-}
-
-static ssize_t load_probe_pid_store(struct config_item *item,
-				    const char *page, size_t count)
-{
-	return krgp_pid_store(&load_probe_of(item)->sel, item, page, count);
-}
-CONFIGFS_ATTR(load_probe_, pid);
-
-static ssize_t load_probe_pid_value_show(struct config_item *item,
-					 char *page)
-{
-	return krgp_pid_value_show(&load_probe_of(item)->sel,
-				   krg_probe_from_item(item),
-				   load_probe_task_jiffies, "has no CPU time",
-				   page);
-}
-CONFIGFS_ATTR_RO(load_probe_, pid_value);
-
-static ssize_t load_probe_cost_ns_show(struct config_item *item, char *page)
-{
-	return krgp_cost_show(&load_probe_of(item)->cost, page);
-}
-CONFIGFS_ATTR_RO(load_probe_, cost_ns);
-
 static struct configfs_attribute *load_probe_attrs[] = {
 	&load_probe_attr_hz,
-	&load_probe_attr_pid,
-	&load_probe_attr_pid_value,
-	&load_probe_attr_cost_ns,
 	NULL,
 };
 
@@ -195,13 +165,7 @@ static int load_probe_init(struct krg_probe *probe)
 	struct load_probe *lp = krg_probe_priv(probe);
 
 	memset32(lp->active, LOAD_PROBE_NONE, KRG_MAX_NODES);
-	krgp_pid_sel_init(&lp->sel);
 	return 0;
-}
-
-static void load_probe_exit(struct krg_probe *probe)
-{
-	krgp_pid_sel_exit(&((struct load_probe *)krg_probe_priv(probe))->sel);
 }
 
 KRG_PROBE_MODULE(load_probe,
@@ -210,7 +174,6 @@ KRG_PROBE_MODULE(load_probe,
 		 .period_ms = 1000,
 		 .priv_size = sizeof(struct load_probe),
 		 .init = load_probe_init,
-		 .exit = load_probe_exit,
 		 .measure = load_probe_measure);
 
 MODULE_LICENSE("GPL");

@@ -21,7 +21,7 @@
  *   mattload        the formula above
  *   load_increment  the same with tasks = 1: what one more task adds
  * Attributes: param_k (rw, 0..1000000, default 1), multiply_factor (rw,
- * 1..1000000000, default 1000000): EINVAL otherwise; cost_ns (ro).
+ * 1..1000000000, default 1000000): EINVAL otherwise; the core's cost_ns.
  *
  * Where it differs from Kerrighed's: it reads each node's values through
  * the ports (krg_port_get_node_value()), so every node has its own load;
@@ -60,7 +60,6 @@ struct mattload_probe {
 	u64 load[KRG_MAX_NODES];	/* READ_ONCE; MATT_NONE */
 	u64 inc[KRG_MAX_NODES];		/* READ_ONCE; MATT_NONE */
 	u64 khz[MATT_MAX_CPUS];		/* scratch of measure() */
-	struct krgp_cost cost;
 };
 
 static const struct krg_value_type mattload_u64_cpu = {
@@ -156,7 +155,6 @@ static void mattload_measure(struct krg_probe *probe)
 	struct mattload_probe *mp = krg_probe_priv(probe);
 	bool changed_load = false, changed_inc = false;
 	struct krg_nodemask possible;
-	u64 t0 = krgp_cost_begin();
 	int node;
 
 	krg_nodes_possible(&possible);
@@ -175,7 +173,6 @@ static void mattload_measure(struct krg_probe *probe)
 	}
 	/* Pairs with mattload_value(): the values are there before the flag. */
 	smp_store_release(&mp->measured, true);
-	krgp_cost_end(&mp->cost, t0);
 	if (changed_load)
 		krg_probe_publish(probe, MATT_SRC_MATTLOAD);
 	if (changed_inc)
@@ -300,17 +297,9 @@ static ssize_t mattload_probe_multiply_factor_store(struct config_item *item,
 }
 CONFIGFS_ATTR(mattload_probe_, multiply_factor);
 
-static ssize_t mattload_probe_cost_ns_show(struct config_item *item,
-					   char *page)
-{
-	return krgp_cost_show(&mattload_of(item)->cost, page);
-}
-CONFIGFS_ATTR_RO(mattload_probe_, cost_ns);
-
 static struct configfs_attribute *mattload_attrs[] = {
 	&mattload_probe_attr_param_k,
 	&mattload_probe_attr_multiply_factor,
-	&mattload_probe_attr_cost_ns,
 	NULL,
 };
 

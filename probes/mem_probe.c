@@ -7,7 +7,7 @@
  *   ram_total  pages the page allocator manages on the node (MemTotal of
  *              /sys/devices/system/node/node<n>/meminfo)
  *   ram_free   free pages on the node (MemFree of the same file)
- * Attribute: cost_ns (ro).
+ * Attribute: the core's cost_ns.
  *
  * Both are read when asked, with krg_node_mem(): krg.ko reads the zone
  * counters that the meminfo file of the NUMA node making up the node sums
@@ -29,7 +29,6 @@ enum {
 struct mem_probe {
 	/* Last values published, KB; measure only. */
 	u64 last[MEM_PROBE_NR][KRG_MAX_NODES];
-	struct krgp_cost cost;
 };
 
 /* @node's memory, as krg.ko measures it here; -ENODATA if none. Atomic. */
@@ -103,7 +102,6 @@ static void mem_probe_measure(struct krg_probe *probe)
 {
 	struct mem_probe *mp = krg_probe_priv(probe);
 	bool changed[MEM_PROBE_NR] = {};
-	u64 t0 = krgp_cost_begin();
 	struct krg_nodemask possible;
 	unsigned int i;
 	int node;
@@ -121,29 +119,14 @@ static void mem_probe_measure(struct krg_probe *probe)
 			}
 		}
 	}
-	krgp_cost_end(&mp->cost, t0);
 
 	for (i = 0; i < MEM_PROBE_NR; i++)
 		if (changed[i])
 			krg_probe_publish(probe, i);
 }
 
-static ssize_t mem_probe_cost_ns_show(struct config_item *item, char *page)
-{
-	struct mem_probe *mp = krg_probe_priv(krg_probe_from_item(item));
-
-	return krgp_cost_show(&mp->cost, page);
-}
-CONFIGFS_ATTR_RO(mem_probe_, cost_ns);
-
-static struct configfs_attribute *mem_probe_attrs[] = {
-	&mem_probe_attr_cost_ns,
-	NULL,
-};
-
 KRG_PROBE_MODULE(mem_probe,
 		 .sources = mem_probe_sources,
-		 .attrs = mem_probe_attrs,
 		 .period_ms = 1000,
 		 .priv_size = sizeof(struct mem_probe),
 		 .measure = mem_probe_measure);

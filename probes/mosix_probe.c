@@ -55,8 +55,9 @@
  * Values exist from the second measurement on (-EAGAIN before); nodes
  * without online CPUs have none (-ENODATA). All sources are u64; published
  * when a node's value changed, except process_load (read on demand, as in
- * Kerrighed). Attributes: pid, pid_value (process_load of a process, see
- * krg_probe_util.h), cost_ns.
+ * Kerrighed); its `value` lists "Process N: LOAD" per process followed.
+ * Attributes: tasks; the core's pid, pid_value (process_load of one
+ * process) and cost_ns.
  */
 #include <linux/hashtable.h>
 #include <linux/module.h>
@@ -105,8 +106,6 @@ struct mosix_probe {
 	u32 cpus[KRG_MAX_NODES];
 	/* Scratch of measure(): ns runnable per node this period. */
 	u64 runnable[KRG_MAX_NODES];
-	struct krgp_pid_sel sel;
-	struct krgp_cost cost;
 };
 
 /* A decaying average: (5 * old + 3 * new) / 8, rounded towards @new. */
@@ -207,7 +206,6 @@ static void mosix_probe_measure(struct krg_probe *probe)
 {
 	struct mosix_probe *mp = krg_probe_priv(probe);
 	bool changed[MOSIX_NR_SOURCES] = {};
-	u64 t0 = krgp_cost_begin();
 	struct krg_nodemask possible;
 	struct mosix_task *e;
 	struct hlist_node *tmp;
@@ -257,7 +255,6 @@ static void mosix_probe_measure(struct krg_probe *probe)
 			changed[MOSIX_NORM_UPPER_LOAD] = true;
 		}
 	}
-	krgp_cost_end(&mp->cost, t0);
 
 	/* The constant appears with the first per-node values. */
 	changed[MOSIX_SINGLE_PROCESS_LOAD_SRC] = !dt;
@@ -374,6 +371,7 @@ static const struct krg_source_desc mosix_src_process_load = {
 	.name = "process_load",
 	.type = &krg_type_u64_pid,
 	.get_value = mosix_process_load_get,
+	.nodata = "has no load",
 };
 
 /* In the order of the MOSIX_* indexes. */
@@ -388,42 +386,10 @@ static const struct krg_source_desc *const mosix_sources[] = {
 	NULL,
 };
 
-static struct krg_probe *mosix_probe_of(struct config_item *item)
-{
-	return krg_probe_from_item(item);
-}
-
 static struct mosix_probe *mosix_priv_of(struct config_item *item)
 {
-	return krg_probe_priv(mosix_probe_of(item));
+	return krg_probe_priv(krg_probe_from_item(item));
 }
-
-static ssize_t mosix_probe_pid_show(struct config_item *item, char *page)
-{
-	return krgp_pid_show(&mosix_priv_of(item)->sel, page);
-}
-
-static ssize_t mosix_probe_pid_store(struct config_item *item,
-				     const char *page, size_t count)
-{
-	return krgp_pid_store(&mosix_priv_of(item)->sel, item, page, count);
-}
-CONFIGFS_ATTR(mosix_probe_, pid);
-
-static ssize_t mosix_probe_pid_value_show(struct config_item *item,
-					  char *page)
-{
-	return krgp_pid_value_show(&mosix_priv_of(item)->sel,
-				   mosix_probe_of(item), mosix_task_load,
-				   "has no load", page);
-}
-CONFIGFS_ATTR_RO(mosix_probe_, pid_value);
-
-static ssize_t mosix_probe_cost_ns_show(struct config_item *item, char *page)
-{
-	return krgp_cost_show(&mosix_priv_of(item)->cost, page);
-}
-CONFIGFS_ATTR_RO(mosix_probe_, cost_ns);
 
 /* Threads followed and threads not followed for want of memory. */
 static ssize_t mosix_probe_tasks_show(struct config_item *item, char *page)
@@ -436,9 +402,6 @@ static ssize_t mosix_probe_tasks_show(struct config_item *item, char *page)
 CONFIGFS_ATTR_RO(mosix_probe_, tasks);
 
 static struct configfs_attribute *mosix_attrs[] = {
-	&mosix_probe_attr_pid,
-	&mosix_probe_attr_pid_value,
-	&mosix_probe_attr_cost_ns,
 	&mosix_probe_attr_tasks,
 	NULL,
 };
@@ -450,7 +413,6 @@ static int mosix_probe_init(struct krg_probe *probe)
 	hash_init(mp->tasks);
 	memset64(mp->mean, MOSIX_NONE, KRG_MAX_NODES);
 	memset64(mp->upper, MOSIX_NONE, KRG_MAX_NODES);
-	krgp_pid_sel_init(&mp->sel);
 	return 0;
 }
 
@@ -466,7 +428,6 @@ static void mosix_probe_exit(struct krg_probe *probe)
 		hash_del(&e->hnode);
 		kfree(e);
 	}
-	krgp_pid_sel_exit(&mp->sel);
 }
 
 KRG_PROBE_MODULE(mosix_probe,

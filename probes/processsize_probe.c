@@ -7,8 +7,9 @@
  *             exactly what /proc/PID/status shows as VmSize. Kernel threads
  *             and processes whose threads have all dropped their memory
  *             (exiting) have none: -ENODATA; no such process: -ESRCH.
- * Attributes: pid and pid_value (total_vm of a process, see
- * krg_probe_util.h).
+ *             Its `value` lists Kerrighed's "Process N: P pages" (pages,
+ *             as /proc/PID/statm) for every process with an address space.
+ * Attributes (the core's): pid and pid_value, total_vm of one process.
  *
  * Read on demand, never published: the probe is event-driven with no
  * events (probe_period cannot be set). get_value runs in atomic context, so
@@ -24,10 +25,6 @@
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
 #include "krg_probe_util.h"
-
-struct processsize_probe {
-	struct krgp_pid_sel sel;
-};
 
 /* total_vm of process @p in KB. RCU held. */
 static int processsize_task_vm(struct krg_probe *probe, struct task_struct *p,
@@ -64,10 +61,20 @@ static int processsize_total_vm_get(struct krg_probe *probe, void *out,
 				   in_nr);
 }
 
+/* Kerrighed's line, in pages. Atomic. */
+static int processsize_show_process(pid_t nr, const void *value, char *buf,
+				    size_t len)
+{
+	return scnprintf(buf, len, "Process %d: %llu pages\n", nr,
+			 *(const u64 *)value >> (PAGE_SHIFT - 10));
+}
+
 static const struct krg_source_desc processsize_src_total_vm = {
 	.name = "total_vm",
 	.type = &krg_type_u64_pid,
 	.get_value = processsize_total_vm_get,
+	.show_process = processsize_show_process,
+	.nodata = "has no address space (kernel thread or exiting)",
 };
 
 static const struct krg_source_desc *const processsize_sources[] = {
@@ -75,64 +82,9 @@ static const struct krg_source_desc *const processsize_sources[] = {
 	NULL,
 };
 
-static struct processsize_probe *processsize_of(struct config_item *item)
-{
-	return krg_probe_priv(krg_probe_from_item(item));
-}
-
-static ssize_t processsize_probe_pid_show(struct config_item *item,
-					  char *page)
-{
-	return krgp_pid_show(&processsize_of(item)->sel, page);
-}
-
-static ssize_t processsize_probe_pid_store(struct config_item *item,
-					   const char *page, size_t count)
-{
-	return krgp_pid_store(&processsize_of(item)->sel, item, page, count);
-}
-CONFIGFS_ATTR(processsize_probe_, pid);
-
-static ssize_t processsize_probe_pid_value_show(struct config_item *item,
-						char *page)
-{
-	return krgp_pid_value_show(&processsize_of(item)->sel,
-				   krg_probe_from_item(item),
-				   processsize_task_vm,
-				   "has no address space (kernel thread or exiting)",
-				   page);
-}
-CONFIGFS_ATTR_RO(processsize_probe_, pid_value);
-
-static struct configfs_attribute *processsize_attrs[] = {
-	&processsize_probe_attr_pid,
-	&processsize_probe_attr_pid_value,
-	NULL,
-};
-
-static int processsize_probe_init(struct krg_probe *probe)
-{
-	struct processsize_probe *pp = krg_probe_priv(probe);
-
-	krgp_pid_sel_init(&pp->sel);
-	return 0;
-}
-
-static void processsize_probe_exit(struct krg_probe *probe)
-{
-	struct processsize_probe *pp = krg_probe_priv(probe);
-
-	krgp_pid_sel_exit(&pp->sel);
-}
-
 /* Event-driven (period_ms 0) without events: values are pulled. */
-
 KRG_PROBE_MODULE(processsize_probe,
-		 .sources = processsize_sources,
-		 .attrs = processsize_attrs,
-		 .priv_size = sizeof(struct processsize_probe),
-		 .init = processsize_probe_init,
-		 .exit = processsize_probe_exit);
+		 .sources = processsize_sources);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("krgsched probe: virtual memory size per process");

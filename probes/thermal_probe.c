@@ -9,7 +9,7 @@
  * default, or an empty line written): no zone, no value. Writes fail with
  * EINVAL for a malformed name (over 19 characters, blanks, '/'), ENOENT when
  * no zone has that type, EEXIST when several do; the reason is logged and
- * the zone read before stays. Also cost_ns (ro).
+ * the zone read before stays. Also the core's cost_ns.
  *
  * Source:
  *   temperature  s64, millidegrees Celsius (may be negative), read every
@@ -57,7 +57,6 @@ struct thermal_probe {
 	spinlock_t lock;		/* protects temp, valid */
 	s64 temp;
 	bool valid;
-	struct krgp_cost cost;
 };
 
 /* Read a small sysfs file into @buf, NUL-terminated, blanks trimmed. */
@@ -284,13 +283,11 @@ static bool thermal_probe_update(struct thermal_probe *tp)
 static void thermal_probe_measure(struct krg_probe *probe)
 {
 	struct thermal_probe *tp = krg_probe_priv(probe);
-	u64 t0 = krgp_cost_begin();
 	bool changed;
 
 	mutex_lock(&tp->zone_lock);
 	changed = thermal_probe_update(tp);
 	mutex_unlock(&tp->zone_lock);
-	krgp_cost_end(&tp->cost, t0);
 	if (changed)
 		krg_probe_publish(probe, 0);
 }
@@ -417,16 +414,8 @@ static ssize_t thermal_probe_zone_store(struct config_item *item,
 }
 CONFIGFS_ATTR(thermal_probe_, zone);
 
-static ssize_t thermal_probe_cost_ns_show(struct config_item *item,
-					  char *page)
-{
-	return krgp_cost_show(&thermal_probe_of(item)->cost, page);
-}
-CONFIGFS_ATTR_RO(thermal_probe_, cost_ns);
-
 static struct configfs_attribute *thermal_probe_attrs[] = {
 	&thermal_probe_attr_zone,
-	&thermal_probe_attr_cost_ns,
 	NULL,
 };
 

@@ -11,7 +11,7 @@
  *              ssh or a terminal emulator's shell. Daemons (no terminal),
  *              root's and system users' sessions do not count.
  * Attributes: min_uid (rw: 0..4294967294; EINVAL otherwise), sessions (ro:
- * "sid S uid U" per counted session), cost_ns (ro).
+ * "sid S uid U" per counted session); the core's cost_ns.
  *
  * Kerrighed's user_probe read the counter of local_user_presence, which a
  * login script fed through a file anybody could write. The kernel has no
@@ -34,7 +34,6 @@
 struct user_probe {
 	u32 min_uid;		/* READ_ONCE */
 	u64 connected;		/* READ_ONCE; U64_MAX: not measured yet */
-	struct krgp_cost cost;
 };
 
 /* Is @p the live leader of an interactive session? RCU held. */
@@ -53,14 +52,13 @@ static void user_probe_measure(struct krg_probe *probe)
 {
 	struct user_probe *up = krg_probe_priv(probe);
 	u32 min_uid = READ_ONCE(up->min_uid);
-	u64 t0 = krgp_cost_begin(), n = 0;
+	u64 n = 0;
 	struct task_struct *p;
 
 	rcu_read_lock();
 	for_each_process(p)
 		n += user_probe_counts(p, min_uid);
 	rcu_read_unlock();
-	krgp_cost_end(&up->cost, t0);
 	if (n != READ_ONCE(up->connected)) {
 		WRITE_ONCE(up->connected, n);
 		krg_probe_publish(probe, 0);
@@ -149,16 +147,9 @@ static ssize_t user_probe_sessions_show(struct config_item *item, char *page)
 }
 CONFIGFS_ATTR_RO(user_probe_, sessions);
 
-static ssize_t user_probe_cost_ns_show(struct config_item *item, char *page)
-{
-	return krgp_cost_show(&user_probe_of(item)->cost, page);
-}
-CONFIGFS_ATTR_RO(user_probe_, cost_ns);
-
 static struct configfs_attribute *user_probe_attrs[] = {
 	&user_probe_attr_min_uid,
 	&user_probe_attr_sessions,
-	&user_probe_attr_cost_ns,
 	NULL,
 };
 

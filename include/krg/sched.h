@@ -79,6 +79,14 @@ extern const struct krg_value_type krg_type_u64_pid;
  * @get_value:	read the local value; see the get_value contract. Atomic.
  * @get_node_value: optional: read the value as seen on @node (per-node
  *		values, probes/<probe>/<source>/nodes/<n>/value). Atomic.
+ * @show_process: optional, for a source with a pid_t parameter: print the
+ *		line of process @nr (as the reader numbers it) whose value is
+ *		@value in the source's `value` listing, newline included, into
+ *		@buf (at most @len bytes); return its length. Default:
+ *		"Process <nr>: <value>\n". Atomic.
+ * @nodata:	optional, for a source with a pid_t parameter: what -ENODATA
+ *		from @get_value means, shown by the probe's `pid_value` as
+ *		"(process <nr> <nodata>)". Default: "has no value".
  */
 struct krg_source_desc {
 	const char *name;
@@ -88,6 +96,9 @@ struct krg_source_desc {
 	int (*get_node_value)(struct krg_probe *probe, int node, void *out,
 			      unsigned int nr, const void *in,
 			      unsigned int in_nr);
+	int (*show_process)(pid_t nr, const void *value, char *buf,
+			    size_t len);
+	const char *nodata;
 };
 
 /**
@@ -104,14 +115,18 @@ struct krg_port_desc {
  * struct krg_probe_type - a kind of probe (one module each, usually).
  * @name:	probe name: `mkdir probes/<name>` instantiates it
  * @sources:	its sources, NULL-terminated
- * @attrs:	extra configfs attributes of the probe directory, or NULL
+ * @attrs:	extra configfs attributes of the probe directory, or NULL.
+ *		The core's come first: probe_period; cost_ns when the probe
+ *		has @measure; pid and pid_value when one of its sources has a
+ *		pid_t parameter (they read the first such source).
  * @period_ms:	default probe_period (0: event-driven, no periodic measure)
  * @priv_size:	bytes of private data allocated per instance
  * @init:	optional: set up an instance. Process.
  * @exit:	optional: tear it down; nothing calls the probe after. Process.
  * @measure:	optional: take a measurement every probe_period ms and call
  *		krg_probe_publish() for the sources that changed. Process
- *		(a workqueue), may sleep briefly.
+ *		(a workqueue), may sleep briefly. The core times it: the
+ *		probe's `cost_ns` is the total, publishes excluded.
  * @ports:	optional: input ports, NULL-terminated, for a probe that
  *		computes its values from other sources (Kerrighed's
  *		mattload_probe). Each is a directory probes/<probe>/<port>/

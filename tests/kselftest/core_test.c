@@ -106,7 +106,9 @@ TEST_F(core, probe_autoload)
 	EXPECT_STREQ("(no value yet)", krg_rd(PR "/value/value"));
 	EXPECT_STREQ("u64", krg_rd(PR "/value/type"));
 	EXPECT_STREQ("u64(pid_t)", krg_rd(PR "/per_pid/type"));
-	EXPECT_STREQ("(needs a pid_t parameter)", krg_rd(PR "/per_pid/value"));
+	EXPECT_EQ(0, strncmp("Process 1: 2\n", krg_rd(PR "/per_pid/value"), 13));
+	EXPECT_STREQ("(needs a pid_t parameter)",
+		     krg_rd(PR "/per_pid/nodes/0/value"));
 	ASSERT_EQ(0, krg_write(PR "/set", "42"));
 	EXPECT_STREQ("42", krg_rd(PR "/value/value"));
 	EXPECT_STREQ("(no value yet)", krg_rd(PR "/value/nodes/1/value"));
@@ -117,6 +119,29 @@ TEST_F(core, probe_autoload)
 	EXPECT_EQ(-EWOULDBLOCK, krg_rmmod("krg_test_probe"));
 	ASSERT_EQ(0, krg_rmdir(PR));
 	EXPECT_EQ(0, krg_rmmod("krg_test_probe"));
+}
+
+/*
+ * The core gives a probe with a pid_t source pid and pid_value (test_probe's
+ * per_pid is 2 * pid) and a periodic probe cost_ns, which grows.
+ */
+TEST_F(core, probe_core_attrs)
+{
+	char s[32], want[32];
+	long long c0;
+
+	ASSERT_EQ(0, krg_mkdir(PR));
+	EXPECT_STREQ("(none)", krg_rd(PR "/pid"));
+	snprintf(s, sizeof(s), "%d", getpid());
+	ASSERT_EQ(0, krg_write(PR "/pid", s));
+	EXPECT_STREQ(s, krg_rd(PR "/pid"));
+	snprintf(want, sizeof(want), "%lld", 2LL * getpid());
+	EXPECT_STREQ(want, krg_rd(PR "/pid_value"));
+	c0 = krg_rdll(PR "/cost_ns");
+	EXPECT_LE(0, c0);
+	ASSERT_EQ(0, krg_write(PR "/probe_period", "50"));
+	EXPECT_TRUE(WAIT_FOR(krg_rdll(PR "/cost_ns") > c0, 5));
+	EXPECT_EQ(-EACCES, krg_write(PR "/cost_ns", "0"));
 }
 
 /* Unknown or malformed type names are ENOENT, wherever they are made. */

@@ -14,6 +14,7 @@
  */
 #include <sched.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <time.h>
 #include "../lib/krg_test.h"
 #include "libkrg.h"
@@ -73,6 +74,65 @@ static long long pid_val(const char *probe, pid_t pid)
 		return -1;
 	snprintf(path, sizeof(path), "%s/pid_value", probe);
 	return num(path, &v) ? v : -1;
+}
+
+/* All of @path, read @chunk bytes at a time, NUL-terminated (free it). */
+static char *read_all(const char *path, size_t chunk)
+{
+	size_t len = 0, cap = 0;
+	char *buf = NULL, *b;
+	ssize_t n;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	for (;;) {
+		if (cap - len < chunk + 1) {
+			cap = 2 * cap + chunk + 1;
+			b = realloc(buf, cap);
+			if (!b)
+				goto fail;
+			buf = b;
+		}
+		n = read(fd, buf + len, chunk);
+		if (n < 0)
+			goto fail;
+		if (!n)
+			break;
+		len += n;
+	}
+	close(fd);
+	buf[len] = '\0';
+	return buf;
+fail:
+	free(buf);
+	close(fd);
+	return NULL;
+}
+
+/* The line of @text that begins with @prefix, or NULL. */
+static const char *line_of(const char *text, const char *prefix)
+{
+	size_t n = strlen(prefix);
+
+	while (text && *text) {
+		if (!strncmp(text, prefix, n))
+			return text;
+		text = strchr(text, '\n');
+		if (text)
+			text++;
+	}
+	return NULL;
+}
+
+/* Virtual memory of @pid in pages (/proc/PID/statm's size), or -1. */
+static long long statm_pages(pid_t pid)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/%d/statm", pid);
+	return krg_rdll(path) ?: (krg_exists(path) ? 0 : -1);
 }
 
 /* Parse a CPU list ("0-1,3") into @set. */
@@ -508,8 +568,6 @@ TEST_F_TIMEOUT(probes, mosix_process_load, 60)
 	ASSERT_EQ(0, krg_mkdir(MOSIX));
 	ASSERT_EQ(0, krg_write(MOSIX "/probe_period", "100"));
 	EXPECT_STREQ("u64(pid_t)", krg_rd(MOSIX "/process_load/type"));
-	EXPECT_STREQ("(needs a pid_t parameter)",
-		     krg_rd(MOSIX "/process_load/value"));
 	EXPECT_TRUE(WAIT_FOR((v = pid_val(MOSIX, busy)) > 850, 5))
 		TH_LOG("busy process: process_load %lld", v);
 	EXPECT_LE(v, 1000);
@@ -600,9 +658,217 @@ TEST_F(probes, total_vm)
 }
 
 /*
+ * A per-process source's value lists its processes, with Kerrighed's lines:
+ * total_vm "Process N: P pages" (P: /proc/N/statm's size) for init and for
+ * a child, none for kthreadd (no address space); process_jiffies "N: J",
+ * kernel threads too; process_load "Process N: L" once measured. The
+ * per-node files still need a parameter.
+ */
+TEST_F_TIMEOUT(probes, value_listing, 60)
+{
+	char want[64], *l;
+	long long v = -1;
+	pid_t pid;
+
+	pid = sleeper(64);
+	ASSERT_LT(0, pid);
+	ASSERT_EQ(0, krg_mkdir(SIZE));
+	l = read_all(SIZE "/total_vm/value", 4096);
+	ASSERT_NE(NULL, l);
+	snprintf(want, sizeof(want), "Process 1: %lld pages\n", statm_pages(1));
+	EXPECT_NE(NULL, line_of(l, want)) TH_LOG("no '%s' in '%.300s'", want, l);
+	snprintf(want, sizeof(want), "Process %d: %lld pages\n", pid,
+		 statm_pages(pid));
+	EXPECT_NE(NULL, line_of(l, want)) TH_LOG("no '%s'", want);
+	EXPECT_LE(64 * 256, statm_pages(pid));
+	EXPECT_EQ(NULL, line_of(l, "Process 2: "));
+	free(l);
+	EXPECT_STREQ("(needs a pid_t parameter)",
+		     krg_rd(SIZE "/total_vm/nodes/0/value"));
+
+	ASSERT_EQ(0, krg_mkdir(LOAD));
+	l = read_all(LOAD "/process_jiffies/value", 4096);
+	ASSERT_NE(NULL, l);
+	EXPECT_NE(NULL, line_of(l, "1: "));
+	EXPECT_NE(NULL, line_of(l, "2: "));
+	/* A sleeper's CPU time does not move. */
+	snprintf(want, sizeof(want), "%d: %lld\n", pid, pid_val(LOAD, pid));
+	EXPECT_NE(NULL, line_of(l, want)) TH_LOG("no '%s'", want);
+	free(l);
+
+	ASSERT_EQ(0, krg_mkdir(MOSIX));
+	ASSERT_EQ(0, krg_write(MOSIX "/probe_period", "100"));
+	snprintf(want, sizeof(want), "Process %d: ", pid);
+	EXPECT_TRUE(WAIT_FOR((l = read_all(MOSIX "/process_load/value", 4096),
+			      v = l && line_of(l, want), free(l), v), 5));
+}
+
+#define MANY	2100
+
+/*
+ * The listing is complete however long it is: with MANY more processes
+ * (over 10 pages of lines), read 100 bytes at a time, every one has its
+ * line with its size, and there are as many lines as processes with an
+ * address space in /proc (within 5: others may come and go meanwhile).
+ */
+TEST_F_TIMEOUT(probes, value_listing_complete, 300)
+{
+	static pid_t many[MANY];
+	static unsigned char seen[4194305];
+	long long pages, lines = 0, procs = 0;
+	int i, nr, made;
+	size_t len;
+	char *l, *p;
+	struct dirent *e;
+	DIR *d;
+
+	for (made = 0; made < MANY; made++) {
+		many[made] = fork();
+		if (many[made] < 0)
+			break;
+		if (!many[made]) {
+			prctl(PR_SET_PDEATHSIG, SIGKILL);
+			for (;;)
+				pause();
+		}
+	}
+	ASSERT_EQ(MANY, made) TH_LOG("fork: %s", strerror(errno));
+	pages = statm_pages(many[0]);
+	ASSERT_LT(0, pages);
+	ASSERT_EQ(0, krg_mkdir(SIZE));
+	l = read_all(SIZE "/total_vm/value", 100);
+	ASSERT_NE(NULL, l);
+	len = strlen(l);
+	NOTE("listing of %zu bytes", len);
+	EXPECT_LT(10 * 4096UL, len);
+	for (p = l; *p; p = strchr(p, '\n') + 1) {
+		long long pg;
+
+		ASSERT_EQ(2, sscanf(p, "Process %d: %lld pages\n", &nr, &pg))
+			TH_LOG("line %lld: '%.60s'", lines, p);
+		ASSERT_TRUE(nr > 0 && nr < (int)sizeof(seen));
+		EXPECT_EQ(0, seen[nr]) TH_LOG("pid %d twice", nr);
+		seen[nr] = 1;
+		lines++;
+		ASSERT_NE(NULL, strchr(p, '\n'));
+	}
+	for (i = 0; i < MANY; i += MANY / 7) {
+		char want[64];
+
+		snprintf(want, sizeof(want), "Process %d: %lld pages\n",
+			 many[i], pages);
+		EXPECT_NE(NULL, line_of(l, want)) TH_LOG("no '%s'", want);
+	}
+	free(l);
+	for (i = 0; i < MANY; i++) {
+		nr = many[i];
+		EXPECT_EQ(1, seen[nr]) TH_LOG("pid %d not listed", nr);
+	}
+	d = opendir("/proc");
+	ASSERT_NE(NULL, d);
+	while ((e = readdir(d)))
+		if (atoi(e->d_name) > 0 && statm_pages(atoi(e->d_name)) > 0)
+			procs++;
+	closedir(d);
+	NOTE("%lld lines, %lld processes with memory in /proc", lines, procs);
+	EXPECT_LE(llabs_diff(lines, procs), 5);
+	for (i = 0; i < MANY; i++)
+		kill(many[i], SIGKILL);
+	for (i = 0; i < MANY; i++)
+		waitpid(many[i], NULL, 0);
+}
+
+/*
+ * A reader in a child pid namespace sees its own processes only, by their
+ * numbers there: alone in it, a process lists itself as "Process 1:"; and
+ * its pid writes are in its namespace too.
+ */
+TEST_F(probes, value_listing_pid_ns)
+{
+	int status;
+	pid_t pid;
+
+	ASSERT_EQ(0, krg_mkdir(SIZE));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		char want[64], *l;
+		pid_t inner;
+
+		if (unshare(CLONE_NEWPID))
+			_exit(10);
+		inner = fork();
+		if (inner == 0) {
+			l = read_all(SIZE "/total_vm/value", 4096);
+			if (!l)
+				_exit(11);
+			snprintf(want, sizeof(want), "Process 1: %lld pages\n",
+				 krg_rdll("/proc/self/statm"));
+			if (strcmp(l, want))
+				_exit(12);
+			if (krg_write(SIZE "/pid", "1") ||
+			    strcmp(krg_rd(SIZE "/pid"), "1"))
+				_exit(13);
+			if (krg_rdll(SIZE "/pid_value") !=
+			    kb_field("/proc/self/status", "VmSize"))
+				_exit(14);
+			_exit(0);
+		}
+		if (inner < 0 || waitpid(inner, &status, 0) != inner)
+			_exit(15);
+		_exit(WIFEXITED(status) ? WEXITSTATUS(status) : 16);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+}
+
+/*
+ * Every periodic probe has cost_ns, the ns the core timed its measurements
+ * at, and it grows; event-driven probes have none.
+ */
+TEST_F_TIMEOUT(probes, cost_ns, 60)
+{
+	char path[128];
+	long long c0, c1 = 0;
+
+	for (unsigned int i = 0; i < NR_PROBES; i++) {
+		bool events = !strcmp(all_probes[i], "migration_probe") ||
+			      !strcmp(all_probes[i], "processsize_probe");
+
+		snprintf(path, sizeof(path), PROBES "/%s", all_probes[i]);
+		ASSERT_EQ(0, krg_mkdir(path));
+		snprintf(path, sizeof(path), PROBES "/%s/cost_ns",
+			 all_probes[i]);
+		if (events) {
+			EXPECT_FALSE(krg_exists(path)) TH_LOG("%s", path);
+			continue;
+		}
+		ASSERT_TRUE(num(path, &c0)) TH_LOG("%s", path);
+		snprintf(path, sizeof(path), PROBES "/%s/probe_period",
+			 all_probes[i]);
+		ASSERT_EQ(0, krg_write(path, "100"));
+		snprintf(path, sizeof(path), PROBES "/%s/cost_ns",
+			 all_probes[i]);
+		EXPECT_TRUE(WAIT_FOR(num(path, &c1) && c1 > c0, 5))
+			TH_LOG("%s: %lld then %lld", path, c0, c1);
+	}
+}
+
+/* An unprivileged process opens @arg for writing: 10 if refused (EACCES). */
+static int open_for_write(void *arg)
+{
+	int fd = open(arg, O_WRONLY | O_CLOEXEC);
+
+	if (fd >= 0)
+		close(fd);
+	return fd < 0 && errno == EACCES ? 10 : 11;
+}
+
+/*
  * Per-process reads: garbage pids are refused (EINVAL), unknown ones too
- * (ESRCH); a process that exits shows "(process N has exited)", zombie or
- * reaped; 0 unselects.
+ * (ESRCH), and users other than root (EACCES); a process that exits shows
+ * "(process N has exited)", zombie or reaped; 0 or "(none)" unselects.
  */
 TEST_F(probes, pid_attributes)
 {
@@ -627,6 +893,7 @@ TEST_F(probes, pid_attributes)
 		}
 		EXPECT_EQ(-ESRCH, krg_write(path, "99999999"));
 		EXPECT_STREQ("(none)", krg_rd(path));
+		EXPECT_EQ(10, krg_as_user(KRG_USER_UID, open_for_write, path));
 
 		pid = sleeper(0);
 		ASSERT_LT(0, pid);
@@ -644,6 +911,11 @@ TEST_F(probes, pid_attributes)
 		EXPECT_STREQ(s, krg_rd(path));
 		EXPECT_EQ(-ESRCH, krg_write(path, s));
 		ASSERT_EQ(0, krg_write(path, "0"));
+		EXPECT_STREQ("(none)", krg_rd(path));
+		ASSERT_EQ(0, krg_write(path, "1"));
+		EXPECT_STREQ("1", krg_rd(path));
+		/* What it shows, it takes (krgsched show --cfg, then apply). */
+		ASSERT_EQ(0, krg_write(path, "(none)"));
 		EXPECT_STREQ("(none)", krg_rd(path));
 		ASSERT_EQ(0, krg_rmdir(p));
 	}
