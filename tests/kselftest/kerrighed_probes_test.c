@@ -206,6 +206,37 @@ TEST_F(kp, cpuspeed_connected)
 }
 
 /*
+ * The periodic probes (and test_probe) have the core's cost_ns, which grows
+ * as they measure; local_user_presence, event-driven, has none; none has
+ * pid or pid_value (no per-process source) but test_probe (per_pid).
+ */
+TEST_F_TIMEOUT(kp, cost_ns, 60)
+{
+	static const char *const periodic[] = {
+		SPEED, USER, MATT, TP,
+	};
+	char path[128];
+	long long c0, c1 = 0;
+
+	for (unsigned int i = 0; i < sizeof(periodic) / sizeof(periodic[0]); i++) {
+		const char *p = periodic[i];
+
+		ASSERT_EQ(0, krg_mkdir(p));
+		snprintf(path, sizeof(path), "%s/pid", p);
+		EXPECT_EQ(!strcmp(p, TP), krg_exists(path)) TH_LOG("%s", path);
+		snprintf(path, sizeof(path), "%s/probe_period", p);
+		ASSERT_EQ(0, krg_write(path, "50"));
+		snprintf(path, sizeof(path), "%s/cost_ns", p);
+		ASSERT_TRUE(num(path, &c0)) TH_LOG("%s", path);
+		EXPECT_TRUE(WAIT_FOR(num(path, &c1) && c1 > c0, 5))
+			TH_LOG("%s: %lld then %lld", path, c0, c1);
+	}
+	ASSERT_EQ(0, krg_mkdir(LUP));
+	EXPECT_FALSE(krg_exists(LUP "/cost_ns"));
+	EXPECT_FALSE(krg_exists(LUP "/pid"));
+}
+
+/*
  * speed: one line per online CPU in per_cpu, in kHz (100 MHz..10 GHz),
  * each within 10% of /proc/cpuinfo's "cpu MHz" for that CPU, on the node
  * sysfs gives it.
