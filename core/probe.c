@@ -139,7 +139,6 @@ static void krg_probe_work(struct work_struct *work)
 {
 	struct krg_probe *probe = container_of(to_delayed_work(work),
 					       struct krg_probe, work);
-
 	u64 ns;
 
 	probe->publish_ns = 0;
