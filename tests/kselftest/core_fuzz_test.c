@@ -51,6 +51,7 @@ static const char *const attrs[] = {
 	SCH "a/test_policy/in/collected_value", PRB "/value/nodes/1/value",
 	SCH "a/test_policy/in/test_pass/collected_value",
 	SCH "a/test_policy/in/test_pass/value",
+	PRB "/per_pid/value", PRB "/pid", PRB "/pid_value", PRB "/cost_ns",
 };
 
 static const char *const values[] = {
