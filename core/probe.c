@@ -211,17 +211,16 @@ static ssize_t krg_probe_pid_show(struct config_item *item, char *page)
 
 /*
  * Select a process by a pid of the writer's namespace (a thread's id means
- * its process); "0", or "(none)" as read back, unselects.
+ * its process); "0" unselects.
  */
 static ssize_t krg_probe_pid_store(struct config_item *item, const char *page,
 				   size_t count)
 {
 	struct krg_probe *probe = to_krg_probe(item);
 	struct pid *pid = NULL, *old;
-	int nr = 0;
+	int nr;
 
-	if (!sysfs_streq(page, "(none)") &&
-	    (kstrtoint(page, 10, &nr) || nr < 0)) {
+	if (kstrtoint(page, 10, &nr) || nr < 0) {
 		krg_cfg_err(item, "pid: \"%.*s\" is not a pid\n",
 			    (int)strcspn(page, "\n"), page);
 		return -EINVAL;
