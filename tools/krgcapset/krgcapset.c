@@ -204,7 +204,7 @@ static void parse_args(struct krgcapset_control *ctl, int argc, char **argv)
 		krg_usage_error("unexpected argument '%s'", argv[optind]);
 	if (ctl->show + !!ctl->nr_ops + !!ctl->save + !!ctl->restore > 1)
 		krg_usage_error("--show, --save, --restore and capability sets"
-				" exclude each other");
+				" cannot be combined");
 	if (!ctl->show && !ctl->nr_ops && !ctl->save && !ctl->restore)
 		krg_usage_error("no capability set, --show, --save or --restore"
 				" given");
