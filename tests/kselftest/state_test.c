@@ -489,8 +489,10 @@ static void *reader(void *arg)
 }
 
 /* Test that the core unloading and loading while records are read is safe. */
-TEST_F(state, unload_race)
+TEST_F_TIMEOUT(state, unload_race, 240)
 {
+	/* A load under KASAN takes seconds. */
+	int rounds = krg_debug_kernel() ? 4 : 20;
 	pthread_t t;
 	void *bad;
 	int i;
@@ -498,7 +500,7 @@ TEST_F(state, unload_race)
 	ASSERT_EQ(0, join(SA, self->pid));
 	racing = true;
 	ASSERT_EQ(0, pthread_create(&t, NULL, reader, &self->pid));
-	for (i = 0; i < 20; i++) {
+	for (i = 0; i < rounds; i++) {
 		krg_remove_tree(SA);
 		krg_remove_tree(SB);
 		/* A read holding the core makes it busy: try again. */
