@@ -326,6 +326,11 @@ void krg_process_set_init(struct krg_process_set *ps, struct config_group *paren
 bool krg_process_set_has(struct krg_process_set *ps, enum krg_member_kind kind,
 			 struct task_struct *p);
 
+/* --- state.c: memberships in a task's record, lent to krg.ko ----------- */
+
+int krg_sched_state_init(void);
+void krg_sched_state_uninit(void);
+
 /* --- placement.c -------------------------------------------------------- */
 
 int krg_placement_init(void);

@@ -21,8 +21,14 @@ static int __init krg_sched_init(void)
 	ret = krg_configfs_init();
 	if (ret)
 		goto err_placement;
+	/* Memberships exist only once the tree does. */
+	ret = krg_sched_state_init();
+	if (ret)
+		goto err_configfs;
 	return 0;
 
+err_configfs:
+	krg_configfs_uninit();
 err_placement:
 	krg_placement_uninit();
 err_nodes:
@@ -32,6 +38,7 @@ err_nodes:
 
 static void __exit krg_sched_exit(void)
 {
+	krg_sched_state_uninit();
 	krg_configfs_uninit();
 	krg_bpf_uninit();
 	krg_placement_uninit();

@@ -333,6 +333,51 @@ static int krg_caps_change(u64 old, u64 want, u64 *new)
 }
 
 /*
+ * Are @c's sets a combination a task may hold: Kerrighed's inclusions, and
+ * nothing outside what krg.ko implements (a record from elsewhere)?
+ */
+bool krg_caps_valid(const struct krg_caps *c)
+{
+	return !(c->effective & ~c->permitted) &&
+	       !(c->inheritable_permitted & ~c->permitted) &&
+	       !(c->inheritable_effective & ~c->inheritable_permitted) &&
+	       !(c->permitted & ~KRG_CAP_SUPPORTED);
+}
+
+/*
+ * KRG_IOC_SET_STATE: @p's sets become @c (krg_caps_valid()), whatever they
+ * were: permitted may grow, so the caller checked for root. Process
+ * context; @p is held by the caller.
+ */
+int krg_caps_restore(struct task_struct *p, const struct krg_caps *c)
+{
+	u64 want = krg_caps_pack(c);
+	struct krg_task *e;
+	int ret;
+
+	if (krg_task_new(p))
+		return -EAGAIN;
+	rcu_read_lock();
+	e = krg_task_find(p);
+	if (e)
+		atomic64_set(&e->caps, want);
+	rcu_read_unlock();
+	if (e || want == krg_caps_default())
+		return 0;
+
+	ret = krg_task_ensure(p);
+	if (ret)
+		return ret;
+	rcu_read_lock();
+	e = krg_task_find(p);
+	if (e)
+		atomic64_set(&e->caps, want);
+	rcu_read_unlock();
+	/* Without an entry, it exited since krg_task_ensure(). */
+	return e ? 0 : -ESRCH;
+}
+
+/*
  * KRG_IOC_SET_CAPS, with Kerrighed's rules in Kerrighed's order. Process
  * context; @p is held by the caller.
  */

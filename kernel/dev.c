@@ -4,10 +4,12 @@
  * (0666); each request checks the caller's permission over its target.
  */
 #include <linux/bitops.h>
+#include <linux/capability.h>
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
 #include <linux/pid.h>
 #include <linux/sched/task.h>
+#include <linux/slab.h>
 #include <linux/uaccess.h>
 #include "internal.h"
 
@@ -45,28 +47,29 @@ static struct task_struct *krg_dev_find_task(pid_t nr)
 	return p ?: ERR_PTR(-ESRCH);
 }
 
-static struct task_struct *krg_dev_target(const struct krg_cap_req *req)
+/* The target of a caps or state request (enum krg_target), held. */
+static struct task_struct *krg_dev_target(u32 target, s32 pid, u32 reserved)
 {
 	struct task_struct *p;
 
-	if (req->reserved)
+	if (reserved)
 		return ERR_PTR(-EINVAL);
-	switch (req->target) {
+	switch (target) {
 	case KRG_TARGET_SELF:
-		if (req->pid)
+		if (pid)
 			return ERR_PTR(-EINVAL);
 		return get_task_struct(current);
 	case KRG_TARGET_PARENT:
-		if (req->pid)
+		if (pid)
 			return ERR_PTR(-EINVAL);
 		rcu_read_lock();
 		p = get_task_struct(rcu_dereference(current->real_parent));
 		rcu_read_unlock();
 		return p;
 	case KRG_TARGET_PID:
-		if (req->pid <= 0)
+		if (pid <= 0)
 			return ERR_PTR(-EINVAL);
-		return krg_dev_find_task(req->pid);
+		return krg_dev_find_task(pid);
 	default:
 		return ERR_PTR(-EINVAL);
 	}
@@ -81,7 +84,7 @@ static long krg_dev_caps(unsigned int cmd, void __user *uarg)
 	ret = krg_dev_copy_in(&req, sizeof(req), uarg);
 	if (ret)
 		return ret;
-	p = krg_dev_target(&req);
+	p = krg_dev_target(req.target, req.pid, req.reserved);
 	if (IS_ERR(p))
 		return PTR_ERR(p);
 
@@ -93,6 +96,48 @@ static long krg_dev_caps(unsigned int cmd, void __user *uarg)
 			ret = -EFAULT;
 	}
 	put_task_struct(p);
+	return ret;
+}
+
+/*
+ * The request is large (struct krg_state): it lives on the heap, not on
+ * the stack. SET is for root only, refused before anything is read.
+ */
+static long krg_dev_state(unsigned int cmd, void __user *uarg)
+{
+	bool set = cmd == KRG_IOC_BASE(KRG_IOC_SET_STATE);
+	struct krg_state_req *req;
+	struct task_struct *p;
+	int ret;
+
+	if (set && !capable(CAP_SYS_ADMIN))
+		return -EPERM;
+	req = kmalloc(sizeof(*req), GFP_KERNEL);
+	if (!req)
+		return -ENOMEM;
+	ret = krg_dev_copy_in(req, sizeof(*req), uarg);
+	if (ret)
+		goto out_free;
+	if (set && !krg_state_valid(&req->state)) {
+		ret = -EINVAL;
+		goto out_free;
+	}
+	p = krg_dev_target(req->target, req->pid, req->reserved);
+	if (IS_ERR(p)) {
+		ret = PTR_ERR(p);
+		goto out_free;
+	}
+
+	if (set) {
+		ret = krg_state_set(p, &req->state);
+	} else {
+		ret = krg_state_get(p, &req->state);
+		if (!ret && copy_to_user(uarg, req, sizeof(*req)))
+			ret = -EFAULT;
+	}
+	put_task_struct(p);
+out_free:
+	kfree(req);
 	return ret;
 }
 
@@ -147,6 +192,9 @@ static long krg_dev_ioctl(struct file *file, unsigned int cmd,
 		return krg_dev_caps(KRG_IOC_BASE(cmd), uarg);
 	case KRG_IOC_BASE(KRG_IOC_MIGRATE):
 		return krg_dev_migrate(uarg);
+	case KRG_IOC_BASE(KRG_IOC_GET_STATE):
+	case KRG_IOC_BASE(KRG_IOC_SET_STATE):
+		return krg_dev_state(KRG_IOC_BASE(cmd), uarg);
 	default:
 		return -ENOTTY;
 	}

@@ -132,6 +132,13 @@ unsigned int krg_tasks_count(void);
 bool krg_may_access(struct task_struct *p);
 int krg_caps_get(struct task_struct *p, struct krg_caps *out);
 int krg_caps_set(struct task_struct *p, const struct krg_caps *req);
+bool krg_caps_valid(const struct krg_caps *c);
+int krg_caps_restore(struct task_struct *p, const struct krg_caps *c);
+
+/* state.c: a task's record, the ops the core lends */
+bool krg_state_valid(const struct krg_state *st);
+int krg_state_get(struct task_struct *p, struct krg_state *st);
+int krg_state_set(struct task_struct *p, const struct krg_state *st);
 
 /* hooks.c: fork and exit tracepoints, distant fork */
 int krg_hooks_init(void);

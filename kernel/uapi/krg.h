@@ -152,9 +152,83 @@ struct krg_migrate_req {
 	__s32 node;		/* destination node id */
 };
 
+/*
+ * A task's krg state as a record that outlives the task: what the node
+ * agent saves with a process it checkpoints (CRIU) and gives back to the
+ * process restored from it, here or on another machine.
+ *
+ * A membership names the scheduler by its configfs name
+ * (schedulers/<name>), the one handle that means the same thing once the
+ * process is gone and on every machine of the cluster (the configuration
+ * tree is the same everywhere); its kind says which member directory
+ * names the process. Only pid members (single_processes/<pid>) travel:
+ * a process group, a session or a cgroup names more than the process and
+ * is restored with them, not with it.
+ *
+ * The record has a fixed size and no pointers. KRG_IOC_SET_STATE refuses
+ * with EINVAL a record whose size or version is not this one's, unknown
+ * flags, more than KRG_STATE_MAX_MEMBERSHIPS memberships, a membership of
+ * an unknown kind or with a non-zero reserved member, a scheduler name
+ * that is empty, longer than KRG_STATE_NAME_MAX, ".", "..", holds a '/'
+ * or is not zero-padded, a non-zero unused membership slot, and sets that
+ * break Kerrighed's rules (see KRG_IOC_SET_CAPS) or hold a capability
+ * outside cap_supported.
+ */
+#define KRG_STATE_VERSION		1
+#define KRG_STATE_MAX_MEMBERSHIPS	16
+#define KRG_STATE_NAME_MAX		64	/* a scheduler name, without NUL */
+
+/* Kinds of struct krg_state_membership. */
+#define KRG_STATE_MEMBER_PID		1	/* process_set/single_processes/<pid> */
+
+struct krg_state_membership {
+	char scheduler[KRG_STATE_NAME_MAX + 8];	/* NUL-terminated, zero-padded */
+	__u32 kind;				/* KRG_STATE_MEMBER_* */
+	__u32 reserved;				/* must be 0 */
+};
+
+struct krg_state {
+	__u32 size;		/* sizeof(struct krg_state) */
+	__u32 version;		/* KRG_STATE_VERSION */
+	__u32 flags;		/* none defined yet: 0 */
+	__u32 nr_memberships;	/* used slots of memberships, from the first */
+	struct krg_caps caps;	/* the four sets */
+	struct krg_state_membership memberships[KRG_STATE_MAX_MEMBERSHIPS];
+};
+
+/*
+ * KRG_IOC_GET_STATE: the record of the target (as for KRG_IOC_GET_CAPS,
+ * with the same permission: owner or CAP_SYS_ADMIN, else EPERM; ESRCH,
+ * EAGAIN likewise). Its memberships are the schedulers whose
+ * single_processes has the target's thread group, in creation order; none
+ * while krg_scheduler.ko is not loaded. E2BIG if it has more than
+ * KRG_STATE_MAX_MEMBERSHIPS.
+ *
+ * KRG_IOC_SET_STATE: the target's sets become the record's, whatever they
+ * were (permitted may grow: that is why it is for root only). EPERM
+ * without CAP_SYS_ADMIN in the initial user namespace, before anything
+ * else is looked at; then EINVAL for a bad record (above) or target,
+ * ESRCH if there is no such process, EINVAL for a kernel thread or worker,
+ * EOPNOTSUPP if the record has memberships and krg_scheduler.ko is not
+ * loaded, ENOENT if a scheduler it names does not exist, EAGAIN for a
+ * process being created. On error nothing changed. The memberships are
+ * checked, not made: configfs items are only made by mkdir(2), so the
+ * caller then makes schedulers/<name>/process_set/single_processes/<pid>
+ * for each (libkrg's krg_state_restore() does both).
+ */
+struct krg_state_req {
+	__u32 size;		/* sizeof(struct krg_state_req) */
+	__u32 target;		/* enum krg_target */
+	__s32 pid;		/* KRG_TARGET_PID only, else 0 */
+	__u32 reserved;		/* must be 0 */
+	struct krg_state state;	/* out for GET, in for SET */
+};
+
 #define KRG_IOC_MAGIC		0xb7
 #define KRG_IOC_GET_CAPS	_IOWR(KRG_IOC_MAGIC, 1, struct krg_cap_req)
 #define KRG_IOC_SET_CAPS	_IOW(KRG_IOC_MAGIC, 2, struct krg_cap_req)
 #define KRG_IOC_MIGRATE		_IOW(KRG_IOC_MAGIC, 3, struct krg_migrate_req)
+#define KRG_IOC_GET_STATE	_IOWR(KRG_IOC_MAGIC, 4, struct krg_state_req)
+#define KRG_IOC_SET_STATE	_IOW(KRG_IOC_MAGIC, 5, struct krg_state_req)
 
 #endif /* _UAPI_LINUX_KRG_H */

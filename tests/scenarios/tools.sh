@@ -150,6 +150,22 @@ refused "krgcapset: dead process" \
 	"cannot get capabilities of process $dead: No such process" \
 	krgcapset -k "$dead" -s
 
+# --- krgcapset --save / --restore: the state goes to another process ---------
+status_is "krgcapset -k JOB --save FILE" 0 krgcapset -k "$job" --save /tmp/.krg-state
+status_is "krgcapset -k OLD --restore FILE" 0 krgcapset -k "$old" --restore /tmp/.krg-state
+krgcapset -k "$job" -s >/tmp/.krg-want
+krgcapset -k "$old" -s >/tmp/.krg-got
+check "... OLD has JOB's sets, the permitted set included" cmp -s /tmp/.krg-want /tmp/.krg-got
+head -c 100 /dev/zero >/tmp/.krg-junk
+refused "krgcapset --restore: not a record" "is not a krg state record" \
+	krgcapset -k "$old" --restore /tmp/.krg-junk
+chmod 644 /tmp/.krg-state
+refused "krgcapset --restore by a user" "Operation not permitted" \
+	as_user krgcapset -k "$old" --restore /tmp/.krg-state
+refused "krgcapset --save with a set" "cannot be combined" \
+	krgcapset --save /tmp/.krg-state -e +CAN_MIGRATE
+rm -f /tmp/.krg-state /tmp/.krg-junk
+
 # --- --help, --version, misuse -------------------------------------------------
 for tool in krgcapset migrate; do
 	status_is "$tool --help exits 0" 0 $tool --help

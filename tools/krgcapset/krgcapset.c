@@ -55,6 +55,8 @@ struct krgcapset_control {
 	__u32 lo[NR_SETS];		/* F(0) of each set */
 	__u32 hi[NR_SETS];		/* F(~0) of each set */
 	unsigned int nr_ops;		/* SET options given */
+	const char *save;		/* --save FILE */
+	const char *restore;		/* --restore FILE */
 	unsigned int show:1,		/* -s */
 		     force:1;		/* -f: do not ask */
 };
@@ -84,6 +86,8 @@ static void __attribute__((noreturn)) usage(void)
 		program_invocation_short_name);
 	fprintf(out, " %s [-f] [-k <pid>] <set> <caps> [<set> <caps>...]\n",
 		program_invocation_short_name);
+	fprintf(out, " %s [-k <pid>] --save <file> | --restore <file>\n",
+		program_invocation_short_name);
 	fputs("\nShow or change the Kerrighed capabilities of a process,"
 	      " by default\nof the parent of krgcapset (the calling shell).\n",
 	      out);
@@ -102,6 +106,11 @@ static void __attribute__((noreturn)) usage(void)
 	      out);
 	fputs(" -f, --force          do not ask before dropping"
 	      " CHANGE_KERRIGHED_CAP\n", out);
+	fputs("     --save <file>    write the process's krg state (sets and"
+	      " scheduler\n"
+	      "                        memberships) to <file>\n", out);
+	fputs("     --restore <file> give the state in <file> to the process"
+	      " (root only)\n", out);
 	fputs(" -h, --help           display this help\n", out);
 	fputs(" -V, --version        display version\n", out);
 	fputs("\n<caps> is +LIST (add), -LIST (remove), LIST (replace), or a"
@@ -145,6 +154,8 @@ static void parse_args(struct krgcapset_control *ctl, int argc, char **argv)
 		{ "inheritable-permitted",	required_argument, NULL, 'i' },
 		{ "help",			no_argument,	   NULL, 'h' },
 		{ "version",			no_argument,	   NULL, 'V' },
+		{ "save",			required_argument, NULL, 'S' },
+		{ "restore",			required_argument, NULL, 'R' },
 		{ NULL, 0, NULL, 0 }
 	};
 	int c;
@@ -175,6 +186,12 @@ static void parse_args(struct krgcapset_control *ctl, int argc, char **argv)
 				      c == 'd' ? SET_INH_EFFECTIVE :
 						 SET_INH_PERMITTED, optarg);
 			break;
+		case 'S':
+			ctl->save = optarg;
+			break;
+		case 'R':
+			ctl->restore = optarg;
+			break;
 		case 'h':
 			usage();
 		case 'V':
@@ -185,10 +202,12 @@ static void parse_args(struct krgcapset_control *ctl, int argc, char **argv)
 	}
 	if (optind < argc)
 		krg_usage_error("unexpected argument '%s'", argv[optind]);
-	if (ctl->show && ctl->nr_ops)
-		krg_usage_error("--show cannot be combined with a capability set");
-	if (!ctl->show && !ctl->nr_ops)
-		krg_usage_error("no capability set or --show given");
+	if (ctl->show + !!ctl->nr_ops + !!ctl->save + !!ctl->restore > 1)
+		krg_usage_error("--show, --save, --restore and capability sets"
+				" cannot be combined");
+	if (!ctl->show && !ctl->nr_ops && !ctl->save && !ctl->restore)
+		krg_usage_error("no capability set, --show, --save or --restore"
+				" given");
 }
 
 static enum krg_target target(const struct krgcapset_control *ctl)
@@ -364,6 +383,62 @@ static int change(const struct krgcapset_control *ctl)
 	return 0;
 }
 
+static int save(const struct krgcapset_control *ctl)
+{
+	struct krg_state st;
+
+	if (krg_state_get(target(ctl), ctl->pid, &st)) {
+		if (errno == E2BIG)
+			warnx("cannot get the state of process %d: member of"
+			      " more than %d schedulers", target_pid(ctl),
+			      KRG_STATE_MAX_MEMBERSHIPS);
+		else
+			warn("cannot get the state of process %d",
+			     target_pid(ctl));
+		return -1;
+	}
+	if (krg_state_save(ctl->save, &st)) {
+		warn("cannot write %s", ctl->save);
+		return -1;
+	}
+	return 0;
+}
+
+static int restore(const struct krgcapset_control *ctl)
+{
+	pid_t pid = target_pid(ctl);
+	struct krg_state st;
+	int failed;
+
+	if (krg_state_load(ctl->restore, &st)) {
+		if (errno == EINVAL)
+			warnx("%s is not a krg state record", ctl->restore);
+		else
+			warn("cannot read %s", ctl->restore);
+		return -1;
+	}
+	if (!krg_state_restore(pid, &st, &failed))
+		return 0;
+	if (failed >= 0)
+		warn("cannot make process %d a member of scheduler %s", pid,
+		     st.memberships[failed].scheduler);
+	else if (errno == EINVAL)
+		warnx("cannot give process %d the state in %s: not a valid"
+		      " record of this version, or a kernel thread", pid,
+		      ctl->restore);
+	else if (errno == ENOENT)
+		warnx("cannot give process %d the state in %s: a scheduler"
+		      " it names does not exist", pid, ctl->restore);
+	else if (errno == EOPNOTSUPP)
+		warnx("cannot give process %d the state in %s: it names"
+		      " schedulers and krg_scheduler.ko is not loaded", pid,
+		      ctl->restore);
+	else
+		warn("cannot give process %d the state in %s", pid,
+		     ctl->restore);
+	return -1;
+}
+
 int main(int argc, char **argv)
 {
 	struct krgcapset_control ctl = { 0 };
@@ -375,7 +450,14 @@ int main(int argc, char **argv)
 	if (krg_open() < 0)
 		errx(EXIT_FAILURE, "%s",
 		     krg_abi_strerror(errno, msg, sizeof(msg)));
-	ret = ctl.show ? show(&ctl) : change(&ctl);
+	if (ctl.show)
+		ret = show(&ctl);
+	else if (ctl.save)
+		ret = save(&ctl);
+	else if (ctl.restore)
+		ret = restore(&ctl);
+	else
+		ret = change(&ctl);
 	krg_close();
 	return ret ? EXIT_FAILURE : EXIT_SUCCESS;
 }

@@ -155,6 +155,27 @@ int krg_caps_format(__u32 set, char *buf, size_t len);
  */
 int krg_caps_format_wrapped(__u32 set, char *buf, size_t len);
 
+/* ---- state.c: a process's krg state as a record ---- */
+
+/* KRG_IOC_GET_STATE of @t (@pid only for KRG_TARGET_PID). */
+int krg_state_get(enum krg_target t, pid_t pid, struct krg_state *out);
+/* KRG_IOC_SET_STATE of process @pid: its sets; memberships checked only. */
+int krg_state_set(pid_t pid, const struct krg_state *in);
+/*
+ * Give @in to process @pid: krg_state_set(), then mkdir of each pid
+ * membership (one already there is fine). On error errno is set and
+ * *@failed is the index of the membership that failed, or -1 if
+ * krg_state_set() did.
+ */
+int krg_state_restore(pid_t pid, const struct krg_state *in, int *failed);
+/*
+ * Write @st to / read it from @path (the raw record, mode 0600). Load
+ * gives EINVAL for a file that is not the size of a record; the kernel
+ * checks the rest.
+ */
+int krg_state_save(const char *path, const struct krg_state *st);
+int krg_state_load(const char *path, struct krg_state *st);
+
 /* ---- migrate.c ---- */
 
 /* Move process @pid to @node; @flags is KRG_MIGRATE_*. */
