@@ -30,6 +30,7 @@ static int __init krg_sched_init(void)
 err_configfs:
 	krg_configfs_uninit();
 err_placement:
+	krg_bpf_uninit();
 	krg_placement_uninit();
 err_nodes:
 	krg_scheduler_nodes_uninit();
