@@ -9,9 +9,15 @@
 
 #include "libkrg.h"
 
-static int caps_ioctl(unsigned long cmd, enum krg_target t, pid_t pid,
-		      struct krg_cap_req *req)
+/*
+ * A /dev/krg request about @t (@pid for KRG_TARGET_PID): fills the header
+ * every such request starts with (struct krg_cap_req, krg_state_req: size,
+ * target, pid, reserved), @size bytes in all, and issues @cmd.
+ */
+int krg_target_ioctl(unsigned long cmd, enum krg_target t, pid_t pid,
+		     void *req, size_t size)
 {
+	struct krg_cap_req *hdr = req;	/* the common header's layout */
 	int fd;
 
 	if ((t == KRG_TARGET_PID) != (pid > 0)) {
@@ -21,11 +27,17 @@ static int caps_ioctl(unsigned long cmd, enum krg_target t, pid_t pid,
 	fd = krg_open();
 	if (fd < 0)
 		return -1;
-	req->size = sizeof(*req);
-	req->target = t;
-	req->pid = t == KRG_TARGET_PID ? pid : 0;
-	req->reserved = 0;
+	hdr->size = size;
+	hdr->target = t;
+	hdr->pid = t == KRG_TARGET_PID ? pid : 0;
+	hdr->reserved = 0;
 	return ioctl(fd, cmd, req) < 0 ? -1 : 0;
+}
+
+static int caps_ioctl(unsigned long cmd, enum krg_target t, pid_t pid,
+		      struct krg_cap_req *req)
+{
+	return krg_target_ioctl(cmd, t, pid, req, sizeof(*req));
 }
 
 int krg_caps_get(enum krg_target t, pid_t pid, struct krg_caps *out)

@@ -106,6 +106,15 @@ int krg_abi_check(void);
  * node (ENOENT/ENXIO/ENODEV) is reported as ENOSYS.
  */
 int krg_open(void);
+
+/*
+ * Issue @cmd with @req (@size bytes), a request that starts with the header
+ * of struct krg_cap_req (size, target, pid, reserved), which this fills for
+ * @t and @pid. 0, or -1 with errno (EINVAL: @pid given without
+ * KRG_TARGET_PID or missing with it).
+ */
+int krg_target_ioctl(unsigned long cmd, enum krg_target t, pid_t pid,
+		     void *req, size_t size);
 void krg_close(void);
 
 /*

@@ -9,7 +9,6 @@
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -18,20 +17,7 @@
 static int state_ioctl(unsigned long cmd, enum krg_target t, pid_t pid,
 		       struct krg_state_req *req)
 {
-	int fd;
-
-	if ((t == KRG_TARGET_PID) != (pid > 0)) {
-		errno = EINVAL;
-		return -1;
-	}
-	fd = krg_open();
-	if (fd < 0)
-		return -1;
-	req->size = sizeof(*req);
-	req->target = t;
-	req->pid = t == KRG_TARGET_PID ? pid : 0;
-	req->reserved = 0;
-	return ioctl(fd, cmd, req) < 0 ? -1 : 0;
+	return krg_target_ioctl(cmd, t, pid, req, sizeof(*req));
 }
 
 int krg_state_get(enum krg_target t, pid_t pid, struct krg_state *out)
