@@ -47,7 +47,7 @@ bpf: modules
 
 tests: unit vm-tests
 
-unit:
+unit: tools
 	$(Q)$(MAKE) -C tests unit
 
 vm-tests: tools

@@ -11,7 +11,8 @@
 #   campaigns.sh setup     the cgroups and the three schedulers
 #   campaigns.sh destroy   remove them
 #   campaigns.sh demo      three campaigns of CPU-bound sender jobs, started
-#                          lowest priority first, 1 s apart: once without
+#                          lowest priority first, CAMPAIGN_STAGGER s apart
+#                          (default 1): once without
 #                          the schedulers, once with them; prints the order
 #                          they finish in ("order: ..." lines)
 # In the VM: /krg/examples/campaigns.sh demo (tests/vm/run --shell).
@@ -22,6 +23,7 @@ CG=/sys/fs/cgroup/campaigns
 BURN=${BURN:-/krg/bench/burn}
 JOBS=${CAMPAIGN_JOBS:-2}
 SECS=${CAMPAIGN_SECONDS:-2}
+STAGGER=${CAMPAIGN_STAGGER:-1}
 CAMPAIGNS="high medium low"
 
 prio() { case $1 in high) echo 300 ;; medium) echo 200 ;; low) echo 100 ;; esac; }
@@ -66,7 +68,7 @@ run() {
 			pids="$pids $c:$!"
 			i=$((i + 1))
 		done
-		[ $c = high ] || sleep 1
+		[ $c = high ] || sleep $STAGGER
 	done
 	left=$pids
 	while [ -n "$left" ]; do
@@ -94,7 +96,7 @@ run() {
 demo() {
 	krgcapset -f -e +CAN_MIGRATE -d +CAN_MIGRATE
 	mkdir -p $CG/high $CG/medium $CG/low
-	echo "=== $JOBS jobs per campaign, ${SECS}s of CPU each; low starts first, high last"
+	echo "=== $JOBS jobs per campaign, ${SECS}s of CPU each; low starts first, high last, ${STAGGER}s apart"
 	echo "=== 1/2: no scheduler"
 	run without
 	echo "=== 2/2: campaign_priority (high 300, medium 200, low 100)"
