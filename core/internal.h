@@ -15,6 +15,11 @@
  *    krg_cfg_mutex and wait for a grace period before reusing or freeing.
  *  - Small per-object state read in any context (a scheduler's node set and
  *    flags) has its own spinlock, documented at the field.
+ *  - krg_probes_mutex protects the list of probes (their lookup by name for
+ *    the agent's commands, the drop of an offline node's cache entries);
+ *    it is taken alone, or inside configfs's own locks (mkdir, rmdir of a
+ *    probe), never with krg_cfg_mutex held. Each value cache entry is a
+ *    seqlock (cache.c).
  */
 #ifndef _KRG_SCHED_INTERNAL_H
 #define _KRG_SCHED_INTERNAL_H
@@ -197,6 +202,44 @@ struct krg_probe *krg_probe_of_source(struct krg_source *src);
 int krg_probe_source_get_value(struct krg_source *src, int node, void *out,
 			       unsigned int nr, const void *in,
 			       unsigned int in_nr);
+
+extern struct mutex krg_probes_mutex;
+struct krg_probe_source;
+/* Under krg_probes_mutex: the source @source of probes/@probe, or NULL. */
+struct krg_probe_source *krg_probe_source_find(const char *probe,
+					       const char *source);
+struct krg_source *krg_psrc_source(struct krg_probe_source *ps);
+struct krg_value_entry *krg_psrc_entry(struct krg_probe_source *ps, int node);
+void krg_probes_drop_node(int node);
+
+/* --- cache.c: the value cache (node x probe source) --------------------- */
+
+#define KRG_CACHE_BYTES	64	/* values of one entry: 8 u64, as the ABI */
+
+/* One node's last value of one source; see cache.c for the rules. */
+struct krg_value_entry {
+	seqlock_t lock;
+	u8 nr;				/* values held; 0: none */
+	u64 stamp;			/* jiffies64 when it was measured */
+	u64 data[KRG_CACHE_BYTES / sizeof(u64)];
+};
+
+int krg_cache_init(void);
+void krg_cache_uninit(void);
+int krg_node_index(int node);
+void krg_cache_entry_init(struct krg_value_entry *e);
+bool krg_cache_fresh(struct krg_value_entry *e, u64 stamp, unsigned int nr);
+void krg_cache_fill(struct krg_value_entry *e, int node, const void *v,
+		    unsigned int nr, size_t size, u64 stamp);
+int krg_cache_read(struct krg_value_entry *e, void *out, unsigned int nr,
+		   size_t size, u64 *stamp);
+bool krg_cache_drop(struct krg_value_entry *e);
+s64 krg_cache_age_ms(struct krg_value_entry *e);
+
+/* --- netlink.c: the agent's commands on krg.ko's genl family ----------- */
+
+int krg_netlink_init(void);
+void krg_netlink_uninit(void);
 
 /* --- instance.c: what filters and policies share ----------------------- */
 

@@ -21,6 +21,7 @@
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
+#include <linux/string.h>
 #include "internal.h"
 
 /* nodes/<n>/: one per possible node, allocated with the probe. */
@@ -28,6 +29,7 @@ struct krg_node_dir {
 	struct krg_group kg;
 	struct krg_probe_source *ps;
 	int node;
+	struct krg_value_entry cache;	/* the node's last value (cache.c) */
 };
 
 struct krg_probe_source {
@@ -45,6 +47,7 @@ struct krg_probe_source {
 
 struct krg_probe {
 	struct config_group group;
+	struct list_head node;		/* on krg_probes, krg_probes_mutex */
 	struct krg_type_entry *entry;
 	const struct krg_probe_type *type;
 	/* period_ms: written under krg_cfg_mutex, read by the worker. */
@@ -69,6 +72,10 @@ struct krg_probe {
 	unsigned int nr_sources;
 	struct krg_probe_source sources[];
 };
+
+/* Every probe made (and not yet dropped); see internal.h for the lock. */
+DEFINE_MUTEX(krg_probes_mutex);
+static LIST_HEAD(krg_probes);
 
 #define KRG_PROBE_PERIOD_MIN	10		/* ms */
 #define KRG_PROBE_PERIOD_MAX	3600000		/* ms: one hour */
@@ -113,6 +120,23 @@ void krg_probe_publish(struct krg_probe *probe, unsigned int source)
 }
 EXPORT_SYMBOL_GPL(krg_probe_publish);
 
+struct krg_value_entry *krg_psrc_entry(struct krg_probe_source *ps, int node)
+{
+	int i = krg_node_index(node);
+
+	return i >= 0 && i < ps->nr_node_dirs ? &ps->node_dirs[i].cache : NULL;
+}
+
+struct krg_source *krg_psrc_source(struct krg_probe_source *ps)
+{
+	return &ps->src;
+}
+
+/*
+ * A probe source's value: local (KRG_NODE_NONE), or as seen on @node,
+ * through the value cache (cache.c): a node measured here is read by the
+ * probe, and the read fills its entry; another node's value is its entry's.
+ */
 int krg_probe_source_get_value(struct krg_source *src, int node, void *out,
 			       unsigned int nr, const void *in,
 			       unsigned int in_nr)
@@ -120,19 +144,34 @@ int krg_probe_source_get_value(struct krg_source *src, int node, void *out,
 	struct krg_probe_source *ps = container_of(src, struct krg_probe_source,
 						   src);
 	const struct krg_source_desc *d = ps->desc;
+	struct krg_value_entry *e;
+	u64 now;
+	int ret;
 
 	if (node == KRG_NODE_NONE)
 		return d->get_value(ps->probe, out, nr, in, in_nr);
-	if (!krg_node_valid(node))
+	e = krg_psrc_entry(ps, node);
+	if (!e)
 		return -EINVAL;
-	/*
-	 * With the numa backend every node's value is a local read. The
-	 * cluster backend will answer remote nodes from the SSI layer's cache.
-	 */
+	if (!krg_node_measured(node)) {
+		if (in_nr)
+			return -EOPNOTSUPP;
+		if (!krg_node_online(node))
+			return -ENODATA;
+		return krg_cache_read(e, out, nr, d->type->size, NULL);
+	}
 	if (d->get_node_value)
-		return d->get_node_value(ps->probe, node, out, nr, in, in_nr);
-	return node == krg_local_node() ?
-	       d->get_value(ps->probe, out, nr, in, in_nr) : -EOPNOTSUPP;
+		ret = d->get_node_value(ps->probe, node, out, nr, in, in_nr);
+	else if (node == krg_local_node())
+		ret = d->get_value(ps->probe, out, nr, in, in_nr);
+	else
+		ret = -EOPNOTSUPP;
+	if (ret > 0 && !in_nr) {
+		now = get_jiffies_64();
+		if (!krg_cache_fresh(e, now, ret))
+			krg_cache_fill(e, node, out, ret, d->type->size, now);
+	}
+	return ret;
 }
 
 static void krg_probe_work(struct work_struct *work)
@@ -632,13 +671,31 @@ static ssize_t krg_node_value_show(struct config_item *item, char *page)
 	return krg_source_show(&nd->ps->src, nd->node, page);
 }
 
+/* age_ms: how old the node's cached value is (cache.c), or why none. */
+static ssize_t krg_node_age_ms_show(struct config_item *item, char *page)
+{
+	struct krg_node_dir *nd = container_of(to_config_group(item),
+					       struct krg_node_dir, kg.group);
+	s64 age = krg_cache_age_ms(&nd->cache);
+
+	if (age < 0)
+		return sysfs_emit(page, "(no value yet)\n");
+	return sysfs_emit(page, "%lld\n", age);
+}
+
 static struct configfs_attribute krg_node_attr_value = {
 	.ca_name = "value", .ca_owner = THIS_MODULE, .ca_mode = 0444,
 	.show = krg_node_value_show,
 };
 
+static struct configfs_attribute krg_node_attr_age_ms = {
+	.ca_name = "age_ms", .ca_owner = THIS_MODULE, .ca_mode = 0444,
+	.show = krg_node_age_ms_show,
+};
+
 static struct configfs_attribute *krg_node_attrs[] = {
 	&krg_node_attr_value,
+	&krg_node_attr_age_ms,
 	NULL,
 };
 
@@ -690,6 +747,7 @@ static int krg_probe_source_setup(struct krg_probe *probe, unsigned int i,
 	krg_for_each_node(node, possible) {
 		nd->ps = ps;
 		nd->node = node;
+		krg_cache_entry_init(&nd->cache);
 		snprintf(name, sizeof(name), "%d", node);
 		krg_group_init(&nd->kg, name, &krg_node_dir_type,
 			       &ps->nodes.group, &probe->group.cg_item);
@@ -776,6 +834,9 @@ struct config_group *krg_probe_make(struct config_group *parent,
 	}
 
 	/* Publish last: the first measurement runs once everything exists. */
+	mutex_lock(&krg_probes_mutex);
+	list_add_tail(&probe->node, &krg_probes);
+	mutex_unlock(&krg_probes_mutex);
 	if (probe->type->measure && probe->period_ms)
 		queue_delayed_work(system_wq, &probe->work, 0);
 	return &probe->group;
@@ -793,6 +854,11 @@ void krg_probe_drop(struct config_group *parent, struct config_item *item)
 {
 	struct krg_probe *probe = to_krg_probe(item);
 	unsigned int i;
+
+	/* The agent's commands no longer find it. */
+	mutex_lock(&krg_probes_mutex);
+	list_del(&probe->node);
+	mutex_unlock(&krg_probes_mutex);
 
 	mutex_lock(&krg_cfg_mutex);
 	WRITE_ONCE(probe->stopping, true);
@@ -819,6 +885,43 @@ void krg_probe_release(struct config_item *item)
 
 	krg_probe_free(probe);
 	krg_type_put(e);
+}
+
+struct krg_probe_source *krg_probe_source_find(const char *probe,
+					       const char *source)
+{
+	struct krg_probe *p;
+	unsigned int i;
+
+	lockdep_assert_held(&krg_probes_mutex);
+	list_for_each_entry(p, &krg_probes, node) {
+		if (strcmp(config_item_name(&p->group.cg_item), probe))
+			continue;
+		for (i = 0; i < p->nr_sources; i++)
+			if (!strcmp(p->sources[i].desc->name, source))
+				return &p->sources[i];
+		return NULL;
+	}
+	return NULL;
+}
+
+/* @node went offline: drop its cache entries, tell who follows them. */
+void krg_probes_drop_node(int node)
+{
+	struct krg_probe *p;
+	unsigned int i;
+
+	mutex_lock(&krg_probes_mutex);
+	list_for_each_entry(p, &krg_probes, node) {
+		for (i = 0; i < p->nr_sources; i++) {
+			struct krg_probe_source *ps = &p->sources[i];
+			struct krg_value_entry *e = krg_psrc_entry(ps, node);
+
+			if (e && krg_cache_drop(e) && !krg_node_measured(node))
+				krg_source_publish(&ps->src);
+		}
+	}
+	mutex_unlock(&krg_probes_mutex);
 }
 
 struct configfs_item_operations krg_probe_item_ops = {

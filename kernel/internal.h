@@ -17,8 +17,10 @@
  * @name: for people (/sys/kernel/krg/backend, the load message); no code
  *	branches on it
  * @init: at load, before any other part of krg.ko, in process context:
- *	fill @possible (fixed until @uninit), then start keeping the online
- *	set with krg_nodes_set_online(), which it has called once before it
+ *	fill @possible and @measured (the nodes whose values this machine
+ *	measures; the others' come from the value cache, filled by the node
+ *	agent; both fixed until @uninit), then start keeping the online set
+ *	with krg_nodes_set_online(), which it has called once before it
  *	returns. 0 or -errno
  * @uninit: at unload, last, in process context: stop keeping the online
  *	set
@@ -57,7 +59,8 @@
  */
 struct krg_node_backend {
 	const char *name;
-	int (*init)(struct krg_nodemask *possible);
+	int (*init)(struct krg_nodemask *possible,
+		    struct krg_nodemask *measured);
 	void (*uninit)(void);
 	int (*local_node)(void);
 	int (*task_node)(struct task_struct *p);
@@ -175,5 +178,9 @@ void krg_dev_uninit(void);
 extern struct kobject *krg_kobj;
 int krg_sysfs_init(void);
 void krg_sysfs_uninit(void);
+
+/* genl.c: the generic netlink family "krg" */
+int krg_genl_init(void);
+void krg_genl_uninit(void);
 
 #endif /* _KRG_INTERNAL_H */

@@ -19,6 +19,8 @@
 static DEFINE_SEQLOCK(krg_nodes_lock);
 static struct krg_nodemask krg_possible;
 static struct krg_nodemask krg_online;
+/* The nodes measured on this machine (the others: the value cache). */
+static struct krg_nodemask krg_measured;
 
 /* The running backend: set by krg_nodes_init(), before anything uses it. */
 const struct krg_node_backend *krg_backend __read_mostly;
@@ -53,6 +55,12 @@ bool krg_node_online(int node)
 }
 EXPORT_SYMBOL_GPL(krg_node_online);
 
+bool krg_node_measured(int node)
+{
+	return krg_node_valid(node) && test_bit(node, krg_measured.bits);
+}
+EXPORT_SYMBOL_GPL(krg_node_measured);
+
 int krg_local_node(void)
 {
 	return krg_backend->local_node();
@@ -82,7 +90,7 @@ const struct cpumask *krg_node_cpumask(int node)
 
 const struct cpumask *krg_node_cpus(int node)
 {
-	if (!krg_node_online(node))
+	if (!krg_node_online(node) || !krg_node_measured(node))
 		return NULL;
 	return krg_backend->node_cpus(node);
 }
@@ -92,6 +100,8 @@ int krg_node_mem(int node, struct krg_node_mem *out)
 {
 	if (!krg_node_online(node))
 		return -ENODATA;
+	if (!krg_node_measured(node))
+		return -EOPNOTSUPP;
 	return krg_backend->node_mem(node, out);
 }
 EXPORT_SYMBOL_GPL(krg_node_mem);
@@ -210,10 +220,16 @@ void krg_nodes_set_online(const struct krg_nodemask *online)
 
 int krg_nodes_init(void)
 {
+	int ret;
+
 	krg_backend = krg_numa_select();
 	bitmap_zero(krg_possible.bits, KRG_MAX_NODES);
 	bitmap_zero(krg_online.bits, KRG_MAX_NODES);
-	return krg_backend->init(&krg_possible);
+	bitmap_zero(krg_measured.bits, KRG_MAX_NODES);
+	ret = krg_backend->init(&krg_possible, &krg_measured);
+	bitmap_and(krg_measured.bits, krg_measured.bits, krg_possible.bits,
+		   KRG_MAX_NODES);
+	return ret;
 }
 
 void krg_nodes_uninit(void)

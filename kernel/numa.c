@@ -31,6 +31,16 @@ static unsigned int test_nodes;
 module_param(test_nodes, uint, 0444);
 MODULE_PARM_DESC(test_nodes, "test node map of N nodes over the NUMA nodes (0: off)");
 
+/*
+ * Testing only: the last M test nodes are measured elsewhere, as another
+ * machine's would be: probes get no CPUs or memory for them and their
+ * values come from the value cache (filled through the `krg` generic
+ * netlink family, as the node agent will). Processes still run on them.
+ */
+static unsigned int test_remote_nodes;
+module_param(test_remote_nodes, uint, 0444);
+MODULE_PARM_DESC(test_remote_nodes, "testing: the last M test nodes are measured elsewhere");
+
 /* The test backend's NUMA nodes with CPUs at load, in order; fixed. */
 static int krg_test_base[MAX_NUMNODES];
 static int krg_test_nr_base;
@@ -132,10 +142,16 @@ static void krg_cpu_nodes_uninit(void)
 
 /* numa */
 
-static int krg_numa_init(struct krg_nodemask *possible)
+static int krg_numa_init(struct krg_nodemask *possible,
+			 struct krg_nodemask *measured)
 {
 	int node;
 
+	if (test_remote_nodes) {
+		pr_err("test_remote_nodes=%u needs test_nodes\n",
+		       test_remote_nodes);
+		return -EINVAL;
+	}
 	for_each_node_state(node, N_POSSIBLE) {
 		if (!krg_node_valid(node)) {
 			pr_warn("NUMA node %d is beyond krgsched's %d-node limit; ignored\n",
@@ -144,6 +160,7 @@ static int krg_numa_init(struct krg_nodemask *possible)
 		}
 		__set_bit(node, possible->bits);
 	}
+	*measured = *possible;
 	return krg_cpu_nodes_init();
 }
 
@@ -204,7 +221,8 @@ static int krg_test_node_of_numa(int nid)
 	return 0;
 }
 
-static int krg_test_init(struct krg_nodemask *possible)
+static int krg_test_init(struct krg_nodemask *possible,
+			 struct krg_nodemask *measured)
 {
 	int nid;
 
@@ -216,7 +234,15 @@ static int krg_test_init(struct krg_nodemask *possible)
 		krg_test_base[krg_test_nr_base++] = nid;
 	if (!krg_test_nr_base)
 		return -ENODEV;
+	/* The nodes of this machine's own NUMA nodes stay measured here. */
+	if (test_remote_nodes &&
+	    test_remote_nodes + krg_test_nr_base > test_nodes) {
+		pr_err("test_remote_nodes=%u: at most test_nodes - %d\n",
+		       test_remote_nodes, krg_test_nr_base);
+		return -EINVAL;
+	}
 	bitmap_set(possible->bits, 0, test_nodes);
+	bitmap_set(measured->bits, 0, test_nodes - test_remote_nodes);
 	return krg_cpu_nodes_init();
 }
 

@@ -136,6 +136,13 @@ static ssize_t online_show(struct kobject *kobj, struct kobj_attribute *attr,
 	return sysfs_emit(buf, "%d\n", krg_node_online(krg_kobj_node(kobj)));
 }
 
+/* measured: 1 if its values are measured here, 0 if they come from the cache. */
+static ssize_t measured_show(struct kobject *kobj, struct kobj_attribute *attr,
+			     char *buf)
+{
+	return sysfs_emit(buf, "%d\n", krg_node_measured(krg_kobj_node(kobj)));
+}
+
 /* numa_node: this machine's NUMA node with the node's memory, or -1. */
 static ssize_t numa_node_show(struct kobject *kobj, struct kobj_attribute *attr,
 			      char *buf)
@@ -147,11 +154,13 @@ static ssize_t numa_node_show(struct kobject *kobj, struct kobj_attribute *attr,
 static struct kobj_attribute krg_node_attr_cpulist = __ATTR_RO(cpulist);
 static struct kobj_attribute krg_node_attr_online = __ATTR_RO(online);
 static struct kobj_attribute krg_node_attr_numa_node = __ATTR_RO(numa_node);
+static struct kobj_attribute krg_node_attr_measured = __ATTR_RO(measured);
 
 static struct attribute *krg_node_attrs[] = {
 	&krg_node_attr_cpulist.attr,
 	&krg_node_attr_online.attr,
 	&krg_node_attr_numa_node.attr,
+	&krg_node_attr_measured.attr,
 	NULL,
 };
 ATTRIBUTE_GROUPS(krg_node);

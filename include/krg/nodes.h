@@ -42,6 +42,15 @@ void krg_nodes_online(struct krg_nodemask *out);
 bool krg_node_online(int node);
 
 /*
+ * Is @node measured on this machine? Its values are then read where they
+ * are made (the probes' own reads); else they come from the value cache,
+ * which the node agent fills with what that node published (the `cluster`
+ * backend: every node but this machine; numa: every node is measured
+ * here). Fixed while krg.ko is loaded. Atomic, no lock.
+ */
+bool krg_node_measured(int node);
+
+/*
  * The node this code runs on; the node @p runs on (for a task that slept
  * since its affinity moved to another node, that node: where it runs next).
  */
@@ -61,9 +70,10 @@ const char *krg_backend_name(void);
  *
  * krg_node_cpus() - the CPUs of this machine that make up @node (some may
  * be offline; with the test backend several nodes share a NUMA node's
- * CPUs), or NULL when @node is offline or not measured here (with the
- * cluster backend, another machine: its values come from the SSI layer's
- * cache). The mask stays valid while krg.ko is loaded.
+ * CPUs), or NULL when @node is offline or not measured here
+ * (!krg_node_measured(): with the cluster backend, another machine; its
+ * values come from the value cache). The mask stays valid while krg.ko is
+ * loaded.
  *
  * krg_node_mem() - the memory of @node: 0, -ENODATA (offline, or no memory
  * of its own) or -EOPNOTSUPP (not measured here).

@@ -3,11 +3,12 @@
  * krg.h - the user ABI of krg.ko, the krgsched SSI layer.
  *
  * Shared by the kernel modules and tools/libkrg; nothing else may define these
- * numbers. Two parts:
+ * numbers. Three parts:
  *
  *  - /sys/kernel/krg/ (read-only): abi_version, backend, nodes_possible,
  *    nodes_online, local_node, node<N>/{cpulist,online}, cap_supported,
- *    task_entries, migrations and forks. Node lists use the kernel's list
+ *    task_entries, migrations and forks; node<N>/ also has numa_node and
+ *    measured. Node lists use the kernel's list
  *    format ("0-3,5"). cap_supported is the mask of the capabilities the kernel
  *    implements, in hexadecimal with a 0x prefix ("0x17"). task_entries is
  *    the number of tasks krg.ko keeps state for (decimal): those whose sets
@@ -25,6 +26,9 @@
  *    it knows (EINVAL), and accepts a larger one only if the bytes it does
  *    not know are zero (else E2BIG). A bad pointer gives EFAULT, an unknown
  *    command ENOTTY, a non-zero reserved member or an unknown flag EINVAL.
+ *  - the generic netlink family "krg" (below): the channel between the
+ *    kernel and the node agent, in the initial network namespace only,
+ *    every command for CAP_NET_ADMIN.
  *
  * abi_version is KRG_ABI_VERSION. It changes whenever a number or a layout
  * here changes incompatibly; libkrg refuses to talk to a different one.
@@ -230,5 +234,49 @@ struct krg_state_req {
 #define KRG_IOC_MIGRATE		_IOW(KRG_IOC_MAGIC, 3, struct krg_migrate_req)
 #define KRG_IOC_GET_STATE	_IOWR(KRG_IOC_MAGIC, 4, struct krg_state_req)
 #define KRG_IOC_SET_STATE	_IOW(KRG_IOC_MAGIC, 5, struct krg_state_req)
+
+/*
+ * The generic netlink family KRG_GENL_NAME, version KRG_GENL_VERSION. Its
+ * attributes are validated strictly: an unknown attribute, a string or
+ * value too long, or a node id out of range is EINVAL (or ERANGE) with an
+ * extended ack message.
+ *
+ * KRG_CMD_VALUE_SET (agent -> kernel): node NODE published VALUE for
+ *	probes/PROBE/SOURCE, AGE_MS old when sent (optional, 0). It fills
+ *	that entry of the value cache and tells the source's subscribers.
+ *	ENOENT: no such probe or source; EINVAL: NODE is measured on this
+ *	machine (its values are read here), the source takes a parameter, or
+ *	VALUE is not a whole number of values; EHOSTDOWN: NODE is offline;
+ *	EOPNOTSUPP: krg_scheduler.ko is not loaded.
+ * KRG_CMD_VALUE_GET: the value of probes/PROBE/SOURCE as seen on NODE
+ *	(a measured node is read, another one's comes from the cache), in a
+ *	reply with NODE, PROBE, SOURCE, VALUE and AGE_MS (how old the cached
+ *	value is; 0 for a fresh read). EAGAIN: no value yet; ENODATA: none.
+ */
+#define KRG_GENL_NAME		"krg"
+#define KRG_GENL_VERSION	1
+#define KRG_GENL_NAME_MAX	255	/* PROBE, SOURCE, without NUL */
+#define KRG_GENL_VALUE_MAX	64	/* bytes of VALUE */
+
+enum krg_genl_cmd {
+	KRG_CMD_UNSPEC,
+	KRG_CMD_VALUE_SET,
+	KRG_CMD_VALUE_GET,
+	__KRG_CMD_MAX,
+};
+
+#define KRG_CMD_MAX		(__KRG_CMD_MAX - 1)
+
+enum krg_genl_attr {
+	KRG_A_UNSPEC,
+	KRG_A_NODE,		/* u32 */
+	KRG_A_PROBE,		/* NUL-terminated string */
+	KRG_A_SOURCE,		/* NUL-terminated string */
+	KRG_A_VALUE,		/* binary: values of the source's type */
+	KRG_A_AGE_MS,		/* u32 */
+	__KRG_A_MAX,
+};
+
+#define KRG_A_MAX		(__KRG_A_MAX - 1)
 
 #endif /* _UAPI_LINUX_KRG_H */

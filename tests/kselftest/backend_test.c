@@ -36,55 +36,10 @@ static const char *const node_probes[] = {
 
 static pid_t child;
 
-/* Load /krg/modules/@name.ko with @args; 0 or -errno. */
-static int insmod_args(const char *name, const char *args)
-{
-	char path[256];
-	int fd, ret;
-
-	snprintf(path, sizeof(path), KRG_MODDIR "/%s.ko", name);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	ret = syscall(SYS_finit_module, fd, args, 0) ? -errno : 0;
-	close(fd);
-	return ret;
-}
-
-/* Unload the modules that hold @name (test modules may hold krg.ko). */
-static void unload_holders(const char *name)
-{
-	char path[128];
-	struct dirent *de;
-	DIR *d;
-
-	snprintf(path, sizeof(path), "/sys/module/%s/holders", name);
-	d = opendir(path);
-	while (d && (de = readdir(d)))
-		if (de->d_name[0] != '.')
-			krg_rmmod(de->d_name);
-	if (d)
-		closedir(d);
-}
-
-/*
- * Unload krg.ko and what holds it. A task that just forked may hold krg.ko
- * for a moment (its spare refill): retry for up to 10 s.
- */
 static int unload_krg(void)
 {
-	int ret = 0;
-
 	krg_close();
-	for (int i = 0; i < 100; i++) {
-		krg_unload_core();
-		unload_holders("krg");
-		ret = krg_rmmod("krg");
-		if (ret == 0 || ret == -ENOENT)
-			return 0;
-		usleep(100 * 1000);
-	}
-	return ret;
+	return krg_unload_krg();
 }
 
 static bool num(const char *path, long long *v)
@@ -215,7 +170,7 @@ FIXTURE_SETUP(backend)
 	if (!krg_exists("/sys/devices/system/node/node1"))
 		SKIP(return, "needs two NUMA nodes");
 	ASSERT_EQ(0, unload_krg());
-	ret = insmod_args("krg", "test_nodes=4");
+	ret = krg_insmod_args("krg", "test_nodes=4");
 	ASSERT_EQ(0, ret) TH_LOG("loading krg test_nodes=4: %s", strerror(-ret));
 	ret = krg_need("krg_scheduler");
 	ASSERT_EQ(0, ret) TH_LOG("loading krg_scheduler: %s", strerror(-ret));

@@ -27,8 +27,11 @@
 #define KRG_USER_UID	1000	/* krguser in the guest's /etc/passwd */
 #define KRG_OTHER_UID	1001	/* krgother */
 
-/* Load /krg/modules/@name.ko; 0, or -errno (-EEXIST if already loaded). */
-static inline int krg_insmod(const char *name)
+/*
+ * Load /krg/modules/@name.ko with the parameters @args ("a=1 b=2");
+ * 0, or -errno (-EEXIST if already loaded).
+ */
+static inline int krg_insmod_args(const char *name, const char *args)
 {
 	char path[256];
 	int fd, ret;
@@ -37,9 +40,15 @@ static inline int krg_insmod(const char *name)
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	ret = syscall(SYS_finit_module, fd, "", 0) ? -errno : 0;
+	ret = syscall(SYS_finit_module, fd, args, 0) ? -errno : 0;
 	close(fd);
 	return ret;
+}
+
+/* Load /krg/modules/@name.ko; 0, or -errno (-EEXIST if already loaded). */
+static inline int krg_insmod(const char *name)
+{
+	return krg_insmod_args(name, "");
 }
 
 /* Unload @name without waiting; 0 or -errno (-EWOULDBLOCK when in use). */
@@ -65,6 +74,42 @@ static inline int krg_unload_core(void)
 			krg_rmmod(de->d_name);
 	closedir(d);
 	return krg_rmmod("krg_scheduler");
+}
+
+/* Unload the modules that hold @name (test modules may hold krg.ko). */
+static inline void krg_unload_holders(const char *name)
+{
+	char path[128];
+	struct dirent *de;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "/sys/module/%s/holders", name);
+	d = opendir(path);
+	while (d && (de = readdir(d)))
+		if (de->d_name[0] != '.')
+			krg_rmmod(de->d_name);
+	if (d)
+		closedir(d);
+}
+
+/*
+ * Unload krg.ko and what holds it, e.g. to load it again with other
+ * parameters (close libkrg's /dev/krg first). A task that just forked may
+ * hold krg.ko for a moment (its spare refill): retries for up to 10 s.
+ */
+static inline int krg_unload_krg(void)
+{
+	int ret = 0;
+
+	for (int i = 0; i < 100; i++) {
+		krg_unload_core();
+		krg_unload_holders("krg");
+		ret = krg_rmmod("krg");
+		if (ret == 0 || ret == -ENOENT)
+			return 0;
+		usleep(100 * 1000);
+	}
+	return ret;
 }
 
 static inline bool krg_mod_loaded(const char *name)

@@ -271,4 +271,27 @@ int krg_local_node(void);
 /* The CPU list of @node ("0-3"), without the newline; ERANGE if too long. */
 int krg_node_cpulist(int node, char *buf, size_t len);
 
+/* ---- genl.c: the generic netlink family "krg" (the node agent's channel) ---- */
+
+struct krg_genl {
+	int fd;
+	unsigned short family;	/* the family's id, resolved at open */
+};
+
+/* Open a socket and resolve the family; ENOENT if krg.ko does not offer it. */
+int krg_genl_open(struct krg_genl *g);
+void krg_genl_close(struct krg_genl *g);
+
+/*
+ * KRG_CMD_VALUE_SET and KRG_CMD_VALUE_GET (uapi/krg.h). On failure @err
+ * (if @errlen) holds the kernel's message, when it gave one. For get,
+ * *@len is the room at @value, then the bytes written.
+ */
+int krg_value_set(struct krg_genl *g, int node, const char *probe,
+		  const char *source, const void *value, size_t len,
+		  unsigned int age_ms, char *err, size_t errlen);
+int krg_value_get(struct krg_genl *g, int node, const char *probe,
+		  const char *source, void *value, size_t *len,
+		  unsigned int *age_ms, char *err, size_t errlen);
+
 #endif /* _LIBKRG_H */
