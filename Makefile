@@ -70,7 +70,7 @@ check-debug-selftest: all
 check-vm: all
 	$(Q)tests/vm/run $(if $(T),$(T))
 
-bench:
+bench: tools
 	$(Q)$(MAKE) -C bench
 
 demo: all

@@ -30,13 +30,7 @@
 #include <linux/string.h>
 #include "internal.h"
 
-/* A node's index among the possible nodes (fixed while krg.ko is loaded). */
-static s16 krg_node_idx[KRG_MAX_NODES];
-
-int krg_node_index(int node)
-{
-	return krg_node_valid(node) ? krg_node_idx[node] : -1;
-}
+s16 krg_node_idx[KRG_MAX_NODES] __read_mostly;
 
 void krg_cache_entry_init(struct krg_value_entry *e)
 {
@@ -48,12 +42,6 @@ void krg_cache_entry_init(struct krg_value_entry *e)
 static unsigned int krg_cache_room(size_t size)
 {
 	return size && size <= KRG_CACHE_BYTES ? KRG_CACHE_BYTES / size : 0;
-}
-
-/* Was @e filled at @stamp with at least @nr values? Racy by design. */
-bool krg_cache_fresh(struct krg_value_entry *e, u64 stamp, unsigned int nr)
-{
-	return READ_ONCE(e->stamp) == stamp && READ_ONCE(e->nr) >= nr;
 }
 
 /*

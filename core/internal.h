@@ -226,9 +226,22 @@ struct krg_value_entry {
 
 int krg_cache_init(void);
 void krg_cache_uninit(void);
-int krg_node_index(int node);
 void krg_cache_entry_init(struct krg_value_entry *e);
-bool krg_cache_fresh(struct krg_value_entry *e, u64 stamp, unsigned int nr);
+
+/* A node's index among the possible nodes, or -1 (fixed while loaded). */
+extern s16 krg_node_idx[KRG_MAX_NODES];
+
+static inline int krg_node_index(int node)
+{
+	return krg_node_valid(node) ? krg_node_idx[node] : -1;
+}
+
+/* Was @e filled at @stamp with at least @nr values? Racy by design. */
+static inline bool krg_cache_fresh(struct krg_value_entry *e, u64 stamp,
+				   unsigned int nr)
+{
+	return READ_ONCE(e->stamp) == stamp && READ_ONCE(e->nr) >= nr;
+}
 void krg_cache_fill(struct krg_value_entry *e, int node, const void *v,
 		    unsigned int nr, size_t size, u64 stamp);
 int krg_cache_read(struct krg_value_entry *e, void *out, unsigned int nr,

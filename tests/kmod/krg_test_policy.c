@@ -12,6 +12,9 @@
  *   place_bench write N: run the core's placement for the writer N times in
  *               a loop (bench/)
  *   place_bench_ns  read: mean ns per decision of the last place_bench run
+ *   read_bench  write "N NODE": read "in" as seen on NODE N times in a loop
+ *               (krg_port_get_node_value(), through the value cache)
+ *   read_bench_ns   read: mean ns per read of the last read_bench run
  * It also checks the core's contract: nothing calls a policy once its exit()
  * ran (a call after exit WARNs, which fails the VM run).
  */
@@ -28,6 +31,7 @@ struct test_policy {
 	atomic_t node_sets;
 	atomic64_t last;
 	atomic64_t bench_ns;
+	atomic64_t read_bench_ns;
 	bool dead;		/* exit() ran; READ_ONCE */
 };
 
@@ -159,9 +163,45 @@ static ssize_t test_policy_place_bench_store(struct config_item *item,
 CONFIGFS_ATTR_WO(test_policy_, place_bench);
 CONFIGFS_ATTR_RO(test_policy_, place_bench_ns);
 
+static ssize_t test_policy_read_bench_ns_show(struct config_item *item,
+					      char *page)
+{
+	return sysfs_emit(page, "%lld\n",
+			  atomic64_read(&tpol(item)->read_bench_ns));
+}
+
+static ssize_t test_policy_read_bench_store(struct config_item *item,
+					    const char *page, size_t count)
+{
+	struct krg_port *port = krg_policy_port(krg_policy_from_item(item), 0);
+	unsigned int n, i;
+	int node, ret = 0;
+	u64 t0, v;
+
+	if (sscanf(page, "%u %d", &n, &node) != 2 || !krg_node_valid(node))
+		return -EINVAL;
+	if (!n || n > 10000000)
+		return -ERANGE;
+	t0 = ktime_get_ns();
+	for (i = 0; i < n; i++) {
+		ret = krg_port_get_node_value(port, node, &v, 1, NULL, 0);
+		if (ret != 1)
+			return ret < 0 ? ret : -ENODATA;
+		if (!(i & 1023))
+			cond_resched();
+	}
+	atomic64_set(&tpol(item)->read_bench_ns,
+		     div_u64(ktime_get_ns() - t0, n));
+	return count;
+}
+CONFIGFS_ATTR_WO(test_policy_, read_bench);
+CONFIGFS_ATTR_RO(test_policy_, read_bench_ns);
+
 static struct configfs_attribute *test_policy_attrs[] = {
 	&test_policy_attr_place_bench,
 	&test_policy_attr_place_bench_ns,
+	&test_policy_attr_read_bench,
+	&test_policy_attr_read_bench_ns,
 	&test_policy_attr_answer,
 	&test_policy_attr_calls,
 	&test_policy_attr_updates,

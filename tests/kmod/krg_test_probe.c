@@ -11,6 +11,9 @@
  * per_pid (u64 with a pid_t parameter: returns 2 * pid).
  *   bench      write N: publish "value" N times in a loop (bench/)
  *   bench_ns   read: the mean ns per publish of the last bench run
+ *   read_bench write "N NODE": call the probe's own read of "value" on
+ *              NODE N times in a loop (what the core calls; bench/)
+ *   read_bench_ns  read: the mean ns per call of the last read_bench run
  * It also checks the core's contract: nothing reads a probe once its exit()
  * ran (a read after exit WARNs, which fails the VM run).
  */
@@ -27,6 +30,7 @@ struct test_probe {
 	u64 node_value[KRG_MAX_NODES];
 	DECLARE_BITMAP(node_set, KRG_MAX_NODES);
 	u64 bench_ns;		/* mean ns per publish, last bench run */
+	u64 read_bench_ns;	/* mean ns per read, last read_bench run */
 	bool dead;		/* exit() ran; READ_ONCE */
 };
 
@@ -216,9 +220,46 @@ static ssize_t test_probe_bench_store(struct config_item *item,
 CONFIGFS_ATTR_WO(test_probe_, bench);
 CONFIGFS_ATTR_RO(test_probe_, bench_ns);
 
+static ssize_t test_probe_read_bench_ns_show(struct config_item *item,
+					     char *page)
+{
+	struct test_probe *tp = krg_probe_priv(krg_probe_from_item(item));
+
+	return sysfs_emit(page, "%llu\n", READ_ONCE(tp->read_bench_ns));
+}
+
+static ssize_t test_probe_read_bench_store(struct config_item *item,
+					   const char *page, size_t count)
+{
+	struct krg_probe *probe = krg_probe_from_item(item);
+	struct test_probe *tp = krg_probe_priv(probe);
+	unsigned int n, i;
+	int node, ret;
+	u64 t0, v;
+
+	if (sscanf(page, "%u %d", &n, &node) != 2 || !krg_node_valid(node))
+		return -EINVAL;
+	if (!n || n > 10000000)
+		return -ERANGE;
+	t0 = ktime_get_ns();
+	for (i = 0; i < n; i++) {
+		ret = test_value_get_node(probe, node, &v, 1, NULL, 0);
+		if (ret != 1)
+			return ret < 0 ? ret : -ENODATA;
+		if (!(i & 1023))
+			cond_resched();
+	}
+	WRITE_ONCE(tp->read_bench_ns, div_u64(ktime_get_ns() - t0, n));
+	return count;
+}
+CONFIGFS_ATTR_WO(test_probe_, read_bench);
+CONFIGFS_ATTR_RO(test_probe_, read_bench_ns);
+
 static struct configfs_attribute *test_probe_attrs[] = {
 	&test_probe_attr_bench,
 	&test_probe_attr_bench_ns,
+	&test_probe_attr_read_bench,
+	&test_probe_attr_read_bench_ns,
 	&test_probe_attr_set,
 	&test_probe_attr_set_node,
 	&test_probe_attr_publish,
