@@ -22,12 +22,13 @@
  * Pushes from the source are republished unchanged (Kerrighed did the same
  * for the local source) without touching the cache.
  *
- * With the numa backend every node's value is a local read. The cluster
- * backend keeps the same semantics: the SSI layer's value cache (filled by
- * the node agent with values other nodes pushed) answers
- * krg_port_get_node_value() for remote nodes without blocking, and this
- * filter's poll copies from it, so a policy reading through this filter
- * sees at most polling_period-old values that change only at polls.
+ * Its polls read through the core's value cache (core/cache.c): a node
+ * measured on this machine (every node with the numa backend) is read by
+ * its probe, another node's value is the one its agent last sent, without
+ * blocking. This filter's own cache then holds those values still between
+ * polls, so a policy reading through it sees values at most
+ * polling_period old (plus the agent's age) that change only at polls:
+ * Kerrighed's behaviour, kept for its set-ups.
  *
  * Kerrighed differences: its default period was 0 (an hourly poll; the
  * legacy set-up wrote 1000 ms, the default here) and it polled on the first

@@ -8,9 +8,10 @@
  * and krg_node_mem() the memory that make up a node, as the backend defines
  * it (numa: a NUMA node with CPUs; test: an emulated node over one, several
  * of them sharing its CPUs and memory). Probes never ask which backend
- * runs. A node this machine does not measure (offline, or with the cluster
- * backend another machine, whose values come from the SSI layer's cache)
- * has no CPUs here, and no value from a probe here: -ENODATA.
+ * runs. A node offline has no CPUs here, and no value from a probe here:
+ * -ENODATA. A node this machine does not measure (the cluster backend's
+ * other machines) is never asked of a probe: the core answers it from the
+ * value cache, which the node agent fills.
  *
  * Processes. Per-process sources take a pid_t of the init pid namespace and
  * mean the thread group: a thread's id selects its process. A process whose
