@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# `make check`: host unit tests, then the VM suite. Prints every test's TAP,
+# `make check`: host unit tests, the VM suite, then the cluster suite
+# (tests/cluster/run: guests on one virtual link). Prints every test's TAP,
 # then one line "N passed, N failed"; exits non-zero if anything failed.
+# Arguments select tests of the VM suite, and then the cluster suite is
+# left out.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -26,5 +29,20 @@ vf=$(sed -n 's/.* \([0-9]*\) failed.*/\1/p' <<< "$line")
 [ -n "$vf" ] || vf=1
 [ "$vm_rc" = 0 ] || [ "$vf" -gt 0 ] || vf=1
 
-echo "$((up + vp)) passed, $((uf + vf)) failed"
-[ $((uf + vf)) = 0 ]
+cp=0 cf=0
+if [ $# -eq 0 ]; then
+	echo "== cluster suite"
+	start=$(date +%s)
+	tests/cluster/run 2>&1 | tee "$log"
+	cl_rc=${PIPESTATUS[0]}
+	line=$(grep -E '^cluster: [0-9]+ passed' "$log" | tail -n1)
+	cp=$(sed -n 's/^cluster: \([0-9]*\) passed.*/\1/p' <<< "$line")
+	cf=$(sed -n 's/.* \([0-9]*\) failed.*/\1/p' <<< "$line")
+	[ -n "$cp" ] || cp=0
+	[ -n "$cf" ] || cf=1
+	[ "$cl_rc" = 0 ] || [ "$cf" -gt 0 ] || cf=1
+	echo "== cluster suite took $(( $(date +%s) - start ))s"
+fi
+
+echo "$((up + vp + cp)) passed, $((uf + vf + cf)) failed"
+[ $((uf + vf + cf)) = 0 ]

@@ -64,6 +64,10 @@ pkgs=(
 	# the reference kernel's headers, and the source package for kselftest headers
 	# and for the debug kernel of `make check-debug` (scripts/debug-kernel.sh)
 	"linux-headers-$abi" linux-source-6.12 flex bison libssl-dev
+	# the cluster harness (tests/cluster): corosync runs in the guests only,
+	# never on this machine (see below); its client libraries build krgd.
+	# Guests share a directory over virtio-9p (qemu's own).
+	corosync libcpg-dev libquorum-dev libcmap-dev
 )
 bp_pkgs=(libbpf-dev bpftool)
 
@@ -78,7 +82,20 @@ for p in "${bp_pkgs[@]}"; do
 done
 if [ ${#missing[@]} -gt 0 ]; then
 	log "installing: ${missing[*]}"
-	apt-get install -y -qq --no-install-recommends "${missing[@]}"
+	# No service of a package starts here (corosync's would join a ring on
+	# this machine): policy-rc.d says no for the length of the install.
+	prc=/usr/sbin/policy-rc.d
+	own_prc=
+	if [ ! -e "$prc" ]; then
+		printf '#!/bin/sh\nexit 101\n' > "$prc" && chmod 755 "$prc" && own_prc=1
+	fi
+	apt-get install -y -qq --no-install-recommends "${missing[@]}" || {
+		[ -z "$own_prc" ] || rm -f "$prc"; die "apt-get install failed"; }
+	[ -z "$own_prc" ] || rm -f "$prc"
+fi
+# ... nor at the next boot.
+if command -v systemctl > /dev/null && [ -d /run/systemd/system ]; then
+	systemctl disable --now corosync.service > /dev/null 2>&1 || true
 fi
 
 # --- the reference kernel image and module tree, unpacked into the cache --------------
