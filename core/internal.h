@@ -242,6 +242,7 @@ static inline bool krg_cache_fresh(struct krg_value_entry *e, u64 stamp,
 {
 	return READ_ONCE(e->stamp) == stamp && READ_ONCE(e->nr) >= nr;
 }
+
 void krg_cache_fill(struct krg_value_entry *e, int node, const void *v,
 		    unsigned int nr, size_t size, u64 stamp);
 int krg_cache_read(struct krg_value_entry *e, void *out, unsigned int nr,

@@ -93,6 +93,9 @@ static const struct nla_policy krg_genl_policy[KRG_A_MAX + 1] = {
 	[KRG_A_SOURCE]	= { .type = NLA_NUL_STRING, .len = KRG_GENL_NAME_MAX },
 	[KRG_A_VALUE]	= { .type = NLA_BINARY, .len = KRG_GENL_VALUE_MAX },
 	[KRG_A_AGE_MS]	= { .type = NLA_U32 },
+	[KRG_A_NODES]	= { .type = NLA_BINARY, .len = KRG_MAX_NODES / 8 },
+	[KRG_A_QUORATE]	= NLA_POLICY_MAX(NLA_U8, 1),
+	[KRG_A_RING_ID]	= { .type = NLA_U64 },
 };
 
 static const struct genl_small_ops krg_genl_ops[] = {
@@ -104,6 +107,11 @@ static const struct genl_small_ops krg_genl_ops[] = {
 	{
 		.cmd	= KRG_CMD_VALUE_GET,
 		.doit	= krg_genl_doit,
+		.flags	= GENL_ADMIN_PERM,
+	},
+	{
+		.cmd	= KRG_CMD_MEMBERSHIP,
+		.doit	= krg_cluster_membership,
 		.flags	= GENL_ADMIN_PERM,
 	},
 };
@@ -124,10 +132,19 @@ EXPORT_SYMBOL_GPL(krg_genl_family);
 
 int krg_genl_init(void)
 {
-	return genl_register_family(&krg_genl_family);
+	int ret = genl_register_family(&krg_genl_family);
+
+	if (ret)
+		return ret;
+	/* The cluster backend follows its agent's socket. */
+	ret = krg_cluster_events_init();
+	if (ret)
+		genl_unregister_family(&krg_genl_family);
+	return ret;
 }
 
 void krg_genl_uninit(void)
 {
+	krg_cluster_events_uninit();
 	genl_unregister_family(&krg_genl_family);
 }

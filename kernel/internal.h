@@ -81,6 +81,17 @@ const struct cpumask *krg_node_cpumask(int node);
 
 /* numa.c: the numa and test backends (CPU-affinity nodes of this machine) */
 const struct krg_node_backend *krg_numa_select(void);
+bool krg_test_nodes_requested(void);
+
+/* cluster.c: the cluster backend (machines of a corosync cluster) */
+struct sk_buff;
+struct genl_info;
+extern const struct krg_node_backend krg_backend_cluster;
+bool krg_cluster_selected(void);
+int krg_cluster_membership(struct sk_buff *skb, struct genl_info *info);
+ssize_t krg_cluster_show(char *buf);
+int krg_cluster_events_init(void);
+void krg_cluster_events_uninit(void);
 
 /* caps.c: the per-task entries and the capability rules */
 struct krg_task {

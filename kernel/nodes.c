@@ -222,7 +222,12 @@ int krg_nodes_init(void)
 {
 	int ret;
 
-	krg_backend = krg_numa_select();
+	if (krg_cluster_selected() && krg_test_nodes_requested()) {
+		pr_err("cluster_nodes and test_nodes: one backend at a time\n");
+		return -EINVAL;
+	}
+	krg_backend = krg_cluster_selected() ? &krg_backend_cluster :
+					       krg_numa_select();
 	bitmap_zero(krg_possible.bits, KRG_MAX_NODES);
 	bitmap_zero(krg_online.bits, KRG_MAX_NODES);
 	bitmap_zero(krg_measured.bits, KRG_MAX_NODES);

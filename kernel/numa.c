@@ -295,6 +295,11 @@ static const struct krg_node_backend krg_backend_test = {
 	.place_child	= krg_affinity_place_child,
 };
 
+bool krg_test_nodes_requested(void)
+{
+	return test_nodes || test_remote_nodes;
+}
+
 /* The backend krg.ko runs with: chosen once, at load, by test_nodes. */
 const struct krg_node_backend *krg_numa_select(void)
 {

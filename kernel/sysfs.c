@@ -83,7 +83,15 @@ static ssize_t forks_show(struct kobject *kobj, struct kobj_attribute *attr,
 			  not_placed);
 }
 
+/* cluster: the agent's membership report (cluster.c), or the backend. */
+static ssize_t cluster_show(struct kobject *kobj, struct kobj_attribute *attr,
+			    char *buf)
+{
+	return krg_cluster_show(buf);
+}
+
 static struct kobj_attribute krg_attr_abi_version = __ATTR_RO(abi_version);
+static struct kobj_attribute krg_attr_cluster = __ATTR_RO(cluster);
 static struct kobj_attribute krg_attr_backend = __ATTR_RO(backend);
 static struct kobj_attribute krg_attr_nodes_possible = __ATTR_RO(nodes_possible);
 static struct kobj_attribute krg_attr_nodes_online = __ATTR_RO(nodes_online);
@@ -103,6 +111,7 @@ static struct attribute *krg_attrs[] = {
 	&krg_attr_task_entries.attr,
 	&krg_attr_migrations.attr,
 	&krg_attr_forks.attr,
+	&krg_attr_cluster.attr,
 	NULL,
 };
 

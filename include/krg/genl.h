@@ -30,6 +30,7 @@ struct module;
  */
 struct krg_genl_ops {
 	struct module *owner;
+
 	int (*doit[__KRG_CMD_MAX])(struct sk_buff *skb, struct genl_info *info);
 };
 

@@ -248,6 +248,14 @@ struct krg_state_req {
  *	machine (its values are read here), the source takes a parameter, or
  *	VALUE is not a whole number of values; EHOSTDOWN: NODE is offline;
  *	EOPNOTSUPP: krg_scheduler.ko is not loaded.
+ * KRG_CMD_MEMBERSHIP (agent -> kernel, cluster backend): corosync's
+ *	membership as the agent sees it: NODES, a bitmap of krg node ids
+ *	(KRG_MAX_NODES bits, bit n of byte n / 8: a krg id is the corosync
+ *	nodeid - 1), QUORATE (u8) and RING_ID (u64, optional). It becomes
+ *	the online set; the membership is "stale" once the agent's socket is
+ *	closed, until a report comes again (/sys/kernel/krg/cluster).
+ *	EINVAL: a node not in krg.cluster_nodes, or this machine not in it;
+ *	EOPNOTSUPP: krg.ko does not run the cluster backend.
  * KRG_CMD_VALUE_GET: the value of probes/PROBE/SOURCE as seen on NODE
  *	(a measured node is read, another one's comes from the cache), in a
  *	reply with NODE, PROBE, SOURCE, VALUE and AGE_MS (how old the cached
@@ -262,6 +270,7 @@ enum krg_genl_cmd {
 	KRG_CMD_UNSPEC,
 	KRG_CMD_VALUE_SET,
 	KRG_CMD_VALUE_GET,
+	KRG_CMD_MEMBERSHIP,
 	__KRG_CMD_MAX,
 };
 
@@ -274,6 +283,9 @@ enum krg_genl_attr {
 	KRG_A_SOURCE,		/* NUL-terminated string */
 	KRG_A_VALUE,		/* binary: values of the source's type */
 	KRG_A_AGE_MS,		/* u32 */
+	KRG_A_NODES,		/* binary: KRG_MAX_NODES bits */
+	KRG_A_QUORATE,		/* u8: 0 or 1 */
+	KRG_A_RING_ID,		/* u64 */
 	__KRG_A_MAX,
 };
 

@@ -216,6 +216,20 @@ TEST_F(numa, unprivileged)
 	EXPECT_EQ(EPERM, krg_as_user(KRG_USER_UID, user_set, NULL));
 }
 
+/* A membership report is the cluster backend's: numa says so. */
+TEST_F(numa, membership_not_cluster)
+{
+	unsigned char nodes[KRG_MAX_NODES / 8] = { 1 };
+	struct krg_genl g;
+
+	ASSERT_EQ(0, krg_genl_open(&g));
+	EXPECT_EQ(-1, krg_membership_set(&g, nodes, 1, 1, err, sizeof(err)));
+	EXPECT_EQ(EOPNOTSUPP, errno);
+	EXPECT_STREQ("krg.ko runs the numa backend, not cluster", err);
+	krg_genl_close(&g);
+	EXPECT_STREQ("backend numa", krg_rd(K "/cluster"));
+}
+
 /* Without the core, its commands say which module is missing. */
 TEST_F(numa, without_core)
 {
@@ -397,7 +411,7 @@ TEST_F(remote, probe_removed)
 	EXPECT_STREQ("(no value yet)", node_file(2, "value"));
 }
 
-/* Bad parameters of the test backend are refused at load. */
+/* Bad parameters of the test and cluster backends are refused at load. */
 TEST(remote_params)
 {
 	if (!krg_exists("/sys/devices/system/node/node1"))
@@ -406,6 +420,12 @@ TEST(remote_params)
 	/* numa has no remote nodes; the local NUMA nodes stay measured. */
 	EXPECT_EQ(-EINVAL, krg_insmod_args("krg", "test_remote_nodes=1"));
 	EXPECT_EQ(-EINVAL, krg_insmod_args("krg", "test_nodes=4 test_remote_nodes=3"));
+	/* The cluster backend: a node list and this machine's id in it. */
+	EXPECT_EQ(-EINVAL, krg_insmod_args("krg", "cluster_nodes=0-3"));
+	EXPECT_EQ(-EINVAL, krg_insmod_args("krg", "cluster_nodes=0-3 node_id=4"));
+	EXPECT_EQ(-EINVAL, krg_insmod_args("krg", "cluster_nodes=zero node_id=0"));
+	EXPECT_EQ(-ERANGE, krg_insmod_args("krg", "cluster_nodes=0-256 node_id=0"));
+	EXPECT_EQ(-EINVAL, krg_insmod_args("krg", "cluster_nodes=0-3 node_id=0 test_nodes=4"));
 	EXPECT_EQ(0, krg_insmod("krg"));
 }
 

@@ -208,6 +208,24 @@ int krg_value_set(struct krg_genl *g, int node, const char *probe,
 	return krg_nl_talk(g->fd, &m, NULL, err, errlen);
 }
 
+int krg_membership_set(struct krg_genl *g, const unsigned char *nodes,
+		       int quorate, unsigned long long ring, char *err,
+		       size_t errlen)
+{
+	struct krg_nl_msg m;
+	__u8 q = !!quorate;
+	__u64 r = ring;
+
+	if (errlen)
+		err[0] = '\0';
+	krg_nl_init(&m, g->family, KRG_CMD_MEMBERSHIP);
+	if (krg_nl_put(&m, KRG_A_NODES, nodes, KRG_MAX_NODES / 8) ||
+	    krg_nl_put(&m, KRG_A_QUORATE, &q, sizeof(q)) ||
+	    krg_nl_put(&m, KRG_A_RING_ID, &r, sizeof(r)))
+		return -1;
+	return krg_nl_talk(g->fd, &m, NULL, err, errlen);
+}
+
 int krg_value_get(struct krg_genl *g, int node, const char *probe,
 		  const char *source, void *value, size_t *len,
 		  unsigned int *age_ms, char *err, size_t errlen)

@@ -294,4 +294,12 @@ int krg_value_get(struct krg_genl *g, int node, const char *probe,
 		  const char *source, void *value, size_t *len,
 		  unsigned int *age_ms, char *err, size_t errlen);
 
+/*
+ * KRG_CMD_MEMBERSHIP: @nodes is a bitmap of KRG_MAX_NODES bits (bit n in
+ * byte n / 8) of krg node ids; @quorate and @ring as corosync reports.
+ */
+int krg_membership_set(struct krg_genl *g, const unsigned char *nodes,
+		       int quorate, unsigned long long ring, char *err,
+		       size_t errlen);
+
 #endif /* _LIBKRG_H */

@@ -1,0 +1,62 @@
+#!/bin/sh
+# Every guest: krg.ko in cluster mode (node id = corosync nodeid - 1)
+# follows corosync's membership through krgd: all nodes online and
+# quorate on each; the probes measure this machine only (other nodes'
+# values come from the value cache); a node_set_max_fit scheduler covers
+# the cluster; krgd killed: the membership goes stale, nothing waits for
+# it (a fork loop runs); krgd back: fresh again.
+. /krg/lib/krg.sh
+. /krg/lib/cluster.sh
+K=/sys/kernel/krg
+C=$KRG_CFS
+tap_plan 16
+
+me=$((KRG_NODE_ID - 1))
+last=$((KRG_NODES - 1))
+all="0-$last"
+[ "$KRG_NODES" = 2 ] && all="0-1"
+
+check "krg.ko loads in cluster mode" modprobe krg cluster_nodes=$all node_id=$me
+check "backend cluster, nodes $all possible, this is node $me" sh -c \
+	"[ \"\$(cat $K/backend)\" = cluster ] && [ \"\$(cat $K/nodes_possible)\" = $all ] && [ \"\$(cat $K/local_node)\" = $me ]"
+check "before the agent: only this node online, no membership" sh -c \
+	"[ \"\$(cat $K/nodes_online)\" = $me ] && grep -q '^membership none' $K/cluster"
+check "corosync formed the membership" wait_until 120 sh -c \
+	'[ "$(. /krg/lib/cluster.sh; cluster_members)" = "$0" ]' "$(seq 1 "$KRG_NODES" | tr '\n' ' ' | sed 's/ $//')"
+
+krgd -f -v > /tmp/krgd.log 2>&1 &
+agent=$!
+check "with krgd every node is online" wait_until 60 sh -c "[ \"\$(cat $K/nodes_online)\" = $all ]"
+check "... the membership fresh and quorate" sh -c \
+	"grep -q '^membership fresh' $K/cluster && grep -q '^quorate 1' $K/cluster"
+
+krg_load krg_scheduler
+mkdir $C/probes/mem_probe
+other=$(( (me + 1) % KRG_NODES ))
+v=$(cat $C/probes/mem_probe/ram_total/nodes/$me/value)
+check "mem_probe measures this machine ($v)" sh -c "echo '$v' | grep -qE '^[0-9]+$'"
+check "... another node's value comes from the cache (none yet)" \
+	[ "$(cat $C/probes/mem_probe/ram_total/nodes/$other/value)" = "(no value yet)" ]
+check "... which its node_dirs say is measured elsewhere" sh -c \
+	"[ \"\$(cat $K/node$me/measured)\" = 1 ] && [ \"\$(cat $K/node$other/measured)\" = 0 ]"
+rmdir $C/probes/mem_probe
+mkdir $C/schedulers/all
+echo 1 > $C/schedulers/all/node_set_max_fit
+check "a node_set_max_fit scheduler covers the cluster" [ "$(cat $C/schedulers/all/node_set)" = "$all" ]
+rmdir $C/schedulers/all
+
+kill "$agent"; wait "$agent" 2>/dev/null
+check "krgd stopped: the membership is kept, stale" wait_until 10 grep -q '^membership stale' $K/cluster
+check "... the nodes stay online" [ "$(cat $K/nodes_online)" = "$all" ]
+i=0
+while [ $i -lt 50 ] && /bin/true; do i=$((i + 1)); done
+check "... and processes fork on (50 forks)" [ $i = 50 ]
+krgd -f > /tmp/krgd.log 2>&1 &
+agent=$!
+check "krgd back: fresh again" wait_until 60 grep -q '^membership fresh' $K/cluster
+check "every node got here" cluster_barrier agent
+kill "$agent"; wait "$agent" 2>/dev/null
+check "krg.ko unloads" sh -c "rmmod mem_probe krg_scheduler krg"
+[ "$_tap_fail" = 0 ] || sed 's/^/# /' /tmp/krgd.log
+cluster_barrier done > /dev/null
+tap_done

@@ -1,0 +1,310 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * krgd - the krgsched node agent: tells krg.ko (cluster backend) which
+ * machines of the corosync cluster are members, and whether the cluster is
+ * quorate, on every change (docs/krgd.8).
+ *
+ * It follows corosync's membership with libquorum (the votequorum view:
+ * members and quorate, one notification per change) and reports it over
+ * the `krg` generic netlink family (KRG_CMD_MEMBERSHIP), krg node id =
+ * corosync nodeid - 1. If corosync or krg.ko is not there it says so and
+ * tries again, waiting 1, 2, 4, ... up to 30 s; when it loses corosync it
+ * closes its netlink socket, so krg.ko marks the membership stale until
+ * the next report. Nothing in the kernel ever waits for it.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <unistd.h>
+#include <corosync/cmap.h>
+#include <corosync/corotypes.h>
+#include <corosync/quorum.h>
+#include "libkrg.h"
+
+#define KRGD_BACKOFF_MAX	30	/* s */
+
+static int foreground;
+static int verbose;
+static volatile sig_atomic_t stopping;
+
+/* What the kernel needs to hear, and whether it heard it. */
+static struct krg_genl genl = { .fd = -1 };
+static unsigned char members[KRG_MAX_NODES / 8];
+static int quorate;
+static unsigned long long ring;
+static int have_view;		/* a notification came since we connected */
+static int reported;		/* the kernel has the current view */
+static unsigned int local_nodeid;
+
+static void say(int prio, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void say(int prio, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (prio == LOG_DEBUG && !verbose)
+		return;
+	va_start(ap, fmt);
+	if (foreground) {
+		fputs("krgd: ", stderr);
+		vfprintf(stderr, fmt, ap);
+		fputc('\n', stderr);
+	} else {
+		vsyslog(prio, fmt, ap);
+	}
+	va_end(ap);
+}
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stopping = 1;
+}
+
+/* Sleep @s seconds unless asked to stop; then double it, up to the max. */
+static void backoff(unsigned int *s)
+{
+	for (unsigned int i = 0; i < *s * 10 && !stopping; i++)
+		usleep(100 * 1000);
+	*s = *s * 2 > KRGD_BACKOFF_MAX ? KRGD_BACKOFF_MAX : *s * 2;
+}
+
+static const char *cs_name(cs_error_t e)
+{
+	switch (e) {
+	case CS_ERR_LIBRARY: return "corosync is not running";
+	case CS_ERR_TRY_AGAIN: return "corosync is busy";
+	case CS_ERR_ACCESS: return "not allowed by corosync";
+	case CS_ERR_BAD_HANDLE: return "connection to corosync lost";
+	case CS_ERR_NOT_EXIST: return "no such key";
+	default: return "corosync error";
+	}
+}
+
+/* Send the view to krg.ko; on failure it is sent again at the next change. */
+static void report(void)
+{
+	char err[256];
+
+	if (!have_view)
+		return;
+	if (genl.fd < 0 && krg_genl_open(&genl)) {
+		say(LOG_ERR, "krg.ko: generic netlink family %s: %s (is krg.ko loaded?)",
+		    KRG_GENL_NAME, strerror(errno));
+		return;
+	}
+	if (krg_membership_set(&genl, members, quorate, ring, err,
+			       sizeof(err))) {
+		say(LOG_ERR, "krg.ko refused the membership: %s%s%s",
+		    strerror(errno), err[0] ? ": " : "", err);
+		krg_genl_close(&genl);
+		return;
+	}
+	reported = 1;
+	say(LOG_DEBUG, "reported ring %llu, quorate %d", ring, quorate);
+}
+
+static void on_quorum(quorum_handle_t h, uint32_t q, struct quorum_ring_id id,
+		      uint32_t n, const uint32_t *list)
+{
+	char line[1024];
+	size_t len = 0;
+
+	(void)h;
+	memset(members, 0, sizeof(members));
+	for (uint32_t i = 0; i < n; i++) {
+		/* krg ids are 0..255: corosync nodeids 1..256 */
+		if (list[i] < 1 || list[i] > KRG_MAX_NODES) {
+			say(LOG_ERR, "corosync nodeid %u is outside 1..%d: left out",
+			    list[i], KRG_MAX_NODES);
+			continue;
+		}
+		members[(list[i] - 1) / 8] |= 1U << ((list[i] - 1) % 8);
+		len += snprintf(line + len, sizeof(line) - len, " %u",
+				list[i] - 1);
+		if (len >= sizeof(line))
+			len = sizeof(line) - 1;
+	}
+	quorate = q;
+	ring = id.seq;
+	have_view = 1;
+	reported = 0;
+	say(LOG_INFO, "membership (ring %llu, %s): nodes%s", ring,
+	    quorate ? "quorate" : "NOT quorate", line);
+	report();
+}
+
+/* This machine's corosync nodeid must be krg.ko's node_id + 1. */
+static int check_local(cmap_handle_t cmap)
+{
+	char buf[32];
+	cs_error_t e;
+	int kid;
+
+	e = cmap_get_uint32(cmap, "runtime.votequorum.this_node_id",
+			    &local_nodeid);
+	if (e != CS_OK) {
+		say(LOG_ERR, "corosync has no node id for this machine (%s): "
+		    "give every node a nodeid in corosync.conf's nodelist",
+		    cs_name(e));
+		return -1;
+	}
+	if (krg_sysfs_read("local_node", buf, sizeof(buf)))
+		return 0;	/* krg.ko not loaded yet: report() says so */
+	kid = atoi(buf);
+	if (kid + 1 != (int)local_nodeid) {
+		say(LOG_ERR, "krg.ko says this is node %d (corosync nodeid %d) "
+		    "but corosync says nodeid %u: load krg.ko with node_id=%u",
+		    kid, kid + 1, local_nodeid, local_nodeid - 1);
+		return -1;
+	}
+	return 0;
+}
+
+/* One connection to corosync, until it is lost or we stop. */
+static int follow(unsigned int *wait_s)
+{
+	quorum_model_v1_data_t model = {
+		.model = QUORUM_MODEL_V1,
+		.quorum_notify_fn = on_quorum,
+	};
+	quorum_handle_t qh;
+	cmap_handle_t cmap;
+	uint32_t type;
+	struct pollfd pfd = { .events = POLLIN };
+	cs_error_t e;
+	int ret = 0;
+
+	e = cmap_initialize(&cmap);
+	if (e != CS_OK) {
+		say(LOG_WARNING, "%s (cmap: error %d); trying again in %u s",
+		    cs_name(e), e, *wait_s);
+		return 1;
+	}
+	if (check_local(cmap)) {
+		cmap_finalize(cmap);
+		return -1;
+	}
+	cmap_finalize(cmap);
+	e = quorum_model_initialize(&qh, QUORUM_MODEL_V1,
+				    (quorum_model_data_t *)&model, &type, NULL);
+	if (e != CS_OK) {
+		say(LOG_WARNING, "%s (quorum: error %d); trying again in %u s",
+		    cs_name(e), e, *wait_s);
+		return 1;
+	}
+	if (type != QUORUM_SET)
+		say(LOG_WARNING, "corosync has no quorum provider: every membership is quorate");
+	e = quorum_trackstart(qh, CS_TRACK_CHANGES | CS_TRACK_CURRENT);
+	if (e == CS_OK)
+		e = quorum_fd_get(qh, &pfd.fd);
+	if (e != CS_OK) {
+		say(LOG_WARNING, "%s (tracking: error %d)", cs_name(e), e);
+		quorum_finalize(qh);
+		return 1;
+	}
+	say(LOG_INFO, "following corosync's membership (this is node %u)",
+	    local_nodeid - 1);
+	*wait_s = 1;
+	have_view = 0;
+	while (!stopping) {
+		int n = poll(&pfd, 1, 1000);
+
+		if (n < 0 && errno != EINTR) {
+			ret = 1;
+			break;
+		}
+		if (n > 0) {
+			e = quorum_dispatch(qh, CS_DISPATCH_ALL);
+			if (e != CS_OK && e != CS_ERR_TRY_AGAIN) {
+				say(LOG_WARNING, "%s; the membership is stale until it is back",
+				    cs_name(e));
+				ret = 1;
+				break;
+			}
+		}
+		/* A report that failed (krg.ko not loaded yet) is retried. */
+		if (have_view && !reported)
+			report();
+	}
+	quorum_finalize(qh);
+	/* The kernel marks the membership stale when this socket closes. */
+	krg_genl_close(&genl);
+	reported = 0;
+	return ret;
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: krgd [OPTION]...\n"
+		"The krgsched node agent: reports corosync's membership and quorum\n"
+		"to krg.ko (cluster backend) on every change.\n"
+		"\n"
+		"  -f, --foreground  stay in the foreground and log to stderr\n"
+		"                    (default: a daemon logging to syslog)\n"
+		"  -v, --verbose     also log each report\n"
+		"  -h, --help        show this help and exit\n"
+		"  -V, --version     show the version and exit\n"
+		"\n"
+		"krg.ko must run the cluster backend (krg.cluster_nodes=LIST\n"
+		"krg.node_id=N, N being this machine's corosync nodeid - 1).\n"
+		"See krgd(8).\n");
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "foreground", no_argument, NULL, 'f' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct sigaction sa = { .sa_handler = on_signal };
+	unsigned int wait_s = 1;
+	int c, ret;
+
+	while ((c = getopt_long(argc, argv, "fvhV", opts, NULL)) != -1) {
+		switch (c) {
+		case 'f': foreground = 1; break;
+		case 'v': verbose = 1; break;
+		case 'h': usage(stdout); return 0;
+		case 'V': return krg_print_version();
+		default: krg_usage_error(NULL);
+		}
+	}
+	if (optind < argc)
+		krg_usage_error("unexpected argument '%s'", argv[optind]);
+	if (geteuid() != 0) {
+		fprintf(stderr, "krgd: must run as root (the krg family needs CAP_NET_ADMIN)\n");
+		return 1;
+	}
+	if (!foreground) {
+		if (daemon(0, 0)) {
+			perror("krgd: daemon");
+			return 1;
+		}
+		openlog("krgd", LOG_PID, LOG_DAEMON);
+	}
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	while (!stopping) {
+		ret = follow(&wait_s);
+		if (ret < 0)
+			return 1;	/* a configuration error: retrying won't help */
+		if (!stopping)
+			backoff(&wait_s);
+	}
+	say(LOG_INFO, "stopping");
+	return 0;
+}
