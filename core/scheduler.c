@@ -210,7 +210,7 @@ CONFIGFS_ATTR(krg_scheduler_, node_set_max_fit);
 static ssize_t krg_scheduler_status_show(struct config_item *item, char *page)
 {
 	struct krg_scheduler *s = to_krg_scheduler(item);
-	struct krg_nodemask set, online;
+	struct krg_nodemask set, online, off;
 	struct krg_policy *p;
 	ssize_t len;
 
@@ -233,6 +233,11 @@ static ssize_t krg_scheduler_status_show(struct config_item *item, char *page)
 		len += sysfs_emit_at(page, len,
 				     "degraded: no node of node_set %*pbl is online\n",
 				     KRG_MAX_NODES, set.bits);
+	else if (bitmap_andnot(off.bits, set.bits, online.bits, KRG_MAX_NODES))
+		len += sysfs_emit_at(page, len,
+				     "offline: node %*pbl of node_set %*pbl\n",
+				     KRG_MAX_NODES, off.bits, KRG_MAX_NODES,
+				     set.bits);
 	return len;
 }
 CONFIGFS_ATTR_RO(krg_scheduler_, status);

@@ -5,15 +5,16 @@
 . /krg/run.conf		# KRG_NODE_ID, KRG_NODES, KRG_TOKEN_MS
 CL_SHARED=/shared
 
-# cluster_barrier NAME [SECONDS]: wait (default 300 s) until every guest
-# reached barrier NAME; false on timeout. Guests meet through files in the
-# shared directory.
+# cluster_barrier NAME [COUNT] [SECONDS]: wait (default 300 s) until COUNT
+# guests (default: all) reached barrier NAME; false on timeout. Guests meet
+# through files in the shared directory.
 cluster_barrier() {
 	_b=$CL_SHARED/barrier.$1
-	_t=${2:-300}
+	_c=${2:-$KRG_NODES}
+	_t=${3:-300}
 	mkdir -p "$_b" && : > "$_b/$KRG_NODE_ID"
 	_i=0
-	while [ "$(ls "$_b" 2>/dev/null | wc -l)" -lt "$KRG_NODES" ]; do
+	while [ "$(ls "$_b" 2>/dev/null | wc -l)" -lt "$_c" ]; do
 		[ $_i -ge $((_t * 5)) ] && return 1
 		sleep 0.2
 		_i=$((_i + 1))
@@ -39,4 +40,23 @@ wait_until() {
 		sleep 0.2
 		_i=$((_i + 1))
 	done
+}
+
+# cluster_host REQUEST GUEST: ask the host ("kill", "cut" or "join" guest
+# GUEST, a corosync nodeid) and wait (30 s) until it is done.
+cluster_host() {
+	_r=$CL_SHARED/ctl/$KRG_NODE_ID.$$.$(cut -d' ' -f1 /proc/uptime)
+	mkdir -p "$CL_SHARED/ctl"
+	echo "$1 $2" > "$_r.tmp" && mv "$_r.tmp" "$_r.req" || return 1
+	wait_until 30 test -e "$_r.done"
+}
+
+# The time since boot, in seconds (for figures, never for verdicts).
+cluster_now() { cut -d' ' -f1 /proc/uptime; }
+
+# Load krg.ko in cluster mode (node id: KRG_NODE_ID - 1, every node of
+# the cluster possible) and start krgd; its log in /tmp/krgd.log.
+cluster_krg_up() {
+	modprobe krg cluster_nodes=0-$((KRG_NODES - 1)) node_id=$((KRG_NODE_ID - 1)) &&
+		{ krgd -f -v > /tmp/krgd.log 2>&1 & echo $! > /run/krgd.pid; }
 }
