@@ -167,7 +167,7 @@ refused "krgcapset --save with a set" "cannot be combined" \
 rm -f /tmp/.krg-state /tmp/.krg-junk
 
 # --- --help, --version, misuse -------------------------------------------------
-for tool in krgcapset migrate; do
+for tool in krgcapset migrate krgadm; do
 	status_is "$tool --help exits 0" 0 $tool --help
 	check "$tool --help prints its usage on stdout" grep -q "^Usage:" /tmp/.krg-out
 	status_is "$tool -h exits 0" 0 $tool -h
@@ -184,6 +184,13 @@ refused "krgcapset: unknown capability" "invalid capability 'BOGUS'" \
 	krgcapset -e +BOGUS
 refused "krgcapset: bad pid" "invalid pid argument '0'" krgcapset -k 0 -s
 refused "krgcapset: -s with a set" "cannot be combined" krgcapset -s -e +CAN_MIGRATE
+# Cluster tools on a single machine (the numa backend) say so.
+refused "krgadm without a cluster" "runs the numa backend: this machine is not in a cluster" \
+	krgadm cluster status
+status_is "krgd --help exits 0" 0 krgd --help
+check "krgd --help prints its usage on stdout" grep -q "^Usage:" /tmp/.krg-out
+refused "krgd --bogus" "Try 'krgd --help' for more information." krgd --bogus
+refused "krgd by a user" "must run as root" as_user krgd -f
 
 kill "$old" "$job"
 wait "$old" "$job" 2>/dev/null

@@ -9,7 +9,7 @@
 . /krg/lib/cluster.sh
 K=/sys/kernel/krg
 C=$KRG_CFS
-tap_plan 16
+tap_plan 26
 
 me=$((KRG_NODE_ID - 1))
 last=$((KRG_NODES - 1))
@@ -24,12 +24,24 @@ check "before the agent: only this node online, no membership" sh -c \
 check "corosync formed the membership" wait_until 120 sh -c \
 	'[ "$(. /krg/lib/cluster.sh; cluster_members)" = "$0" ]' "$(seq 1 "$KRG_NODES" | tr '\n' ' ' | sed 's/ $//')"
 
+check "krgadm: down before the agent" [ "$(krgadm cluster status)" = "status: down" ]
 krgd -f -v > /tmp/krgd.log 2>&1 &
 agent=$!
 check "with krgd every node is online" wait_until 60 sh -c "[ \"\$(cat $K/nodes_online)\" = $all ]"
 check "... the membership fresh and quorate" sh -c \
 	"grep -q '^membership fresh' $K/cluster && grep -q '^quorate 1' $K/cluster"
 
+check "krgadm cluster wait -c $KRG_NODES" krgadm cluster wait -c "$KRG_NODES" -t 60
+check "krgadm cluster status: up on $KRG_NODES nodes" \
+	[ "$(krgadm cluster status)" = "status: up on $KRG_NODES nodes" ]
+check "krgadm nodes status: Kerrighed's lines" \
+	[ "$(krgadm nodes status | tr '\n' ' ')" = "$(seq 0 $last | sed 's/$/:online/' | tr '\n' ' ')" ]
+check "krgadm nodes status -l -n $me: its address" sh -c \
+	"krgadm nodes status -l -n $me | grep -q '^$me:online	10.77.0.$KRG_NODE_ID	'"
+fails "krgadm nodes status -n abc" "invalid node list 'abc'" krgadm nodes status -n abc
+fails "krgadm cluster wait -c 0" "invalid count argument '0'" krgadm cluster wait -c 0
+fails "krgadm nodes add" "not available yet" krgadm nodes add -n 1
+fails "krgadm frobnicate" "unknown mode 'frobnicate'" krgadm frobnicate
 krg_load krg_scheduler
 mkdir $C/probes/mem_probe
 other=$(( (me + 1) % KRG_NODES ))
@@ -48,6 +60,7 @@ rmdir $C/schedulers/all
 kill "$agent"; wait "$agent" 2>/dev/null
 check "krgd stopped: the membership is kept, stale" wait_until 10 grep -q '^membership stale' $K/cluster
 check "... the nodes stay online" [ "$(cat $K/nodes_online)" = "$all" ]
+check "... krgadm says stale" sh -c "krgadm nodes status -n $me | grep -q '^$me:stale\$' && krgadm cluster status | grep -q '^membership: stale'"
 i=0
 while [ $i -lt 50 ] && /bin/true; do i=$((i + 1)); done
 check "... and processes fork on (50 forks)" [ $i = 50 ]
