@@ -46,7 +46,7 @@ static DEFINE_MUTEX(krg_cluster_lock);
 /* Under krg_cluster_lock: what the agent reported last. */
 static struct krg_nodemask krg_cluster_members;
 static bool krg_cluster_quorate;
-static bool krg_cluster_stale;		/* its agent went away since */
+static bool krg_cluster_stale_flag;	/* its agent went away since */
 static bool krg_cluster_reported;	/* an agent reported once */
 static u64 krg_cluster_ring;		/* corosync's ring id, as reported */
 static u32 krg_cluster_agent;		/* netlink port id of that agent */
@@ -186,7 +186,7 @@ int krg_cluster_membership(struct sk_buff *skb, struct genl_info *info)
 	krg_cluster_ring = info->attrs[KRG_A_RING_ID] ?
 			   nla_get_u64(info->attrs[KRG_A_RING_ID]) : 0;
 	krg_cluster_agent = info->snd_portid;
-	krg_cluster_stale = false;
+	WRITE_ONCE(krg_cluster_stale_flag, false);
 	krg_cluster_reported = true;
 	krg_nodes_set_online(&members);
 	mutex_unlock(&krg_cluster_lock);
@@ -202,9 +202,9 @@ static int krg_cluster_nl_event(struct notifier_block *nb, unsigned long event,
 	if (event != NETLINK_URELEASE || n->protocol != NETLINK_GENERIC)
 		return NOTIFY_DONE;
 	mutex_lock(&krg_cluster_lock);
-	if (krg_cluster_reported && !krg_cluster_stale &&
+	if (krg_cluster_reported && !krg_cluster_stale_flag &&
 	    n->portid == krg_cluster_agent) {
-		krg_cluster_stale = true;
+		WRITE_ONCE(krg_cluster_stale_flag, true);
 		pr_notice("node agent gone: membership of ring %llu kept, stale\n",
 			  krg_cluster_ring);
 	}
@@ -215,6 +215,12 @@ static int krg_cluster_nl_event(struct notifier_block *nb, unsigned long event,
 static struct notifier_block krg_cluster_nl_nb = {
 	.notifier_call = krg_cluster_nl_event,
 };
+
+/* Is the membership stale (its agent went away since it reported)? */
+bool krg_cluster_stale(void)
+{
+	return READ_ONCE(krg_cluster_stale_flag);
+}
 
 /*
  * /sys/kernel/krg/cluster: "membership none|fresh|stale", "quorate 0|1",
@@ -230,7 +236,7 @@ ssize_t krg_cluster_show(char *buf)
 	mutex_lock(&krg_cluster_lock);
 	n = sysfs_emit(buf, "membership %s\nquorate %d\nring %llu\n",
 		       !krg_cluster_reported ? "none" :
-		       krg_cluster_stale ? "stale" : "fresh",
+		       krg_cluster_stale_flag ? "stale" : "fresh",
 		       krg_cluster_quorate, krg_cluster_ring);
 	mutex_unlock(&krg_cluster_lock);
 	return n;

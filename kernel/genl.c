@@ -96,6 +96,10 @@ static const struct nla_policy krg_genl_policy[KRG_A_MAX + 1] = {
 	[KRG_A_NODES]	= { .type = NLA_BINARY, .len = KRG_MAX_NODES / 8 },
 	[KRG_A_QUORATE]	= NLA_POLICY_MAX(NLA_U8, 1),
 	[KRG_A_RING_ID]	= { .type = NLA_U64 },
+	[KRG_A_CPUS]	= NLA_POLICY_RANGE(NLA_U32, 1, 16384),
+	[KRG_A_MEM_TOTAL] = { .type = NLA_U64 },
+	[KRG_A_MEM_FREE] = { .type = NLA_U64 },
+	[KRG_A_LOADAVG]	= { .type = NLA_BINARY, .len = 3 * sizeof(u32) },
 };
 
 static const struct genl_small_ops krg_genl_ops[] = {
@@ -112,6 +116,11 @@ static const struct genl_small_ops krg_genl_ops[] = {
 	{
 		.cmd	= KRG_CMD_MEMBERSHIP,
 		.doit	= krg_cluster_membership,
+		.flags	= GENL_ADMIN_PERM,
+	},
+	{
+		.cmd	= KRG_CMD_NODE_INFO,
+		.doit	= krg_procnodes_info,
 		.flags	= GENL_ADMIN_PERM,
 	},
 };

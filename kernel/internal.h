@@ -92,6 +92,12 @@ int krg_cluster_membership(struct sk_buff *skb, struct genl_info *info);
 ssize_t krg_cluster_show(char *buf);
 int krg_cluster_events_init(void);
 void krg_cluster_events_uninit(void);
+bool krg_cluster_stale(void);
+
+/* procnodes.c: /proc/nodes (cluster backend) */
+int krg_procnodes_init(void);
+void krg_procnodes_uninit(void);
+int krg_procnodes_info(struct sk_buff *skb, struct genl_info *info);
 
 /* caps.c: the per-task entries and the capability rules */
 struct krg_task {

@@ -36,14 +36,20 @@ static int __init krg_init(void)
 	if (ret)
 		goto err_dev;
 
-	ret = krg_genl_init();
+	ret = krg_procnodes_init();
 	if (ret)
 		goto err_sysfs;
+
+	ret = krg_genl_init();
+	if (ret)
+		goto err_procnodes;
 
 	pr_info("loaded (ABI %d, backend %s)\n", KRG_ABI_VERSION,
 		krg_backend_name());
 	return 0;
 
+err_procnodes:
+	krg_procnodes_uninit();
 err_sysfs:
 	krg_sysfs_uninit();
 err_dev:
@@ -62,6 +68,7 @@ err_nodes:
 static void __exit krg_exit(void)
 {
 	krg_genl_uninit();
+	krg_procnodes_uninit();
 	krg_sysfs_uninit();
 	krg_dev_uninit();
 	krg_hooks_uninit();

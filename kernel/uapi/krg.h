@@ -256,6 +256,11 @@ struct krg_state_req {
  *	closed, until a report comes again (/sys/kernel/krg/cluster).
  *	EINVAL: a node not in krg.cluster_nodes, or this machine not in it;
  *	EOPNOTSUPP: krg.ko does not run the cluster backend.
+ * KRG_CMD_NODE_INFO (agent -> kernel, cluster backend): what NODE
+ *	published of itself, for /proc/nodes/nodeN: CPUS (u32), MEM_TOTAL
+ *	and MEM_FREE (u64, kB), LOADAVG (three u32: the 1, 5 and 15 minute
+ *	load averages x 100). EINVAL for this node (read here); EHOSTDOWN
+ *	for an offline one.
  * KRG_CMD_VALUE_GET: the value of probes/PROBE/SOURCE as seen on NODE
  *	(a measured node is read, another one's comes from the cache), in a
  *	reply with NODE, PROBE, SOURCE, VALUE and AGE_MS (how old the cached
@@ -271,6 +276,7 @@ enum krg_genl_cmd {
 	KRG_CMD_VALUE_SET,
 	KRG_CMD_VALUE_GET,
 	KRG_CMD_MEMBERSHIP,
+	KRG_CMD_NODE_INFO,
 	__KRG_CMD_MAX,
 };
 
@@ -286,6 +292,10 @@ enum krg_genl_attr {
 	KRG_A_NODES,		/* binary: KRG_MAX_NODES bits */
 	KRG_A_QUORATE,		/* u8: 0 or 1 */
 	KRG_A_RING_ID,		/* u64 */
+	KRG_A_CPUS,		/* u32 */
+	KRG_A_MEM_TOTAL,	/* u64, kB */
+	KRG_A_MEM_FREE,		/* u64, kB */
+	KRG_A_LOADAVG,		/* binary: three u32, x 100 */
 	__KRG_A_MAX,
 };
 
