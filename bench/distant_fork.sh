@@ -6,11 +6,12 @@
 #   placed node 0, the node the task runs on: a placement request,
 #          carried out and completed in the fork hook (numa backend).
 # ROUNDS rounds of FORKS forks each, the two in turn; prints each round's
-# ns per fork and the median of the per-round ratios placed/none (slow
-# drifts of the host cancel within a round).
+# ns per fork, the ratio placed/none of the 10th percentiles (interference
+# only adds time) and the median of the per-round ratios (slow drifts of
+# the host cancel within a round).
 . /krg/lib/krg.sh
-ROUNDS=${ROUNDS:-15}
-FORKS=${FORKS:-300}
+ROUNDS=${ROUNDS:-30}
+FORKS=${FORKS:-200}
 
 krg_loaded krg_scheduler && rmmod krg_scheduler
 krg_load krg_test_placement || exit 1
@@ -29,5 +30,9 @@ while [ $r -lt "$ROUNDS" ]; do
 	r=$((r + 1))
 done | tee /tmp/df.txt
 echo -1 > $P/node
+p10() { sort -n | awk '{ v[NR] = $1 } END { print v[int(NR / 10) + 1] }'; }
+a=$(awk '{ print $4 }' /tmp/df.txt | p10)
+b=$(awk '{ print $6 }' /tmp/df.txt | p10)
+echo "p10 none $a placed $b ratio $(awk "BEGIN { printf \"%.3f\", $b / $a }")"
 awk '{ print $6 / $4 }' /tmp/df.txt | sort -n |
 	awk '{ v[NR] = $1 } END { printf "median ratio placed/none %.3f\n", v[int((NR + 1) / 2)] }'
