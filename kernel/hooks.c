@@ -315,7 +315,7 @@ static int krg_place_check(struct task_struct *child, int node, int home,
  * to @req->to's CPUs (what krg_place_mask() leaves of them) before it first
  * runs; @home: the node its parent was put on. Completes @req at once:
  * DONE, REFUSED -EBUSY (pinned by hand), REFUSED -EINVAL (no CPU of the
- * node it may have) or FAILED -ENOMEM.
+ * node it may have), FAILED -ENOMEM or -ESHUTDOWN (krg.ko is unloading).
  * Called from the fork tracepoint: @child is TASK_NEW, not on any
  * runqueue, and is only woken (wake_up_new_task(), which picks its first
  * CPU within its affinity) after we return.
@@ -360,8 +360,11 @@ void krg_affinity_place_child(struct krg_request *req,
 		return;
 	}
 
-	if (!try_module_get(THIS_MODULE))
-		goto err_fail;
+	if (!try_module_get(THIS_MODULE)) {
+		/* krg.ko is going away: the child stays. */
+		krg_request_complete(req, KRG_REQUEST_FAILED, -ESHUTDOWN);
+		return;
+	}
 	w = kmalloc(sizeof(*w), GFP_ATOMIC | __GFP_NOWARN);
 	if (!w)
 		goto err_put;
@@ -382,7 +385,6 @@ err_free:
 	kfree(w);
 err_put:
 	module_put(THIS_MODULE);
-err_fail:
 	pr_warn_ratelimited("cannot place pid %d on node %d\n",
 			    task_pid_nr(child), req->to);
 	krg_request_complete(req, KRG_REQUEST_FAILED, -ENOMEM);
