@@ -214,17 +214,25 @@ void krg_placement_unregister(const struct krg_placement_ops *ops)
 }
 EXPORT_SYMBOL_GPL(krg_placement_unregister);
 
-/* Where the hook puts @child: an online node, or KRG_NODE_NONE. */
-static int krg_place(struct task_struct *parent, struct task_struct *child)
+/*
+ * Where the hook puts @child: an online node, or KRG_NODE_NONE; and in
+ * @who (KRG_REQUEST_WHO_LEN bytes) who decided, if the hook says.
+ */
+static int krg_place(struct task_struct *parent, struct task_struct *child,
+		     char *who)
 {
 	const struct krg_placement_ops *ops;
 	int node = KRG_NODE_NONE;
 
+	who[0] = '\0';
 	rcu_read_lock();
 	ops = rcu_dereference(krg_placement);
-	if (ops)
+	if (ops && ops->place_who)
+		node = ops->place_who(parent, child, who);
+	else if (ops)
 		node = ops->place(parent, child);
 	rcu_read_unlock();
+	who[KRG_REQUEST_WHO_LEN - 1] = '\0';
 
 	if (node == KRG_NODE_NONE || krg_node_online(node))
 		return node;
@@ -617,13 +625,14 @@ err_fail:
  * returns is held. Atomic context.
  */
 static void krg_fork_place(struct task_struct *parent,
-			   struct task_struct *child, int node, int home)
+			   struct task_struct *child, int node, int home,
+			   const char *who)
 {
 	struct krg_migration_event ev;
 	struct krg_request *req;
 
 	req = krg_request_new(KRG_REQUEST_PLACEMENT, KRG_WHY_DISTANT_FORK,
-			      child, krg_task_node(parent), node, NULL,
+			      child, krg_task_node(parent), node, who,
 			      GFP_ATOMIC | __GFP_NOWARN);
 	if (likely(req)) {
 		krg_backend->place_child(req, child, home);
@@ -644,6 +653,7 @@ static void krg_fork_place(struct task_struct *parent,
 		.request = KRG_REQUEST_PLACEMENT,
 		.why = KRG_WHY_DISTANT_FORK,
 		.outcome = KRG_REQUEST_FAILED,
+		.who = who,
 	};
 	krg_request_event(&ev, KRG_PLACEMENT_END);
 }
@@ -703,6 +713,7 @@ static struct krg_task *krg_fork_insert(struct task_struct *child,
 static void krg_fork_probe(void *data, struct task_struct *parent,
 			   struct task_struct *child)
 {
+	char who[KRG_REQUEST_WHO_LEN];
 	struct krg_task *pe, *ce;
 	int node, placed;
 	bool distant;
@@ -742,9 +753,9 @@ static void krg_fork_probe(void *data, struct task_struct *parent,
 	krg_spare_queue_fork(parent, pe, child, ce);
 
 	if (distant) {
-		placed = krg_place(parent, child);
+		placed = krg_place(parent, child, who);
 		if (placed != KRG_NODE_NONE)
-			krg_fork_place(parent, child, placed, node);
+			krg_fork_place(parent, child, placed, node, who);
 	}
 out:
 	rcu_read_unlock();

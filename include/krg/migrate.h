@@ -146,6 +146,14 @@ int krg_migration_unregister_notifier(struct notifier_block *nb);
  */
 struct krg_placement_ops {
 	int (*place)(struct task_struct *parent, struct task_struct *child);
+	/*
+	 * Optional, called instead of @place if set: the same, and the name
+	 * of whoever decided (the scheduler's) into @who, a buffer of
+	 * KRG_REQUEST_WHO_LEN bytes that starts empty; the placement request
+	 * and its event carry it.
+	 */
+	int (*place_who)(struct task_struct *parent, struct task_struct *child,
+			 char *who);
 };
 
 int krg_placement_register(const struct krg_placement_ops *ops);

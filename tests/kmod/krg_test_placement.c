@@ -5,6 +5,8 @@
  * policy does, and a record of the migration events. Everything is under
  * /sys/module/krg_test_placement/parameters/:
  *
+ *   hook		(ro, at load) 0: no placement hook (the core's may be
+ *			     there), only the events and "migrate"
  *   node		(rw) what the hook answers (default -1, KRG_NODE_NONE)
  *   delay_us		(rw) busy-wait in the hook, to widen races
  *   child_effective	(ro) the effective set of the last child the hook
@@ -34,6 +36,10 @@
 #include <krg/caps.h>
 #include <krg/migrate.h>
 #include <krg/nodes.h>
+
+static bool hook = true;
+module_param(hook, bool, 0444);
+MODULE_PARM_DESC(hook, "install the placement hook (0: only follow events)");
 
 static int node = KRG_NODE_NONE;
 module_param(node, int, 0644);
@@ -257,6 +263,8 @@ static int __init ktp_init(void)
 	ret = krg_migration_register_notifier(&ktp_nb);
 	if (ret)
 		return ret;
+	if (!hook)
+		return 0;
 	ret = krg_placement_register(&ktp_placement);
 	if (ret)
 		goto err_notifier;
@@ -269,7 +277,8 @@ err_notifier:
 
 static void __exit ktp_exit(void)
 {
-	krg_placement_unregister(&ktp_placement);
+	if (hook)
+		krg_placement_unregister(&ktp_placement);
 	krg_migration_unregister_notifier(&ktp_nb);
 }
 

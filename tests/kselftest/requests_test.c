@@ -6,8 +6,9 @@
  * reason, its events carry the id the caller got; a child whose placement
  * completes later (krg.test_place_delay_ms) runs only after it completed,
  * or, past krg.place_wait_ms, where it is and is never moved afterwards;
- * a held child can be killed, and the modules unloaded around it.
- * The events are read from krg_test_placement's "log".
+ * a held child can be killed, and the modules unloaded around it; the
+ * core passes the deciding scheduler's name. The events are read from
+ * krg_test_placement's "log".
  */
 #include <sched.h>
 #include <signal.h>
@@ -113,10 +114,11 @@ static int unload_krg(void)
 
 /*
  * The events of request @id in the log (at most @max, in order); and with
- * @pid > 0, those of the placement of child @pid instead. Their number.
+ * @pid > 0, those of the requests of kind @request for @pid instead.
+ * Their number.
  */
-static int find_events(unsigned long long id, pid_t pid, struct event *out,
-		       int max)
+static int find_events(unsigned long long id, pid_t pid, int request,
+		       struct event *out, int max)
 {
 	static char buf[8192];
 	struct event ev;
@@ -139,7 +141,7 @@ static int find_events(unsigned long long id, pid_t pid, struct event *out,
 			   &ev.error, &ev.pid, &ev.from, &ev.to, &ev.time_ns,
 			   ev.who) != 11)
 			continue;
-		if (pid > 0 ? ev.pid != pid || ev.request != PLACEMENT :
+		if (pid > 0 ? ev.pid != pid || ev.request != request :
 			      ev.id != id)
 			continue;
 		if (n < max)
@@ -154,7 +156,7 @@ static int wait_completion(unsigned long long id, pid_t pid, struct event *evs,
 			   int max, int *n)
 {
 	for (int t = 0; t < 500; t++) {
-		*n = find_events(id, pid, evs, max);
+		*n = find_events(id, pid, PLACEMENT, evs, max);
 		for (int i = 0; i < *n && i < max; i++)
 			if (evs[i].kind != START)
 				return i;
@@ -330,6 +332,8 @@ FIXTURE_TEARDOWN(req)
 		EXPECT_EQ(0, krg_rdll(TP "dups"));
 	if (self->fd >= 0)
 		close(self->fd);
+	rmdir(KRG_CFS "/schedulers/reqsched/test_policy");
+	rmdir(KRG_CFS "/schedulers/reqsched");
 	EXPECT_EQ(0, unload_krg());
 	EXPECT_EQ(0, krg_insmod("krg"));
 }
@@ -370,7 +374,7 @@ TEST_F(req, ids_and_events)
 	EXPECT_EQ(0ULL, id2);		/* nothing to do: no request */
 	ASSERT_EQ(0, policy_migrate(pid, 2, &id2));
 	EXPECT_LT(id1 + 1, id2);	/* the user's took id1 + 1 at least */
-	n = find_events(id1 + 1, 0, evs, 4);
+	n = find_events(id1 + 1, 0, 0, evs, 4);
 	ASSERT_EQ(2, n);
 	EXPECT_EQ(WHY_USER, evs[1].why);
 	EXPECT_STREQ("-", evs[1].who);
@@ -390,7 +394,7 @@ TEST_F(req, refused)
 	ASSERT_LT(0, pid);
 	EXPECT_EQ(-EACCES, policy_migrate(pid, 1, &id));
 	ASSERT_NE(0ULL, id);
-	ASSERT_EQ(1, find_events(id, 0, &ev, 1));
+	ASSERT_EQ(1, find_events(id, 0, 0, &ev, 1));
 	EXPECT_EQ(ABORT, ev.kind);
 	EXPECT_EQ(REFUSED, ev.outcome);
 	EXPECT_EQ(-EACCES, ev.error);
@@ -405,7 +409,7 @@ TEST_F(req, refused)
 	CPU_SET(1, &set);
 	ASSERT_EQ(0, sched_setaffinity(pid, sizeof(set), &set));
 	EXPECT_EQ(-EBUSY, policy_migrate(pid, 2, &id));
-	ASSERT_EQ(1, find_events(id, 0, &ev, 1));
+	ASSERT_EQ(1, find_events(id, 0, 0, &ev, 1));
 	EXPECT_EQ(REFUSED, ev.outcome);
 	EXPECT_EQ(-EBUSY, ev.error);
 
@@ -415,7 +419,7 @@ TEST_F(req, refused)
 
 		krg_write("/sys/devices/system/cpu/cpu3/online", "1");
 		EXPECT_EQ(-EHOSTDOWN, ret);
-		ASSERT_EQ(1, find_events(id, 0, &ev, 1));
+		ASSERT_EQ(1, find_events(id, 0, 0, &ev, 1));
 		EXPECT_EQ(REFUSED, ev.outcome);
 		EXPECT_EQ(-EHOSTDOWN, ev.error);
 	} else {
@@ -473,7 +477,7 @@ TEST_F(req, placement_at_once)
 	ASSERT_EQ(0, read_first(fd[0], &f));
 	node_cpulist(2, want, sizeof(want));
 	EXPECT_STREQ(want, f.allowed);
-	ASSERT_EQ(1, find_events(0, pid, &ev, 1));
+	ASSERT_EQ(1, find_events(0, pid, PLACEMENT, &ev, 1));
 	EXPECT_EQ(PLACEMENT_END, ev.kind);
 	EXPECT_EQ(DONE, ev.outcome);
 	EXPECT_EQ(WHY_DISTANT_FORK, ev.why);
@@ -547,7 +551,7 @@ TEST_F(req, held_past_the_bound)
 	usleep(2000 * 1000);
 	ASSERT_EQ(0, allowed_list(pid, got, sizeof(got)));
 	EXPECT_STREQ(self->all, got);
-	EXPECT_EQ(1, find_events(0, pid, evs, 2));
+	EXPECT_EQ(1, find_events(0, pid, PLACEMENT, evs, 2));
 	reap(pid);
 }
 
@@ -574,7 +578,7 @@ TEST_F(req, killed_while_held)
 	EXPECT_EQ(-EINTR, evs[0].error);
 	/* The backend's late completion changes nothing. */
 	usleep(1500 * 1000);
-	EXPECT_EQ(1, find_events(0, pid, evs, 2));
+	EXPECT_EQ(1, find_events(0, pid, PLACEMENT, evs, 2));
 }
 
 /*
@@ -633,6 +637,57 @@ TEST_F(req, unload_while_held)
 			usleep(20000);
 	}
 	EXPECT_EQ(0, ret) TH_LOG("rmmod krg: %s", strerror(-ret));
+}
+
+/*
+ * Through the core: a scheduler's placement and its policy's migration
+ * carry the scheduler's name (krg_test_placement only follows the events).
+ */
+TEST_F(req, scheduler_named)
+{
+	const char *s = KRG_CFS "/schedulers/reqsched";
+	char path[160], buf[32];
+	struct event evs[4];
+	struct first f;
+	int fd[2], n;
+	pid_t pid;
+
+	ASSERT_EQ(0, krg_rmmod("krg_test_placement"));
+	ASSERT_EQ(0, krg_need("krg_scheduler"));
+	ASSERT_EQ(0, insmod_args("krg_test_placement", "hook=0"));
+	ASSERT_EQ(0, krg_need("krg_test_policy"));
+	ASSERT_EQ(0, mkdir(s, 0755));
+	snprintf(path, sizeof(path), "%s/test_policy", s);
+	ASSERT_EQ(0, mkdir(path, 0755));
+	snprintf(path, sizeof(path), "%s/process_set/handle_all", s);
+	ASSERT_EQ(0, krg_write(path, "1"));
+	snprintf(path, sizeof(path), "%s/test_policy/answer", s);
+	ASSERT_EQ(0, krg_write(path, "2"));
+
+	ASSERT_EQ(0, set_caps(self->fd, KRG_TARGET_SELF, 0,
+			      CHANGE | B(DISTANT_FORK)));
+	pid = first_child(fd);
+	ASSERT_LT(0, pid);
+	ASSERT_EQ(0, read_first(fd[0], &f));
+	ASSERT_LE(0, wait_completion(0, pid, evs, 1, &n));
+	EXPECT_EQ(DONE, evs[0].outcome);
+	EXPECT_EQ(2, evs[0].to);
+	EXPECT_STREQ("reqsched", evs[0].who);
+
+	/* The policy's migration of that child (it has no CAN_MIGRATE). */
+	snprintf(path, sizeof(path), "%s/test_policy/migrate", s);
+	snprintf(buf, sizeof(buf), "%d 1", pid);
+	EXPECT_EQ(-EACCES, krg_write(path, buf));
+	n = find_events(0, pid, MIGRATION, evs, 4);
+	ASSERT_EQ(1, n);
+	EXPECT_EQ(REFUSED, evs[0].outcome);
+	EXPECT_EQ(-EACCES, evs[0].error);
+	EXPECT_EQ(WHY_POLICY, evs[0].why);
+	EXPECT_STREQ("reqsched", evs[0].who);
+	reap(pid);
+	snprintf(path, sizeof(path), "%s/test_policy", s);
+	EXPECT_EQ(0, rmdir(path));
+	EXPECT_EQ(0, rmdir(s));
 }
 
 /* place_wait_ms and test_place_delay_ms are range-checked. */
