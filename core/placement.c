@@ -8,6 +8,7 @@
  */
 #include <linux/percpu.h>
 #include <linux/sched/clock.h>
+#include <linux/string.h>
 #include <krg/migrate.h>
 #include "internal.h"
 
@@ -38,8 +39,12 @@ ssize_t krg_placement_stats_show(char *page)
 			  sum.asked ? div64_u64(sum.ns, sum.asked) : 0);
 }
 
-/* Atomic: runs from the fork tracepoint. */
-int krg_place_task(struct task_struct *parent, struct task_struct *child)
+/*
+ * Atomic: runs from the fork tracepoint. With @who (KRG_REQUEST_WHO_LEN
+ * bytes), the name of the scheduler that decided goes there.
+ */
+static int krg_place_pick(struct task_struct *parent,
+			  struct task_struct *child, char *who)
 {
 	struct krg_scheduler *s;
 	struct krg_policy *p;
@@ -56,8 +61,12 @@ int krg_place_task(struct task_struct *parent, struct task_struct *child)
 			    !krg_process_set_has(&s->pset, pass, parent))
 				continue;
 			node = krg_policy_place(p, parent, child);
-			if (node != KRG_NODE_NONE)
-				goto out;
+			if (node == KRG_NODE_NONE)
+				continue;
+			if (who)
+				strscpy(who, config_item_name(&s->group.cg_item),
+					KRG_REQUEST_WHO_LEN);
+			goto out;
 		}
 	}
 out:
@@ -68,10 +77,16 @@ out:
 	this_cpu_add(krg_place_stats.ns, local_clock() - t0);
 	return node;
 }
+
+int krg_place_task(struct task_struct *parent, struct task_struct *child)
+{
+	return krg_place_pick(parent, child, NULL);
+}
 EXPORT_SYMBOL_GPL(krg_place_task);
 
 static const struct krg_placement_ops krg_core_placement = {
 	.place = krg_place_task,
+	.place_who = krg_place_pick,
 };
 
 int krg_placement_init(void)

@@ -97,7 +97,9 @@ int krg_policy_migrate(struct krg_policy *policy, struct task_struct *p,
 	if (!krg_node_valid(node) || !test_bit(node, set.bits))
 		ret = -EINVAL;
 	else
-		ret = krg_migrate(p, node, KRG_MIGRATE_POLICY);
+		ret = krg_migrate_request(p, node, KRG_MIGRATE_POLICY,
+					  config_item_name(&policy->sched->group.cg_item),
+					  NULL);
 	if (ret) {
 		krg_policy_refused(policy, p, node, ret);
 		return ret;

@@ -116,16 +116,26 @@ static int krg_cluster_numa_node(int node)
 	return NUMA_NO_NODE;
 }
 
-/* Across machines, a process moves by CRIU through the agent: not yet. */
-static int krg_cluster_migrate(struct task_struct *p, int node)
+/*
+ * Across machines, a process moves by CRIU through the agent: not yet, so
+ * a request to move one is refused, saying so. Within this machine it is
+ * already where it runs (Linux places it on the machine's CPUs).
+ */
+static void krg_cluster_migrate(struct krg_request *req, struct task_struct *p)
 {
-	return -EOPNOTSUPP;
+	if (req->to == node_id)
+		krg_request_complete(req, KRG_REQUEST_DONE, 0);
+	else
+		krg_request_complete(req, KRG_REQUEST_REFUSED, -EOPNOTSUPP);
 }
 
-static bool krg_cluster_place_child(struct task_struct *child, int node,
-				    int home)
+static void krg_cluster_place_child(struct krg_request *req,
+				    struct task_struct *child, int home)
 {
-	return node == node_id;
+	if (req->to == node_id)
+		krg_request_complete(req, KRG_REQUEST_DONE, 0);
+	else
+		krg_request_complete(req, KRG_REQUEST_REFUSED, -EOPNOTSUPP);
 }
 
 const struct krg_node_backend krg_backend_cluster = {

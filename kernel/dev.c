@@ -143,7 +143,7 @@ out_free:
 
 static long krg_dev_migrate(void __user *uarg)
 {
-	struct krg_migration *m = NULL;
+	struct krg_request *waiter = NULL;
 	struct krg_migrate_req req;
 	struct task_struct *p;
 	int ret;
@@ -166,18 +166,18 @@ static long krg_dev_migrate(void __user *uarg)
 	else if (req.flags & KRG_MIGRATE_RECORD)
 		ret = krg_migrate_record(p, req.node);
 	else
-		ret = krg_migrate_queue(p, req.node, KRG_MIGRATE_USER,
-					(req.flags & KRG_MIGRATE_NOWAIT) ?
-					NULL : &m);
+		ret = krg_migrate_queue(p, req.node, KRG_MIGRATE_USER, NULL,
+					NULL, (req.flags & KRG_MIGRATE_NOWAIT) ?
+					NULL : &waiter);
 	put_task_struct(p);
 
 	/* Already there is what the user asked for. */
 	if (ret == -EALREADY)
 		return 0;
-	if (ret || !m)
+	if (ret || !waiter)
 		return ret;
-	ret = krg_migration_wait(m);
-	krg_migration_put(m);
+	ret = krg_request_wait(waiter);
+	krg_request_put(waiter);
 	return ret;
 }
 

@@ -7,7 +7,9 @@
  * run in atomic context (the tracepoint disables preemption): no sleeping,
  * GFP_ATOMIC only.
  */
+#include <linux/completion.h>
 #include <linux/cpumask.h>
+#include <linux/list.h>
 #include <linux/moduleparam.h>
 #include <linux/mutex.h>
 #include <linux/module.h>
@@ -16,8 +18,11 @@
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
+#include <linux/spinlock.h>
 #include <linux/task_work.h>
+#include <linux/timekeeping.h>
 #include <linux/tracepoint.h>
+#include <linux/workqueue.h>
 #include "internal.h"
 
 /*
@@ -209,17 +214,25 @@ void krg_placement_unregister(const struct krg_placement_ops *ops)
 }
 EXPORT_SYMBOL_GPL(krg_placement_unregister);
 
-/* Where the hook puts @child: an online node, or KRG_NODE_NONE. */
-static int krg_place(struct task_struct *parent, struct task_struct *child)
+/*
+ * Where the hook puts @child: an online node, or KRG_NODE_NONE; and in
+ * @who (KRG_REQUEST_WHO_LEN bytes) who decided, if the hook says.
+ */
+static int krg_place(struct task_struct *parent, struct task_struct *child,
+		     char *who)
 {
 	const struct krg_placement_ops *ops;
 	int node = KRG_NODE_NONE;
 
+	who[0] = '\0';
 	rcu_read_lock();
 	ops = rcu_dereference(krg_placement);
-	if (ops)
+	if (ops && ops->place_who)
+		node = ops->place_who(parent, child, who);
+	else if (ops)
 		node = ops->place(parent, child);
 	rcu_read_unlock();
+	who[KRG_REQUEST_WHO_LEN - 1] = '\0';
 
 	if (node == KRG_NODE_NONE || krg_node_online(node))
 		return node;
@@ -287,12 +300,33 @@ static bool krg_child_pinned(struct task_struct *child, int home)
 }
 
 /*
+ * May @child be placed on @node (the rules of krg_child_pinned() and
+ * krg_place_mask())? 0 with the CPUs in @mask, else the reason: -EBUSY
+ * (pinned by hand) or -EINVAL (no CPU of @node it may have). Counted.
+ */
+static int krg_place_check(struct task_struct *child, int node, int home,
+			   struct cpumask *mask)
+{
+	int err = 0;
+
+	if (krg_child_pinned(child, home))
+		err = -EBUSY;
+	else if (!krg_place_mask(child, node, mask))
+		err = -EINVAL;
+	if (err)
+		atomic_long_inc(&krg_place_refused);
+	return err;
+}
+
+/*
  * The place_child op of the numa and test backends: confine the new @child
- * to @node's CPUs (what krg_place_mask() leaves of them) before it first
- * runs; @home: the node its parent was put on.
+ * to @req->to's CPUs (what krg_place_mask() leaves of them) before it first
+ * runs; @home: the node its parent was put on. Completes @req at once:
+ * DONE, REFUSED -EBUSY (pinned by hand), REFUSED -EINVAL (no CPU of the
+ * node it may have), FAILED -ENOMEM or -ESHUTDOWN (krg.ko is unloading).
  * Called from the fork tracepoint: @child is TASK_NEW, not on any
  * runqueue, and is only woken (wake_up_new_task(), which picks its first
- * CPU within its affinity) after we return. True if it is placed.
+ * CPU within its affinity) after we return.
  *
  * set_cpus_allowed_ptr() may sleep in general, but not here when the CPU
  * @child was created on (task_cpu(), set by sched_fork()) is already in the
@@ -314,24 +348,31 @@ static bool krg_child_pinned(struct task_struct *child, int home)
  * handled, even SIGKILL), so it never executes a user instruction outside
  * @node. It holds a module reference until it has run.
  */
-bool krg_affinity_place_child(struct task_struct *child, int node, int home)
+void krg_affinity_place_child(struct krg_request *req,
+			      struct task_struct *child, int home)
 {
 	/* The fork tracepoint runs with preemption disabled: per-CPU is ours. */
 	struct cpumask *mask = this_cpu_ptr(&krg_place_scratch);
 	struct krg_place_work *w;
+	int err;
 
-	if (krg_child_pinned(child, home) || !krg_place_mask(child, node, mask)) {
-		atomic_long_inc(&krg_place_refused);
-		return false;
+	err = krg_place_check(child, req->to, home, mask);
+	if (err) {
+		krg_request_complete(req, KRG_REQUEST_REFUSED, err);
+		return;
 	}
 	if (cpumask_test_cpu(task_cpu(child), mask) &&
 	    !READ_ONCE(child->user_cpus_ptr)) {
 		set_cpus_allowed_ptr(child, mask);
-		return true;
+		krg_request_complete(req, KRG_REQUEST_DONE, 0);
+		return;
 	}
 
-	if (!try_module_get(THIS_MODULE))
-		return false;
+	if (!try_module_get(THIS_MODULE)) {
+		/* krg.ko is going away: the child stays. */
+		krg_request_complete(req, KRG_REQUEST_FAILED, -ESHUTDOWN);
+		return;
+	}
 	w = kmalloc(sizeof(*w), GFP_ATOMIC | __GFP_NOWARN);
 	if (!w)
 		goto err_put;
@@ -342,7 +383,9 @@ bool krg_affinity_place_child(struct task_struct *child, int node, int home)
 	init_task_work(&w->cb, krg_place_work_fn);
 	if (task_work_add(child, &w->cb, TWA_RESUME))
 		goto err_free_mask;
-	return true;
+	/* Done: the work runs before the child's first user instruction. */
+	krg_request_complete(req, KRG_REQUEST_DONE, 0);
+	return;
 
 err_free_mask:
 	free_cpumask_var(w->mask);
@@ -351,8 +394,268 @@ err_free:
 err_put:
 	module_put(THIS_MODULE);
 	pr_warn_ratelimited("cannot place pid %d on node %d\n",
-			    task_pid_nr(child), node);
-	return false;
+			    task_pid_nr(child), req->to);
+	krg_request_complete(req, KRG_REQUEST_FAILED, -ENOMEM);
+}
+
+/*
+ * Placements carried out later (the test backend's test_place_delay_ms):
+ * each is a delayed work on krg_place_wq, listed so that unload can
+ * cancel those not run yet. The list holds the item; the one who takes
+ * it off the list (its work, or unload) owns it.
+ */
+struct krg_place_later {
+	struct delayed_work dwork;
+	struct list_head node;		/* in krg_place_pending */
+	struct krg_request *req;	/* counted */
+	cpumask_var_t mask;
+};
+
+static struct workqueue_struct *krg_place_wq;
+static LIST_HEAD(krg_place_pending);
+static DEFINE_SPINLOCK(krg_place_pending_lock);
+
+static bool krg_place_later_take(struct krg_place_later *l)
+{
+	bool mine;
+
+	spin_lock(&krg_place_pending_lock);
+	mine = !list_empty(&l->node);
+	list_del_init(&l->node);
+	spin_unlock(&krg_place_pending_lock);
+	return mine;
+}
+
+static void krg_place_later_free(struct krg_place_later *l)
+{
+	krg_request_put(l->req);
+	free_cpumask_var(l->mask);
+	kfree(l);
+}
+
+/*
+ * Carry out a placement from a worker: begin (unless the held child gave
+ * up waiting), set the child's affinity while it waits, complete.
+ */
+static void krg_place_later_fn(struct work_struct *work)
+{
+	struct krg_place_later *l = container_of(to_delayed_work(work),
+						 struct krg_place_later, dwork);
+	struct task_struct *p;
+	int err = 0;
+
+	if (!krg_place_later_take(l))
+		return;		/* unload took it */
+	p = get_pid_task(l->req->pid, PIDTYPE_PID);
+	if (!krg_request_begin(l->req))
+		goto out;	/* timed out or killed: leave it alone */
+	if (!p) {
+		err = -ESRCH;
+	} else {
+		rcu_read_lock();
+		if (!krg_task_unconfined(p))
+			cpumask_and(l->mask, l->mask, &p->cpus_mask);
+		rcu_read_unlock();
+		if (cpumask_empty(l->mask))
+			err = -EINVAL;
+		else
+			err = set_cpus_allowed_ptr(p, l->mask);
+	}
+	krg_request_complete(l->req, err ? KRG_REQUEST_FAILED :
+			     KRG_REQUEST_DONE, err);
+out:
+	if (p)
+		put_task_struct(p);
+	krg_place_later_free(l);
+}
+
+/**
+ * krg_affinity_place_later - place a child from a worker, after a delay
+ * @req: the placement
+ * @child: the new child (TASK_NEW)
+ * @home: the node its parent was put on
+ * @delay_ms: how long until the worker runs
+ *
+ * The test backend's place_child when test_place_delay_ms is set: the
+ * checks are made now (REFUSED at once as krg_affinity_place_child()),
+ * the move and the completion later, from another context, as a backend
+ * that asks elsewhere would. Atomic context.
+ */
+void krg_affinity_place_later(struct krg_request *req,
+			      struct task_struct *child, int home,
+			      unsigned int delay_ms)
+{
+	struct cpumask *mask = this_cpu_ptr(&krg_place_scratch);
+	struct krg_place_later *l;
+	int err;
+
+	err = krg_place_check(child, req->to, home, mask);
+	if (err) {
+		krg_request_complete(req, KRG_REQUEST_REFUSED, err);
+		return;
+	}
+	l = kzalloc(sizeof(*l), GFP_ATOMIC | __GFP_NOWARN);
+	if (!l)
+		goto err_fail;
+	if (!alloc_cpumask_var(&l->mask, GFP_ATOMIC | __GFP_NOWARN))
+		goto err_free;
+	cpumask_copy(l->mask, mask);
+	l->req = krg_request_get(req);
+	INIT_DELAYED_WORK(&l->dwork, krg_place_later_fn);
+	spin_lock(&krg_place_pending_lock);
+	list_add_tail(&l->node, &krg_place_pending);
+	spin_unlock(&krg_place_pending_lock);
+	queue_delayed_work(krg_place_wq, &l->dwork, msecs_to_jiffies(delay_ms));
+	return;
+
+err_free:
+	kfree(l);
+err_fail:
+	krg_request_complete(req, KRG_REQUEST_FAILED, -ENOMEM);
+}
+
+/* Unload: no fork makes any more; end those not carried out. */
+static void krg_place_later_uninit(void)
+{
+	struct krg_place_later *l;
+
+	spin_lock(&krg_place_pending_lock);
+	while ((l = list_first_entry_or_null(&krg_place_pending,
+					     struct krg_place_later, node))) {
+		list_del_init(&l->node);
+		spin_unlock(&krg_place_pending_lock);
+		cancel_delayed_work_sync(&l->dwork);
+		krg_request_complete(l->req, KRG_REQUEST_FAILED, -ESHUTDOWN);
+		krg_place_later_free(l);
+		spin_lock(&krg_place_pending_lock);
+	}
+	spin_unlock(&krg_place_pending_lock);
+	/* Works that took their item may still run. */
+	destroy_workqueue(krg_place_wq);
+}
+
+/*
+ * How long a child whose placement is not complete when its fork returns
+ * waits for it (before its first user instruction); then it runs where it
+ * is and the request fails with -ETIMEDOUT. Bounded: a placement carried
+ * out elsewhere (the cluster backend's agent) may never answer.
+ */
+#define KRG_PLACE_WAIT_MAX_MS	60000
+static unsigned int krg_place_wait_ms = 1000;
+
+static int krg_place_wait_set(const char *val, const struct kernel_param *kp)
+{
+	unsigned int ms;
+	int ret = kstrtouint(val, 0, &ms);
+
+	if (ret)
+		return ret;
+	if (ms > KRG_PLACE_WAIT_MAX_MS)
+		return -EINVAL;
+	WRITE_ONCE(krg_place_wait_ms, ms);
+	return 0;
+}
+
+static const struct kernel_param_ops krg_place_wait_ops = {
+	.set = krg_place_wait_set,
+	.get = param_get_uint,
+};
+module_param_cb(place_wait_ms, &krg_place_wait_ops, &krg_place_wait_ms, 0644);
+MODULE_PARM_DESC(place_wait_ms,
+		 "longest wait of a new child for its placement, ms (0-60000, default 1000)");
+
+/* A placement completed: a done one's node is the child's. Any context. */
+void krg_placement_finish(struct krg_request *req)
+{
+	struct task_struct *p;
+	struct krg_task *e;
+
+	if (req->outcome != KRG_REQUEST_DONE)
+		return;
+	rcu_read_lock();
+	p = pid_task(req->pid, PIDTYPE_PID);
+	e = p ? krg_task_find(p) : NULL;
+	if (e)
+		WRITE_ONCE(e->node, req->to);
+	rcu_read_unlock();
+}
+
+/*
+ * The held child, before its first user instruction (TWA_RESUME; or at
+ * exit, if it dies first): wait for the placement, killable and bounded.
+ * Giving up completes the request (FAILED) unless the backend began it,
+ * in which case its completion is near and is waited for. No lock held.
+ */
+static void krg_place_hold_fn(struct callback_head *cb)
+{
+	struct krg_request *req = container_of(cb, struct krg_request, hold);
+	unsigned long wait = msecs_to_jiffies(READ_ONCE(krg_place_wait_ms));
+	long left;
+
+	left = wait_for_completion_killable_timeout(&req->done, wait);
+	if (left <= 0 &&
+	    !krg_request_complete(req, KRG_REQUEST_FAILED,
+				  left ? -EINTR : -ETIMEDOUT))
+		wait_for_completion_killable(&req->done);
+	krg_request_put(req);
+	module_put(THIS_MODULE);
+}
+
+/*
+ * Hold @child until @req completes; takes over the caller's reference.
+ * Atomic context. If it cannot be held, the request fails now.
+ */
+static void krg_place_hold(struct task_struct *child, struct krg_request *req)
+{
+	if (!try_module_get(THIS_MODULE))
+		goto err_fail;
+	WRITE_ONCE(krg_works_used, true);
+	init_task_work(&req->hold, krg_place_hold_fn);
+	if (!task_work_add(child, &req->hold, TWA_RESUME))
+		return;
+	module_put(THIS_MODULE);
+err_fail:
+	krg_request_complete(req, KRG_REQUEST_FAILED, -ESRCH);
+	krg_request_put(req);
+}
+
+/*
+ * Distant fork: a placement request for @child on @node, which the
+ * backend carries out; a child whose placement is still on when this
+ * returns is held. Atomic context.
+ */
+static void krg_fork_place(struct task_struct *parent,
+			   struct task_struct *child, int node, int home,
+			   const char *who)
+{
+	struct krg_migration_event ev;
+	struct krg_request *req;
+
+	req = krg_request_new(KRG_REQUEST_PLACEMENT, KRG_WHY_DISTANT_FORK,
+			      child, krg_task_node(parent), node, who,
+			      GFP_ATOMIC | __GFP_NOWARN);
+	if (likely(req)) {
+		krg_backend->place_child(req, child, home);
+		if (krg_request_completed(req))
+			krg_request_put(req);
+		else
+			krg_place_hold(child, req);
+		return;
+	}
+	/* No memory for it: it ends now, and the child is not placed. */
+	ev = (struct krg_migration_event) {
+		.pid = task_pid_nr(child),
+		.from = krg_task_node(parent),
+		.to = node,
+		.error = -ENOMEM,
+		.queued_ns = ktime_get_ns(),
+		.id = krg_request_next_id(),
+		.request = KRG_REQUEST_PLACEMENT,
+		.why = KRG_WHY_DISTANT_FORK,
+		.outcome = KRG_REQUEST_FAILED,
+		.who = who,
+	};
+	krg_request_event(&ev, KRG_PLACEMENT_END);
 }
 
 /*
@@ -410,6 +713,7 @@ static struct krg_task *krg_fork_insert(struct task_struct *child,
 static void krg_fork_probe(void *data, struct task_struct *parent,
 			   struct task_struct *child)
 {
+	char who[KRG_REQUEST_WHO_LEN];
 	struct krg_task *pe, *ce;
 	int node, placed;
 	bool distant;
@@ -449,10 +753,9 @@ static void krg_fork_probe(void *data, struct task_struct *parent,
 	krg_spare_queue_fork(parent, pe, child, ce);
 
 	if (distant) {
-		placed = krg_place(parent, child);
-		if (placed != KRG_NODE_NONE &&
-		    krg_backend->place_child(child, placed, node))
-			WRITE_ONCE(ce->node, placed);
+		placed = krg_place(parent, child, who);
+		if (placed != KRG_NODE_NONE)
+			krg_fork_place(parent, child, placed, node, who);
 	}
 out:
 	rcu_read_unlock();
@@ -512,6 +815,9 @@ int krg_hooks_init(void)
 			return -ENOENT;
 		}
 	}
+	krg_place_wq = alloc_workqueue("krg_place", WQ_UNBOUND, 0);
+	if (!krg_place_wq)
+		return -ENOMEM;
 
 	for (i = 0; i < ARRAY_SIZE(krg_hooks); i++) {
 		ret = tracepoint_probe_register(krg_hooks[i].tp,
@@ -520,6 +826,7 @@ int krg_hooks_init(void)
 			pr_err("cannot attach to tracepoint %s: %d\n",
 			       krg_hooks[i].name, ret);
 			krg_hooks_unregister(i);
+			destroy_workqueue(krg_place_wq);
 			return ret;
 		}
 	}
@@ -529,6 +836,7 @@ int krg_hooks_init(void)
 void krg_hooks_uninit(void)
 {
 	krg_hooks_unregister(ARRAY_SIZE(krg_hooks));
+	krg_place_later_uninit();
 	/*
 	 * Our task_works drop their module reference as their last step,
 	 * then still runs its own last instructions: wait until every task

@@ -4,13 +4,83 @@
 #define _KRG_INTERNAL_H
 
 #include <linux/atomic.h>
+#include <linux/completion.h>
 #include <linux/cpumask.h>
 #include <linux/kobject.h>
+#include <linux/kref.h>
+#include <linux/workqueue.h>
 #include <linux/rcupdate.h>
 #include <linux/types.h>
 #include <krg/caps.h>
 #include <krg/migrate.h>
 #include <krg/nodes.h>
+
+/* State of a request (struct krg_request.state); it only moves forward. */
+enum {
+	KRG_REQ_STATE_PENDING,		/* asked, not carried out yet */
+	KRG_REQ_STATE_STARTED,		/* the backend began: no timeout now */
+	KRG_REQ_STATE_COMPLETED,	/* outcome set (or being set), final */
+};
+
+/**
+ * struct krg_request - a migration or a placement, asked to completed
+ * @id: the handle, unique and increasing while krg.ko is loaded
+ * @kind: migration or placement
+ * @why: who asked
+ * @pid: the task named by the request (a placement: the child), counted
+ * @tgid: its thread group id in the initial namespace, for the events
+ * @from: its node when asked (the migration worker refreshes it before
+ *	the backend begins), KRG_NODE_NONE if unknown
+ * @to: the destination
+ * @who: the asking scheduler's name, "" if none
+ * @queued_ns: when it was asked
+ * @ref: references, see below
+ * @state: KRG_REQ_STATE_*, moved by cmpxchg only
+ * @outcome: enum krg_request_outcome, written once by the completing call
+ * @error: 0 or the reason, written with @outcome
+ * @done: completed (complete_all()) once @outcome is set and announced
+ * @work: a migration: the worker that has the backend carry it out
+ * @origin: a migration: krg_migrate_origin of the asker
+ * @hold: a placement: the held child's task_work
+ *
+ * Lifetime: a kref. Its maker holds one reference and hands it on (to
+ * the migration worker, to the held child's task_work) or puts it; a
+ * waiter (KRG_IOC_MIGRATE without NOWAIT) holds one while it waits; a
+ * backend that completes later holds one from krg_request_get() until it
+ * has called krg_request_complete(). The last put frees it, in any context.
+ *
+ * Exactly one completion: krg_request_complete() wins the move of @state
+ * to COMPLETED (from PENDING or STARTED) and only then writes @outcome and
+ * @error, runs the kind's finish, announces and completes @done; readers
+ * of @outcome wait for @done first. krg_request_begin() moves PENDING to
+ * STARTED: a timeout (a held child's bounded wait) completes only a
+ * request still PENDING, so a backend that began may still finish its
+ * move and a backend that lost never moves the task. No lock is held
+ * across any of this.
+ */
+struct krg_request {
+	u64 id;
+	enum krg_request_kind kind;
+	enum krg_request_why why;
+	struct pid *pid;
+	pid_t tgid;
+	int from;
+	int to;
+	char who[KRG_REQUEST_WHO_LEN];
+	u64 queued_ns;
+	struct kref ref;
+	atomic_t state;
+	enum krg_request_outcome outcome;
+	int error;
+	struct completion done;
+	union {
+		struct {
+			struct work_struct work;
+			enum krg_migrate_origin origin;
+		};
+		struct callback_head hold;
+	};
+};
 
 /**
  * struct krg_node_backend - what a node is, and how a process gets onto one
@@ -39,18 +109,27 @@
  * @numa_node: the NUMA node of this machine that holds @node's memory
  *	(where migrate(1) moves a process's pages), or NUMA_NO_NODE if its
  *	memory is not here. Any context
- * @migrate: carry out the migration of @p's thread group to @node. Called
- *	by the migration worker, in process context (may sleep), with a
- *	reference on @p, after krg_may_migrate()'s checks passed again and
- *	START was announced. 0 once every thread runs on @node, else -errno
- *	(announced as ABORT)
- * @place_child: put @child, forked by a task with DISTANT_FORK, on the
- *	online @node before it first runs in user space; @home is the node
- *	its parent was put on (or KRG_NODE_NONE). Atomic context (the fork
- *	tracepoint: preemption off, RCU held, @child is TASK_NEW and its
- *	entry is hashed): no sleeping, GFP_ATOMIC. True if @child is placed
- *	(krg.ko records @node in its entry), false if it stays where the
- *	kernel put it
+ * @migrate: carry out @req, the migration of @p's thread group to
+ *	@req->to. Called by the migration worker, in process context (may
+ *	sleep), with a reference on @p, after krg_may_migrate()'s checks
+ *	passed again. The backend calls krg_request_begin() when it starts
+ *	(START) and krg_request_complete() exactly once, before it returns
+ *	or later from any process context (holding its own reference from
+ *	krg_request_get() meanwhile): DONE once every thread runs on the
+ *	node, else FAILED (or REFUSED) with the error
+ * @place_child: carry out @req, the placement of @child, forked by a task
+ *	with DISTANT_FORK, on the online node @req->to before it first runs
+ *	in user space; @home is the node its parent was put on (or
+ *	KRG_NODE_NONE). Atomic context (the fork tracepoint: preemption
+ *	off, RCU held, @child is TASK_NEW and its entry is hashed): no
+ *	sleeping, GFP_ATOMIC. The backend completes @req exactly once: at
+ *	once (DONE: @child is placed, krg.ko records the node; REFUSED: it
+ *	stays where the kernel put it), or later from another context with
+ *	its own reference: until then @child waits before its first user
+ *	instruction, at most krg.place_wait_ms, after which it runs where it
+ *	is and @req is FAILED -ETIMEDOUT. A backend that moves @child later
+ *	calls krg_request_begin() first and moves it only if that returns
+ *	true
  *
  * One backend is selected at load (krg_nodes_init()) and stays until
  * unload; every op is mandatory. The possible and online sets themselves
@@ -67,8 +146,9 @@ struct krg_node_backend {
 	const struct cpumask *(*node_cpus)(int node);
 	int (*node_mem)(int node, struct krg_node_mem *out);
 	int (*numa_node)(int node);
-	int (*migrate)(struct task_struct *p, int node);
-	bool (*place_child)(struct task_struct *child, int node, int home);
+	void (*migrate)(struct krg_request *req, struct task_struct *p);
+	void (*place_child)(struct krg_request *req, struct task_struct *child,
+			    int home);
 };
 
 /* nodes.c: the node map, whatever the backend */
@@ -160,24 +240,47 @@ bool krg_state_valid(const struct krg_state *st);
 int krg_state_get(struct task_struct *p, struct krg_state *st);
 int krg_state_set(struct task_struct *p, const struct krg_state *st);
 
+/* request.c: the request object and the notifier chain */
+int krg_request_init(void);
+void krg_request_uninit(void);
+u64 krg_request_next_id(void);
+void krg_request_event(struct krg_migration_event *ev,
+		       enum krg_migration_kind kind);
+struct krg_request *krg_request_new(enum krg_request_kind kind,
+				    enum krg_request_why why,
+				    struct task_struct *p, int from, int to,
+				    const char *who, gfp_t gfp);
+struct krg_request *krg_request_get(struct krg_request *req);
+void krg_request_put(struct krg_request *req);
+bool krg_request_begin(struct krg_request *req);
+bool krg_request_complete(struct krg_request *req,
+			  enum krg_request_outcome outcome, int err);
+bool krg_request_completed(struct krg_request *req);
+int krg_request_wait(struct krg_request *req);
+
 /* hooks.c: fork and exit tracepoints, distant fork */
 int krg_hooks_init(void);
 void krg_hooks_uninit(void);
 bool krg_fail_spare_alloc(void);
 void krg_fork_stats(unsigned long *no_entry, unsigned long *not_placed);
 /* The place_child op of the numa and test backends: the child's affinity. */
-bool krg_affinity_place_child(struct task_struct *child, int node, int home);
+void krg_affinity_place_child(struct krg_request *req,
+			      struct task_struct *child, int home);
+/* The same, carried out from a worker after @delay_ms (test backend). */
+void krg_affinity_place_later(struct krg_request *req,
+			      struct task_struct *child, int home,
+			      unsigned int delay_ms);
+/* A placement completed (request.c): record the node if it is done. */
+void krg_placement_finish(struct krg_request *req);
 
 /* migrate.c */
-struct krg_migration;
-
 int krg_migrate_init(void);
 void krg_migrate_uninit(void);
 int krg_migrate_queue(struct task_struct *p, int node,
-		      enum krg_migrate_origin origin,
-		      struct krg_migration **waiter);
-int krg_migration_wait(struct krg_migration *m);
-void krg_migration_put(struct krg_migration *m);
+		      enum krg_migrate_origin origin, const char *who,
+		      u64 *id, struct krg_request **waiter);
+/* A migration completed (request.c): counters, the node, the busy bit. */
+void krg_migration_finish(struct krg_request *req);
 void krg_migration_stats(u64 *requested, u64 *done, u64 *aborted);
 int krg_migrate_check(struct task_struct *p, int node);
 int krg_migrate_record(struct task_struct *p, int node);
@@ -185,7 +288,7 @@ bool krg_cpu_isolated(int cpu);
 bool krg_node_usable(int node, struct cpumask *dst);
 bool krg_task_unconfined(struct task_struct *p);
 /* The migrate op of the numa and test backends: the group's CPU affinity. */
-int krg_affinity_migrate(struct task_struct *p, int node);
+void krg_affinity_migrate(struct krg_request *req, struct task_struct *p);
 
 /* dev.c: /dev/krg */
 int krg_dev_init(void);

@@ -18,9 +18,13 @@ static int __init krg_init(void)
 	if (ret)
 		goto err_nodes;
 
-	ret = krg_migrate_init();
+	ret = krg_request_init();
 	if (ret)
 		goto err_caps;
+
+	ret = krg_migrate_init();
+	if (ret)
+		goto err_request;
 
 	/* From here on, forks and exits keep the task table up to date. */
 	ret = krg_hooks_init();
@@ -58,6 +62,8 @@ err_hooks:
 	krg_hooks_uninit();
 err_migrate:
 	krg_migrate_uninit();
+err_request:
+	krg_request_uninit();
 err_caps:
 	krg_caps_uninit();
 err_nodes:
@@ -73,6 +79,7 @@ static void __exit krg_exit(void)
 	krg_dev_uninit();
 	krg_hooks_uninit();
 	krg_migrate_uninit();
+	krg_request_uninit();
 	krg_caps_uninit();
 	krg_nodes_uninit();
 }

@@ -1,21 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Migration: a request is checked and queued; a worker has the backend carry
- * it out (numa and test: krg_affinity_migrate() below moves the CPU affinity
- * of every thread of the group to the target node's CPUs, and memory follows
- * through NUMA balancing) and announces the outcome on the migration
- * notifier chain.
+ * Migration: a request (request.c) is checked and queued; a worker re-checks
+ * it and has the backend carry it out (numa and test: krg_affinity_migrate()
+ * below moves the CPU affinity of every thread of the group to the target
+ * node's CPUs, and memory follows through NUMA balancing), which completes
+ * it, now or later.
  *
- * Each request produces exactly one final event: END, or ABORT with the
- * error. START comes before the threads are moved; a request that fails its
- * re-check in the worker (the task exited, lost CAN_MIGRATE, ...) is aborted
- * without a START.
+ * Each request produces exactly one final event: END (done), or ABORT with
+ * the outcome (refused by a check, at once or in the worker; failed) and
+ * the error. START comes when the backend begins; a request refused or
+ * failed before that has no START.
  */
 #include <linux/cgroup.h>
-#include <linux/completion.h>
 #include <linux/cpuset.h>
-#include <linux/kref.h>
-#include <linux/notifier.h>
 #include <linux/pid.h>
 #include <linux/ptrace.h>
 #include <linux/sched/deadline.h>
@@ -27,48 +24,8 @@
 #include <linux/workqueue.h>
 #include "internal.h"
 
-struct krg_migration {
-	struct work_struct work;
-	struct kref ref;		/* the worker's, and a waiter's */
-	struct pid *pid;		/* the task named by the request */
-	pid_t tgid;			/* for the events, init namespace */
-	int node;
-	enum krg_migrate_origin origin;
-	u64 queued_ns;
-	int error;			/* the outcome, once done completes */
-	struct completion done;
-};
-
 static struct workqueue_struct *krg_migrate_wq;
-static ATOMIC_NOTIFIER_HEAD(krg_migration_chain);
 static atomic64_t krg_mig_requested, krg_mig_done, krg_mig_aborted;
-
-/**
- * krg_migration_register_notifier - follow migrations
- * @nb: called with (enum krg_migration_kind, struct krg_migration_event *)
- *	in atomic context
- *
- * Return: 0 or -errno.
- */
-int krg_migration_register_notifier(struct notifier_block *nb)
-{
-	return atomic_notifier_chain_register(&krg_migration_chain, nb);
-}
-EXPORT_SYMBOL_GPL(krg_migration_register_notifier);
-
-/**
- * krg_migration_unregister_notifier - stop following migrations
- * @nb: the block given to krg_migration_register_notifier()
- *
- * Waits for running callbacks. Sleeps.
- *
- * Return: 0 or -ENOENT.
- */
-int krg_migration_unregister_notifier(struct notifier_block *nb)
-{
-	return atomic_notifier_chain_unregister(&krg_migration_chain, nb);
-}
-EXPORT_SYMBOL_GPL(krg_migration_unregister_notifier);
 
 static bool krg_thread_counts(const struct task_struct *t)
 {
@@ -269,50 +226,6 @@ int krg_may_migrate(struct task_struct *p, int node,
 }
 EXPORT_SYMBOL_GPL(krg_may_migrate);
 
-static void krg_migration_release(struct kref *ref)
-{
-	struct krg_migration *m = container_of(ref, struct krg_migration, ref);
-
-	put_pid(m->pid);
-	kfree(m);
-}
-
-void krg_migration_put(struct krg_migration *m)
-{
-	kref_put(&m->ref, krg_migration_release);
-}
-
-/* Wait (killable) for the outcome of a request queued with a waiter. */
-int krg_migration_wait(struct krg_migration *m)
-{
-	if (wait_for_completion_killable(&m->done))
-		return -EINTR;
-	return m->error;
-}
-
-static void krg_announce(enum krg_migration_kind kind, pid_t tgid, int from,
-			 int to, int error, u64 queued_ns)
-{
-	struct krg_migration_event ev = {
-		.kind = kind,
-		.pid = tgid,
-		.from = from,
-		.to = to,
-		.error = error,
-		.time_ns = ktime_get_ns(),
-		.queued_ns = queued_ns,
-	};
-
-	atomic_notifier_call_chain(&krg_migration_chain, kind, &ev);
-}
-
-static void krg_migration_announce(struct krg_migration *m,
-				   enum krg_migration_kind kind, int from,
-				   int error)
-{
-	krg_announce(kind, m->tgid, from, m->node, error, m->queued_ns);
-}
-
 #define KRG_MOVE_BATCH	32
 #define KRG_MOVE_ROUNDS	1024
 
@@ -357,30 +270,35 @@ static int krg_move_group(struct task_struct *p, const struct cpumask *mask)
 
 /**
  * krg_affinity_migrate - the migrate op of the numa and test backends
+ * @req: the request (its destination is @req->to)
  * @p: the task whose thread group moves, referenced by the caller
- * @node: the destination
  *
- * Sets the affinity of every thread to @node's CPUs that are not isolated.
- * Process context (the migration worker); sleeps.
- *
- * Return: 0, -ENOMEM, -EINVAL (every CPU of @node isolated), -EHOSTDOWN
- * (@node went offline) or an error of set_cpus_allowed_ptr().
+ * Sets the affinity of every thread to the destination's CPUs that are not
+ * isolated, and completes @req before it returns: DONE, or FAILED with
+ * -ENOMEM, -EINVAL (every CPU of the node isolated), -EHOSTDOWN (the node
+ * went offline) or an error of set_cpus_allowed_ptr(). Process context
+ * (the migration worker); sleeps.
  */
-int krg_affinity_migrate(struct task_struct *p, int node)
+void krg_affinity_migrate(struct krg_request *req, struct task_struct *p)
 {
 	cpumask_var_t mask;
 	int err;
 
-	if (!alloc_cpumask_var(&mask, GFP_KERNEL))
-		return -ENOMEM;
-	if (krg_node_usable(node, mask))
+	if (!krg_request_begin(req))
+		return;
+	if (!alloc_cpumask_var(&mask, GFP_KERNEL)) {
+		krg_request_complete(req, KRG_REQUEST_FAILED, -ENOMEM);
+		return;
+	}
+	if (krg_node_usable(req->to, mask))
 		err = krg_move_group(p, mask);
 	else
 		err = -EINVAL;
-	if (err == -EINVAL && !krg_node_online(node))
+	if (err == -EINVAL && !krg_node_online(req->to))
 		err = -EHOSTDOWN;
 	free_cpumask_var(mask);
-	return err;
+	krg_request_complete(req, err ? KRG_REQUEST_FAILED : KRG_REQUEST_DONE,
+			     err);
 }
 
 /* Remember where the group went: it is not pinned there. */
@@ -412,57 +330,102 @@ static void krg_clear_migrating(struct task_struct *p)
 	rcu_read_unlock();
 }
 
-static void krg_migration_work(struct work_struct *work)
+/*
+ * A migration completed, in process context: count it, remember the node
+ * of a done one, and let the task be asked for again.
+ */
+void krg_migration_finish(struct krg_request *req)
 {
-	struct krg_migration *m = container_of(work, struct krg_migration,
-					       work);
-	int err, from = KRG_NODE_NONE;
-	struct task_struct *p;
+	struct task_struct *p = get_pid_task(req->pid, PIDTYPE_PID);
 
-	p = get_pid_task(m->pid, PIDTYPE_PID);
-	if (!p) {
-		err = -ESRCH;
-		goto out;
-	}
-	from = krg_task_node(p);
-	err = krg_check(p, m->node, m->origin, true, true);
-	if (!err) {
-		krg_migration_announce(m, KRG_MIGRATION_START, from, 0);
-		err = krg_backend->migrate(p, m->node);
-		if (!err)
-			krg_record_node(p, m->node);
-	}
+	if (req->outcome == KRG_REQUEST_DONE)
+		atomic64_inc(&krg_mig_done);
+	else
+		atomic64_inc(&krg_mig_aborted);
+	if (!p)
+		return;
+	if (req->outcome == KRG_REQUEST_DONE)
+		krg_record_node(p, req->to);
 	krg_clear_migrating(p);
 	put_task_struct(p);
-out:
-	if (err) {
-		atomic64_inc(&krg_mig_aborted);
-		krg_migration_announce(m, KRG_MIGRATION_ABORT, from, err);
-	} else {
-		atomic64_inc(&krg_mig_done);
-		krg_migration_announce(m, KRG_MIGRATION_END, from, 0);
-	}
-	m->error = err;
-	complete_all(&m->done);
-	krg_migration_put(m);
 }
 
 /*
- * krg_migrate(), and with @waiter a reference on the request for
- * krg_migration_wait() (release with krg_migration_put()).
+ * The worker: re-check, then the backend carries the request out. A
+ * check that fails now refuses it; a task gone or exiting fails it.
+ */
+static void krg_migration_work(struct work_struct *work)
+{
+	struct krg_request *req = container_of(work, struct krg_request, work);
+	struct task_struct *p;
+	int err;
+
+	p = get_pid_task(req->pid, PIDTYPE_PID);
+	if (!p) {
+		krg_request_complete(req, KRG_REQUEST_FAILED, -ESRCH);
+		goto out;
+	}
+	req->from = krg_task_node(p);
+	err = krg_check(p, req->to, req->origin, true, true);
+	if (err)
+		krg_request_complete(req, err == -ESRCH ? KRG_REQUEST_FAILED :
+				     KRG_REQUEST_REFUSED, err);
+	else
+		krg_backend->migrate(req, p);
+	put_task_struct(p);
+out:
+	krg_request_put(req);
+}
+
+/*
+ * A request that ends before it is queued (refused by a check, or no
+ * memory for it): it gets an id, is counted and announced all the same.
+ */
+static u64 krg_migration_end_now(struct task_struct *p, int node,
+				 enum krg_migrate_origin origin,
+				 const char *who,
+				 enum krg_request_outcome outcome, int err)
+{
+	struct krg_migration_event ev = {
+		.pid = task_tgid_nr(p),
+		.from = krg_task_node(p),
+		.to = node,
+		.error = err,
+		.queued_ns = ktime_get_ns(),
+		.id = krg_request_next_id(),
+		.request = KRG_REQUEST_MIGRATION,
+		.why = origin == KRG_MIGRATE_USER ? KRG_WHY_USER :
+						     KRG_WHY_POLICY,
+		.outcome = outcome,
+		.who = who,
+	};
+
+	atomic64_inc(&krg_mig_requested);
+	atomic64_inc(&krg_mig_aborted);
+	krg_request_event(&ev, KRG_MIGRATION_ABORT);
+	return ev.id;
+}
+
+/*
+ * krg_migrate_request(), and with @waiter a reference on the request for
+ * krg_request_wait() (release with krg_request_put()).
  */
 int krg_migrate_queue(struct task_struct *p, int node,
-		      enum krg_migrate_origin origin,
-		      struct krg_migration **waiter)
+		      enum krg_migrate_origin origin, const char *who,
+		      u64 *id, struct krg_request **waiter)
 {
-	struct krg_migration *m;
+	enum krg_request_outcome outcome = KRG_REQUEST_REFUSED;
+	struct krg_request *req;
 	struct krg_task *e;
 	bool on_node;
+	u64 nr;
 	int ret;
 
+	if (id)
+		*id = 0;
 	ret = krg_check(p, node, origin, false, true);
 	if (ret)
-		return ret;
+		goto err_end;
 	/* Nodes may share CPUs: @p must also be on @node for the backend. */
 	rcu_read_lock();
 	on_node = krg_group_on_node(p, krg_node_cpumask(node)) &&
@@ -471,17 +434,7 @@ int krg_migrate_queue(struct task_struct *p, int node,
 	if (on_node)
 		return -EALREADY;
 
-	m = kzalloc(sizeof(*m), GFP_ATOMIC);
-	if (!m)
-		return -ENOMEM;
-	INIT_WORK(&m->work, krg_migration_work);
-	kref_init(&m->ref);
-	init_completion(&m->done);
-	m->node = node;
-	m->origin = origin;
-	m->tgid = task_tgid_nr(p);
-
-	/* One request at a time per task: the bit is cleared by the worker. */
+	/* One request at a time per task: its completion clears the bit. */
 	rcu_read_lock();
 	e = krg_task_find(p);
 	if (!e)
@@ -489,39 +442,74 @@ int krg_migrate_queue(struct task_struct *p, int node,
 	else if (test_and_set_bit(KRG_TASK_MIGRATING, &e->flags))
 		ret = -EBUSY;
 	rcu_read_unlock();
-	if (ret) {
-		kfree(m);
-		return ret;
-	}
+	if (ret)
+		goto err_end;
 
-	m->pid = get_task_pid(p, PIDTYPE_PID);
-	m->queued_ns = ktime_get_ns();
-	if (waiter) {
-		kref_get(&m->ref);
-		*waiter = m;
+	req = krg_request_new(KRG_REQUEST_MIGRATION,
+			      origin == KRG_MIGRATE_USER ? KRG_WHY_USER :
+							   KRG_WHY_POLICY,
+			      p, krg_task_node(p), node, who, GFP_ATOMIC);
+	if (!req) {
+		krg_clear_migrating(p);
+		outcome = KRG_REQUEST_FAILED;
+		ret = -ENOMEM;
+		goto err_end;
 	}
+	INIT_WORK(&req->work, krg_migration_work);
+	req->origin = origin;
+	if (id)
+		*id = req->id;
+	if (waiter)
+		*waiter = krg_request_get(req);
 	atomic64_inc(&krg_mig_requested);
-	queue_work(krg_migrate_wq, &m->work);
+	/* The worker's reference is the one krg_request_new() gave. */
+	queue_work(krg_migrate_wq, &req->work);
 	return 0;
+
+err_end:
+	nr = krg_migration_end_now(p, node, origin, who, outcome, ret);
+	if (id)
+		*id = nr;
+	return ret;
 }
 
 /**
- * krg_migrate - ask for a task's thread group to move to a node
+ * krg_migrate_request - ask for a task's thread group to move to a node
  * @p: the task, pinned by the caller
  * @node: the destination
  * @origin: who asks (see krg_may_migrate())
+ * @who: the asking scheduler's name for the events, or NULL
+ * @id: where to store the request's id, or NULL
  *
  * Checks krg_may_migrate() and queues the request; the outcome is announced
- * on the migration notifier chain. Any context (allocates with GFP_ATOMIC).
+ * on the notifier chain with the same id. A request refused at once is
+ * announced (ABORT, REFUSED) before this returns. Any context (allocates
+ * with GFP_ATOMIC).
  *
  * Return: 0 when queued, -EALREADY if every thread of the group already
- * runs within @node's CPUs and @p is on @node (krg_task_node()), -ENOMEM,
- * or an error of krg_may_migrate().
+ * runs within @node's CPUs and @p is on @node (krg_task_node(); no request,
+ * *@id is 0), -ENOMEM, or an error of krg_may_migrate().
+ */
+int krg_migrate_request(struct task_struct *p, int node,
+			enum krg_migrate_origin origin, const char *who,
+			u64 *id)
+{
+	return krg_migrate_queue(p, node, origin, who, id, NULL);
+}
+EXPORT_SYMBOL_GPL(krg_migrate_request);
+
+/**
+ * krg_migrate - krg_migrate_request() without a name or an id
+ * @p: the task, pinned by the caller
+ * @node: the destination
+ * @origin: who asks
+ *
+ * Return: as krg_migrate_request().
  */
 int krg_migrate(struct task_struct *p, int node,
 		enum krg_migrate_origin origin)
 {
-	return krg_migrate_queue(p, node, origin, NULL);
+	return krg_migrate_queue(p, node, origin, NULL, NULL, NULL);
 }
 EXPORT_SYMBOL_GPL(krg_migrate);
 
@@ -544,8 +532,9 @@ int krg_migrate_check(struct task_struct *p, int node)
  */
 int krg_migrate_record(struct task_struct *p, int node)
 {
+	struct krg_migration_event ev = {};
 	bool on_node;
-	int from, ret;
+	int ret;
 
 	ret = krg_check(p, node, KRG_MIGRATE_USER, false, false);
 	if (ret)
@@ -555,14 +544,19 @@ int krg_migrate_record(struct task_struct *p, int node)
 	rcu_read_unlock();
 	if (!on_node)
 		return -EAGAIN;
-	from = krg_task_node(p);
+	ev.pid = task_tgid_nr(p);
+	ev.from = krg_task_node(p);
+	ev.to = node;
+	ev.queued_ns = ktime_get_ns();
+	ev.id = krg_request_next_id();
+	ev.request = KRG_REQUEST_MIGRATION;
+	ev.why = KRG_WHY_USER;
 	atomic64_inc(&krg_mig_requested);
-	krg_announce(KRG_MIGRATION_START, task_tgid_nr(p), from, node, 0,
-		     ktime_get_ns());
+	krg_request_event(&ev, KRG_MIGRATION_START);
 	krg_record_node(p, node);
 	atomic64_inc(&krg_mig_done);
-	krg_announce(KRG_MIGRATION_END, task_tgid_nr(p), from, node, 0,
-		     ktime_get_ns());
+	ev.outcome = KRG_REQUEST_DONE;
+	krg_request_event(&ev, KRG_MIGRATION_END);
 	return 0;
 }
 

@@ -41,6 +41,37 @@ static unsigned int test_remote_nodes;
 module_param(test_remote_nodes, uint, 0444);
 MODULE_PARM_DESC(test_remote_nodes, "testing: the last M test nodes are measured elsewhere");
 
+/*
+ * Testing only: the test backend completes distant fork placements from a
+ * worker this many ms after the fork instead of at once, so that the tests
+ * see a child held until its placement completes (krg.place_wait_ms), as
+ * with a backend that carries placements out elsewhere. 0: at once.
+ */
+static unsigned int test_place_delay_ms;
+
+static int krg_test_place_delay_set(const char *val,
+				    const struct kernel_param *kp)
+{
+	unsigned int ms;
+	int ret = kstrtouint(val, 0, &ms);
+
+	if (ret)
+		return ret;
+	if (ms > 60000)
+		return -EINVAL;
+	WRITE_ONCE(test_place_delay_ms, ms);
+	return 0;
+}
+
+static const struct kernel_param_ops krg_test_place_delay_ops = {
+	.set = krg_test_place_delay_set,
+	.get = param_get_uint,
+};
+module_param_cb(test_place_delay_ms, &krg_test_place_delay_ops,
+		&test_place_delay_ms, 0600);
+MODULE_PARM_DESC(test_place_delay_ms,
+		 "testing: the test backend completes placements after N ms (0-60000)");
+
 /* The test backend's NUMA nodes with CPUs at load, in order; fixed. */
 static int krg_test_base[MAX_NUMNODES];
 static int krg_test_nr_base;
@@ -282,6 +313,18 @@ static int krg_test_numa_node(int node)
 	return krg_test_numa_of(node);
 }
 
+/* As numa's, or later from a worker with test_place_delay_ms. */
+static void krg_test_place_child(struct krg_request *req,
+				 struct task_struct *child, int home)
+{
+	unsigned int ms = READ_ONCE(test_place_delay_ms);
+
+	if (ms)
+		krg_affinity_place_later(req, child, home, ms);
+	else
+		krg_affinity_place_child(req, child, home);
+}
+
 static const struct krg_node_backend krg_backend_test = {
 	.name		= "test",
 	.init		= krg_test_init,
@@ -292,7 +335,7 @@ static const struct krg_node_backend krg_backend_test = {
 	.node_mem	= krg_test_node_mem,
 	.numa_node	= krg_test_numa_node,
 	.migrate	= krg_affinity_migrate,
-	.place_child	= krg_affinity_place_child,
+	.place_child	= krg_test_place_child,
 };
 
 bool krg_test_nodes_requested(void)

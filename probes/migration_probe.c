@@ -19,8 +19,9 @@
  *
  * A request can be aborted before it starts (the process exited, or is no
  * longer allowed to move), so an abort only ends a migration whose start
- * was seen: starts are matched to their end by (pid, queued_ns), which
- * krg.ko gives both events of one request.
+ * was seen: starts are matched to their end by the request's id, which
+ * every event of one request carries. Placements (distant forks) are not
+ * migrations: their events are ignored.
  */
 #include <linux/module.h>
 #include <linux/notifier.h>
@@ -37,8 +38,7 @@ enum {
 #define MIGRATION_PROBE_SLOTS	64
 
 struct migration_probe_slot {
-	pid_t pid;			/* 0: free */
-	u64 queued_ns;
+	u64 id;				/* the request's; 0: free */
 };
 
 struct migration_probe {
@@ -61,8 +61,8 @@ static bool migration_probe_match(struct migration_probe *mp,
 	for (i = 0; i < MIGRATION_PROBE_SLOTS; i++) {
 		struct migration_probe_slot *s = &mp->slots[i];
 
-		if (s->pid == ev->pid && s->queued_ns == ev->queued_ns) {
-			s->pid = 0;
+		if (s->id == ev->id) {
+			s->id = 0;
 			return true;
 		}
 	}
@@ -82,9 +82,8 @@ static void migration_probe_start(struct migration_probe *mp,
 	for (i = 0; i < MIGRATION_PROBE_SLOTS; i++) {
 		struct migration_probe_slot *s = &mp->slots[i];
 
-		if (!s->pid) {
-			s->pid = ev->pid;
-			s->queued_ns = ev->queued_ns;
+		if (!s->id) {
+			s->id = ev->id;
 			return;
 		}
 	}

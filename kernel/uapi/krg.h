@@ -131,7 +131,9 @@ struct krg_cap_req {
  * CAN_MIGRATE in its effective set), EBUSY (ptraced or already migrating),
  * EINVAL (kernel thread, node out of range, or every CPU of the node is
  * isolated), EHOSTDOWN (node offline). A process already within @node's
- * CPUs is not an error.
+ * CPUs is not an error. Each call that has something to do is a request
+ * of krg.ko (docs/requests.md) and is announced in the kernel with its id,
+ * refused ones included; the id is not returned here.
  *
  * krg.ko cannot apply what sched_setaffinity(2) applies (the cpuset, the
  * LSM hook, SCHED_DEADLINE admission, isolated CPUs): without flags it

@@ -5,16 +5,24 @@
  * policy does, and a record of the migration events. Everything is under
  * /sys/module/krg_test_placement/parameters/:
  *
+ *   hook		(ro, at load) 0: no placement hook (the core's may be
+ *			     there), only the events and "migrate"
  *   node		(rw) what the hook answers (default -1, KRG_NODE_NONE)
  *   delay_us		(rw) busy-wait in the hook, to widen races
  *   child_effective	(ro) the effective set of the last child the hook
  *			     saw, as krg_task_caps() gave it (what a policy
  *			     sees), in hexadecimal
  *   calls		(ro) how many times the hook ran
- *   migrate		(wo) "PID NODE": krg_migrate(PID, NODE, POLICY); the
- *			     write fails with its error
- *   events		(ro) "START END ABORT" counts of the events seen
+ *   migrate		(wo) "PID NODE": krg_migrate_request(PID, NODE, POLICY,
+ *			     "ktp"); the write fails with its error
+ *   last_id		(ro) the id the last "migrate" write got (0: none)
+ *   events		(ro) "START END ABORT" counts of the migration events
  *   last_event		(ro) "KIND PID FROM TO ERROR" of the last one
+ *   log		(ro) the last KTP_LOG events of any kind, oldest first,
+ *			     one a line: "ID KIND REQUEST WHY OUTCOME ERROR PID
+ *			     FROM TO TIME_NS WHO" (WHO "-" if none)
+ *   dups		(ro) completions seen for an id that had completed
+ *			     already (among the last KTP_DONE ids): never > 0
  */
 #include <linux/atomic.h>
 #include <linux/delay.h>
@@ -22,10 +30,16 @@
 #include <linux/moduleparam.h>
 #include <linux/pid.h>
 #include <linux/sched/task.h>
+#include <linux/slab.h>
+#include <linux/string.h>
 #include <linux/spinlock.h>
 #include <krg/caps.h>
 #include <krg/migrate.h>
 #include <krg/nodes.h>
+
+static bool hook = true;
+module_param(hook, bool, 0444);
+MODULE_PARM_DESC(hook, "install the placement hook (0: only follow events)");
 
 static int node = KRG_NODE_NONE;
 module_param(node, int, 0644);
@@ -70,17 +84,33 @@ static const struct krg_placement_ops ktp_placement = {
 	.place = ktp_place,
 };
 
+static u64 ktp_last_id;
+
+static int ktp_last_id_get(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%llu\n", READ_ONCE(ktp_last_id));
+}
+
+static const struct kernel_param_ops ktp_last_id_ops = {
+	.get = ktp_last_id_get,
+};
+module_param_cb(last_id, &ktp_last_id_ops, NULL, 0444);
+MODULE_PARM_DESC(last_id, "id of the last request made through migrate");
+
 static int ktp_migrate_set(const char *val, const struct kernel_param *kp)
 {
 	struct task_struct *p;
 	int nr, to, ret;
+	u64 id = 0;
 
 	if (sscanf(val, "%d %d", &nr, &to) != 2)
 		return -EINVAL;
 	rcu_read_lock();
 	p = pid_task(find_vpid(nr), PIDTYPE_PID);
-	ret = p ? krg_migrate(p, to, KRG_MIGRATE_POLICY) : -ESRCH;
+	ret = p ? krg_migrate_request(p, to, KRG_MIGRATE_POLICY, "ktp", &id) :
+		  -ESRCH;
 	rcu_read_unlock();
+	WRITE_ONCE(ktp_last_id, id);
 	return ret;
 }
 
@@ -95,19 +125,98 @@ static DEFINE_SPINLOCK(ktp_events_lock);
 static unsigned long ktp_events[3];
 static struct krg_migration_event ktp_last;
 
+#define KTP_LOG		32
+#define KTP_DONE	256
+
+struct ktp_log_entry {
+	struct krg_migration_event ev;
+	char who[KRG_REQUEST_WHO_LEN];
+};
+
+static struct ktp_log_entry ktp_log[KTP_LOG];
+static unsigned int ktp_log_next;	/* entries ever logged */
+static u64 ktp_done[KTP_DONE];		/* ids completed, a ring */
+static unsigned int ktp_done_next;
+static unsigned long ktp_dups;
+
+/* A completion: was its id completed before? Under ktp_events_lock. */
+static void ktp_completed(u64 id)
+{
+	unsigned int i;
+
+	for (i = 0; i < KTP_DONE; i++)
+		if (ktp_done[i] == id)
+			ktp_dups++;
+	ktp_done[ktp_done_next++ % KTP_DONE] = id;
+}
+
 static int ktp_event(struct notifier_block *nb, unsigned long kind, void *data)
 {
 	const struct krg_migration_event *ev = data;
+	struct ktp_log_entry *l;
 	unsigned long flags;
 
-	if (kind < KRG_MIGRATION_START || kind > KRG_MIGRATION_ABORT)
-		return NOTIFY_DONE;
 	spin_lock_irqsave(&ktp_events_lock, flags);
-	ktp_events[kind - KRG_MIGRATION_START]++;
-	ktp_last = *ev;
+	l = &ktp_log[ktp_log_next++ % KTP_LOG];
+	l->ev = *ev;
+	strscpy(l->who, ev->who ?: "", sizeof(l->who));
+	l->ev.who = NULL;
+	if (kind != KRG_MIGRATION_START)
+		ktp_completed(ev->id);
+	if (kind >= KRG_MIGRATION_START && kind <= KRG_MIGRATION_ABORT) {
+		ktp_events[kind - KRG_MIGRATION_START]++;
+		ktp_last = *ev;
+		ktp_last.who = NULL;
+	}
 	spin_unlock_irqrestore(&ktp_events_lock, flags);
 	return NOTIFY_OK;
 }
+
+static int ktp_log_get(char *buf, const struct kernel_param *kp)
+{
+	struct ktp_log_entry *copy;
+	unsigned int n, first, i;
+	unsigned long flags;
+	int len = 0;
+
+	copy = kmalloc_array(KTP_LOG, sizeof(*copy), GFP_KERNEL);
+	if (!copy)
+		return -ENOMEM;
+	spin_lock_irqsave(&ktp_events_lock, flags);
+	memcpy(copy, ktp_log, sizeof(ktp_log));
+	n = ktp_log_next;
+	spin_unlock_irqrestore(&ktp_events_lock, flags);
+	first = n > KTP_LOG ? n - KTP_LOG : 0;
+	for (i = first; i < n; i++) {
+		const struct ktp_log_entry *l = &copy[i % KTP_LOG];
+
+		len += sysfs_emit_at(buf, len,
+				     "%llu %d %d %d %d %d %d %d %d %llu %s\n",
+				     l->ev.id, l->ev.kind, l->ev.request,
+				     l->ev.why, l->ev.outcome, l->ev.error,
+				     l->ev.pid, l->ev.from, l->ev.to,
+				     l->ev.time_ns, l->who[0] ? l->who : "-");
+	}
+	kfree(copy);
+	return len;
+}
+
+static const struct kernel_param_ops ktp_log_ops = {
+	.get = ktp_log_get,
+};
+module_param_cb(log, &ktp_log_ops, NULL, 0444);
+MODULE_PARM_DESC(log, "the last events, one a line");
+
+static int ktp_dups_get(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%lu\n", READ_ONCE(ktp_dups));
+}
+
+static const struct kernel_param_ops ktp_dups_ops = {
+	.get = ktp_dups_get,
+};
+module_param_cb(dups, &ktp_dups_ops, NULL, 0444);
+MODULE_PARM_DESC(dups, "second completions of one request seen");
 
 static struct notifier_block ktp_nb = {
 	.notifier_call = ktp_event,
@@ -154,6 +263,8 @@ static int __init ktp_init(void)
 	ret = krg_migration_register_notifier(&ktp_nb);
 	if (ret)
 		return ret;
+	if (!hook)
+		return 0;
 	ret = krg_placement_register(&ktp_placement);
 	if (ret)
 		goto err_notifier;
@@ -166,7 +277,8 @@ err_notifier:
 
 static void __exit ktp_exit(void)
 {
-	krg_placement_unregister(&ktp_placement);
+	if (hook)
+		krg_placement_unregister(&ktp_placement);
 	krg_migration_unregister_notifier(&ktp_nb);
 }
 
