@@ -127,6 +127,53 @@ TEST_F(cl, bad_reports)
 	EXPECT_STREQ(want, krg_rd(K "/nodes_online"));
 }
 
+/* /proc/nodes: this node's own figures; another's only as published. */
+TEST_F(cl, proc_nodes)
+{
+	unsigned char m[KRG_MAX_NODES / 8] = { 0 };
+	unsigned int load[3] = { 150, 75, 5 };
+	char path[64], want[32];
+	int other = (me + 1) % nodes;
+
+	snprintf(want, sizeof(want), "node%d", me);
+	EXPECT_EQ(0, readlink("/proc/nodes/self", path, sizeof(path)) < 0);
+	snprintf(path, sizeof(path), "/proc/nodes/node%d/status", me);
+	EXPECT_STREQ("online", krg_rd(path));
+	snprintf(path, sizeof(path), "/proc/nodes/node%d", other);
+	EXPECT_FALSE(krg_exists(path));		/* not online */
+	EXPECT_EQ(-1, krg_node_info_set(&self->g, other, 2, 1000, 500, load,
+					err, sizeof(err)));
+	EXPECT_EQ(EHOSTDOWN, errno);
+	EXPECT_EQ(-1, krg_node_info_set(&self->g, me, 2, 1000, 500, load, err,
+					sizeof(err)));
+	EXPECT_EQ(EINVAL, errno);
+	snprintf(want, sizeof(want), "node %d is measured here", me);
+	EXPECT_STREQ(want, err);
+
+	set_bit_of(m, me);
+	set_bit_of(m, other);
+	ASSERT_EQ(0, krg_membership_set(&self->g, m, 1, 7, err, sizeof(err)));
+	snprintf(path, sizeof(path), "/proc/nodes/node%d/cpus", other);
+	EXPECT_STREQ("(no value yet)", krg_rd(path));
+	ASSERT_EQ(0, krg_node_info_set(&self->g, other, 2, 1000, 500, load, err,
+				       sizeof(err))) TH_LOG("%s", err);
+	EXPECT_STREQ("2", krg_rd(path));
+	snprintf(path, sizeof(path), "/proc/nodes/node%d/meminfo", other);
+	EXPECT_STREQ("MemTotal:     1000 kB\nMemFree:       500 kB", krg_rd(path));
+	snprintf(path, sizeof(path), "/proc/nodes/node%d/loadavg", other);
+	EXPECT_STREQ("1.50 0.75 0.05", krg_rd(path));
+	/* Gone offline and back: its old figures do not come back. */
+	memset(m, 0, sizeof(m));
+	set_bit_of(m, me);
+	ASSERT_EQ(0, krg_membership_set(&self->g, m, 1, 8, err, sizeof(err)));
+	snprintf(path, sizeof(path), "/proc/nodes/node%d", other);
+	EXPECT_FALSE(krg_exists(path));
+	set_bit_of(m, other);
+	ASSERT_EQ(0, krg_membership_set(&self->g, m, 1, 9, err, sizeof(err)));
+	snprintf(path, sizeof(path), "/proc/nodes/node%d/cpus", other);
+	EXPECT_STREQ("(no value yet)", krg_rd(path));
+}
+
 static int user_report(void *arg)
 {
 	unsigned char m[KRG_MAX_NODES / 8] = { 0 };

@@ -15,8 +15,8 @@
  *                               -l adds the address, CPUs and memory
  *
  * What it reads: /sys/kernel/krg (krg.ko's node map, filled by krgd from
- * corosync), corosync's cmap for the nodes' addresses, and the value cache
- * (probes/mem_probe, probes/cpu_probe when they exist) for CPUs and memory.
+ * corosync), corosync's cmap for the nodes' addresses, and /proc/nodes
+ * (what each node's agent published) for CPUs and memory.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -172,18 +172,26 @@ static void node_addr(cmap_handle_t cmap, int node, char *out, size_t len)
 	}
 }
 
-/* probes/<probe>/<source>/nodes/<node>/value if it is a number, or "-". */
-static void cached(const char *probe, const char *src, int node, char *out,
-		   size_t len)
+/* /proc/nodes/node<node>/<file>'s number after @key (or first), or "-". */
+static void proc_node(int node, const char *file, const char *key, char *out,
+		      size_t len)
 {
-	char path[512], buf[64];
+	char path[64], buf[256], *p = buf;
 
 	snprintf(out, len, "-");
-	snprintf(path, sizeof(path), "%s/probes/%s/%s/nodes/%d/value",
-		 krg_cfs_root(), probe, src, node);
-	if (!krg_read_file(path, buf, sizeof(buf)) && buf[0] >= '0' &&
-	    buf[0] <= '9')
-		snprintf(out, len, "%s", buf);
+	snprintf(path, sizeof(path), "/proc/nodes/node%d/%s", node, file);
+	if (krg_read_file(path, buf, sizeof(buf)) && errno != ERANGE)
+		return;
+	if (key) {
+		p = strstr(buf, key);
+		if (!p)
+			return;
+		p += strlen(key);
+		while (*p == ' ')
+			p++;
+	}
+	if (*p >= '0' && *p <= '9')
+		snprintf(out, len, "%.*s", (int)strspn(p, "0123456789"), p);
 }
 
 static int nodes_status(const char *list, int lng)
@@ -224,8 +232,8 @@ static int nodes_status(const char *list, int lng)
 			continue;
 		}
 		node_addr(cmap, n, addr, sizeof(addr));
-		cached("cpu_probe", "cpus", n, cpus, sizeof(cpus));
-		cached("mem_probe", "ram_total", n, mem, sizeof(mem));
+		proc_node(n, "cpus", NULL, cpus, sizeof(cpus));
+		proc_node(n, "meminfo", "MemTotal:", mem, sizeof(mem));
 		printf("%d:%s\t%s\tcpus %s\tmem %s%s\n", n, st, addr, cpus, mem,
 		       strcmp(mem, "-") ? " kB" : "");
 	}

@@ -10,7 +10,8 @@
  * corosync nodeid - 1. If corosync or krg.ko is not there it says so and
  * tries again, waiting 1, 2, 4, ... up to 30 s; when it loses corosync it
  * closes its netlink socket, so krg.ko marks the membership stale until
- * the next report. Nothing in the kernel ever waits for it.
+ * the next report. Nothing in the kernel ever waits for it. It also
+ * exchanges each machine's figures with the other agents (values.c).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -21,20 +22,22 @@
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
+#include <time.h>
 #include <unistd.h>
 #include <corosync/cmap.h>
 #include <corosync/corotypes.h>
 #include <corosync/quorum.h>
-#include "libkrg.h"
+#include "krgd.h"
 
 #define KRGD_BACKOFF_MAX	30	/* s */
 
 static int foreground;
 static int verbose;
+static int period_ms = 500;
 static volatile sig_atomic_t stopping;
 
 /* What the kernel needs to hear, and whether it heard it. */
-static struct krg_genl genl = { .fd = -1 };
+struct krg_genl genl = { .fd = -1 };
 static unsigned char members[KRG_MAX_NODES / 8];
 static int quorate;
 static unsigned long long ring;
@@ -42,10 +45,7 @@ static int have_view;		/* a notification came since we connected */
 static int reported;		/* the kernel has the current view */
 static unsigned int local_nodeid;
 
-static void say(int prio, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void say(int prio, const char *fmt, ...)
+void say(int prio, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -88,18 +88,25 @@ static const char *cs_name(cs_error_t e)
 	}
 }
 
+/* The socket to krg.ko, opened if it is not: 0, or -1 (said why). */
+int krgd_genl(void)
+{
+	if (genl.fd >= 0)
+		return 0;
+	if (!krg_genl_open(&genl))
+		return 0;
+	say(LOG_ERR, "krg.ko: generic netlink family %s: %s (is krg.ko loaded?)",
+	    KRG_GENL_NAME, strerror(errno));
+	return -1;
+}
+
 /* Send the view to krg.ko; on failure it is sent again at the next change. */
 static void report(void)
 {
 	char err[256];
 
-	if (!have_view)
+	if (!have_view || krgd_genl())
 		return;
-	if (genl.fd < 0 && krg_genl_open(&genl)) {
-		say(LOG_ERR, "krg.ko: generic netlink family %s: %s (is krg.ko loaded?)",
-		    KRG_GENL_NAME, strerror(errno));
-		return;
-	}
 	if (krg_membership_set(&genl, members, quorate, ring, err,
 			       sizeof(err))) {
 		say(LOG_ERR, "krg.ko refused the membership: %s%s%s",
@@ -178,7 +185,8 @@ static int follow(unsigned int *wait_s)
 	quorum_handle_t qh;
 	cmap_handle_t cmap;
 	uint32_t type;
-	struct pollfd pfd = { .events = POLLIN };
+	struct pollfd pfd[2] = { { .events = POLLIN }, { .events = POLLIN } };
+	struct timespec next, now;
 	cs_error_t e;
 	int ret = 0;
 
@@ -204,24 +212,43 @@ static int follow(unsigned int *wait_s)
 		say(LOG_WARNING, "corosync has no quorum provider: every membership is quorate");
 	e = quorum_trackstart(qh, CS_TRACK_CHANGES | CS_TRACK_CURRENT);
 	if (e == CS_OK)
-		e = quorum_fd_get(qh, &pfd.fd);
+		e = quorum_fd_get(qh, &pfd[0].fd);
 	if (e != CS_OK) {
 		say(LOG_WARNING, "%s (tracking: error %d)", cs_name(e), e);
 		quorum_finalize(qh);
 		return 1;
 	}
+	if (values_open(local_nodeid)) {
+		quorum_finalize(qh);
+		return 1;
+	}
+	pfd[1].fd = values_fd();
+	clock_gettime(CLOCK_MONOTONIC, &next);
 	say(LOG_INFO, "following corosync's membership (this is node %u)",
 	    local_nodeid - 1);
 	*wait_s = 1;
 	have_view = 0;
 	while (!stopping) {
-		int n = poll(&pfd, 1, 1000);
+		long wait_ms;
+		int n;
 
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		wait_ms = (next.tv_sec - now.tv_sec) * 1000 +
+			  (next.tv_nsec - now.tv_nsec) / 1000000;
+		if (wait_ms <= 0) {
+			values_publish();
+			next = now;
+			next.tv_nsec += (long)period_ms * 1000000;
+			next.tv_sec += next.tv_nsec / 1000000000;
+			next.tv_nsec %= 1000000000;
+			wait_ms = period_ms;
+		}
+		n = poll(pfd, 2, (int)wait_ms);
 		if (n < 0 && errno != EINTR) {
 			ret = 1;
 			break;
 		}
-		if (n > 0) {
+		if (n > 0 && (pfd[0].revents & (POLLIN | POLLERR | POLLHUP))) {
 			e = quorum_dispatch(qh, CS_DISPATCH_ALL);
 			if (e != CS_OK && e != CS_ERR_TRY_AGAIN) {
 				say(LOG_WARNING, "%s; the membership is stale until it is back",
@@ -230,10 +257,17 @@ static int follow(unsigned int *wait_s)
 				break;
 			}
 		}
+		if (n > 0 && (pfd[1].revents & (POLLIN | POLLERR | POLLHUP)) &&
+		    values_dispatch()) {
+			say(LOG_WARNING, "connection to corosync lost (cpg); the membership is stale until it is back");
+			ret = 1;
+			break;
+		}
 		/* A report that failed (krg.ko not loaded yet) is retried. */
 		if (have_view && !reported)
 			report();
 	}
+	values_close();
 	quorum_finalize(qh);
 	/* The kernel marks the membership stale when this socket closes. */
 	krg_genl_close(&genl);
@@ -251,6 +285,8 @@ static void usage(FILE *f)
 		"  -f, --foreground  stay in the foreground and log to stderr\n"
 		"                    (default: a daemon logging to syslog)\n"
 		"  -v, --verbose     also log each report\n"
+		"  -p, --period MS   publish this machine's figures every MS ms\n"
+		"                    (100 to 60000, default 500)\n"
 		"  -h, --help        show this help and exit\n"
 		"  -V, --version     show the version and exit\n"
 		"\n"
@@ -264,6 +300,7 @@ int main(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "foreground", no_argument, NULL, 'f' },
 		{ "verbose", no_argument, NULL, 'v' },
+		{ "period", required_argument, NULL, 'p' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -272,10 +309,11 @@ int main(int argc, char **argv)
 	unsigned int wait_s = 1;
 	int c, ret;
 
-	while ((c = getopt_long(argc, argv, "fvhV", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "fvp:hV", opts, NULL)) != -1) {
 		switch (c) {
 		case 'f': foreground = 1; break;
 		case 'v': verbose = 1; break;
+		case 'p': period_ms = (int)krg_parse_arg(optarg, "period", 100, 60000); break;
 		case 'h': usage(stdout); return 0;
 		case 'V': return krg_print_version();
 		default: krg_usage_error(NULL);

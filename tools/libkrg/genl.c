@@ -226,6 +226,27 @@ int krg_membership_set(struct krg_genl *g, const unsigned char *nodes,
 	return krg_nl_talk(g->fd, &m, NULL, err, errlen);
 }
 
+int krg_node_info_set(struct krg_genl *g, int node, unsigned int cpus,
+		      unsigned long long mem_total_kb,
+		      unsigned long long mem_free_kb, const unsigned int load[3],
+		      char *err, size_t errlen)
+{
+	struct krg_nl_msg m;
+	__u32 n = node, c = cpus, l[3] = { load[0], load[1], load[2] };
+	__u64 t = mem_total_kb, f = mem_free_kb;
+
+	if (errlen)
+		err[0] = '\0';
+	krg_nl_init(&m, g->family, KRG_CMD_NODE_INFO);
+	if (krg_nl_put(&m, KRG_A_NODE, &n, sizeof(n)) ||
+	    krg_nl_put(&m, KRG_A_CPUS, &c, sizeof(c)) ||
+	    krg_nl_put(&m, KRG_A_MEM_TOTAL, &t, sizeof(t)) ||
+	    krg_nl_put(&m, KRG_A_MEM_FREE, &f, sizeof(f)) ||
+	    krg_nl_put(&m, KRG_A_LOADAVG, l, sizeof(l)))
+		return -1;
+	return krg_nl_talk(g->fd, &m, NULL, err, errlen);
+}
+
 int krg_value_get(struct krg_genl *g, int node, const char *probe,
 		  const char *source, void *value, size_t *len,
 		  unsigned int *age_ms, char *err, size_t errlen)

@@ -302,4 +302,10 @@ int krg_membership_set(struct krg_genl *g, const unsigned char *nodes,
 		       int quorate, unsigned long long ring, char *err,
 		       size_t errlen);
 
+/* KRG_CMD_NODE_INFO: what @node published of itself (/proc/nodes). */
+int krg_node_info_set(struct krg_genl *g, int node, unsigned int cpus,
+		      unsigned long long mem_total_kb,
+		      unsigned long long mem_free_kb, const unsigned int load[3],
+		      char *err, size_t errlen);
+
 #endif /* _LIBKRG_H */

@@ -9,7 +9,7 @@
 . /krg/lib/cluster.sh
 K=/sys/kernel/krg
 C=$KRG_CFS
-tap_plan 26
+tap_plan 30
 
 me=$((KRG_NODE_ID - 1))
 last=$((KRG_NODES - 1))
@@ -36,12 +36,18 @@ check "krgadm cluster status: up on $KRG_NODES nodes" \
 	[ "$(krgadm cluster status)" = "status: up on $KRG_NODES nodes" ]
 check "krgadm nodes status: Kerrighed's lines" \
 	[ "$(krgadm nodes status | tr '\n' ' ')" = "$(seq 0 $last | sed 's/$/:online/' | tr '\n' ' ')" ]
-check "krgadm nodes status -l -n $me: its address" sh -c \
-	"krgadm nodes status -l -n $me | grep -q '^$me:online	10.77.0.$KRG_NODE_ID	'"
+check "krgadm nodes status -l -n $me: its address, CPUs, memory" sh -c \
+	"krgadm nodes status -l -n $me | grep -qE '^$me:online	10.77.0.$KRG_NODE_ID	cpus 1	mem [0-9]+ kB\$'"
 fails "krgadm nodes status -n abc" "invalid node list 'abc'" krgadm nodes status -n abc
 fails "krgadm cluster wait -c 0" "invalid count argument '0'" krgadm cluster wait -c 0
 fails "krgadm nodes add" "not available yet" krgadm nodes add -n 1
 fails "krgadm frobnicate" "unknown mode 'frobnicate'" krgadm frobnicate
+P=/proc/nodes
+check "/proc/nodes/self is this node" [ "$(readlink $P/self)" = "node$me" ]
+check "/proc/nodes has every online node" [ "$(ls -d $P/node* | wc -l)" = "$KRG_NODES" ]
+check "... another node's CPUs and memory, from its agent" wait_until 30 sh -c \
+	"[ \"\$(cat $P/node$(( (me + 1) % KRG_NODES ))/cpus)\" = 1 ] && grep -q '^MemTotal: *[0-9]* kB' $P/node$(( (me + 1) % KRG_NODES ))/meminfo"
+check "... its load average" grep -qE '^[0-9]+\.[0-9]{2} [0-9]+\.[0-9]{2} [0-9]+\.[0-9]{2}$' $P/node$(( (me + 1) % KRG_NODES ))/loadavg
 krg_load krg_scheduler
 mkdir $C/probes/mem_probe
 other=$(( (me + 1) % KRG_NODES ))

@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* What the files of krgd share. */
+#ifndef _KRGD_H
+#define _KRGD_H
+
+#include <syslog.h>
+#include "libkrg.h"
+
+/* Log at @prio: stderr with -f, else syslog; LOG_DEBUG only with -v. */
+void say(int prio, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* The socket to krg.ko (genl family "krg"); opened on demand, -1: closed. */
+extern struct krg_genl genl;
+int krgd_genl(void);
+
+/*
+ * values.c: the CPG group krg_values. Each agent publishes what its
+ * machine is (CPUs, memory, load) every period, and hands what the others
+ * publish to krg.ko (KRG_CMD_NODE_INFO, /proc/nodes).
+ */
+int values_open(unsigned int local_nodeid);	/* 0, or -1 (say()s why) */
+int values_fd(void);
+int values_dispatch(void);	/* 0, or -1 when corosync is lost */
+void values_publish(void);
+void values_close(void);
+
+#endif /* _KRGD_H */
