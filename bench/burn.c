@@ -4,6 +4,9 @@
  * makespan benchmark.
  *   burn -c          print how many work units this CPU does per second
  *   burn UNITS       do UNITS units of work, then exit
+ *   burn -t UNITS    the same, then print the CPU time it used (s): the
+ *                    time the guest's CPUs spent on it, whatever the
+ *                    host gave them meanwhile
  * A unit is a fixed arithmetic loop, so a job's work does not depend on
  * where or how fast it runs: only its completion time does.
  */
@@ -37,6 +40,8 @@ static double now(void)
 int main(int argc, char **argv)
 {
 	unsigned long n, i;
+	struct timespec cpu;
+	int times = 0;
 	char *end;
 	double t0;
 
@@ -47,8 +52,13 @@ int main(int argc, char **argv)
 		printf("%lu\n", n);
 		return 0;
 	}
+	if (argc == 3 && !strcmp(argv[1], "-t")) {
+		times = 1;
+		argv++;
+		argc--;
+	}
 	if (argc != 2) {
-		fprintf(stderr, "Usage: burn -c | burn UNITS\n");
+		fprintf(stderr, "Usage: burn -c | burn [-t] UNITS\n");
 		return 1;
 	}
 	n = strtoul(argv[1], &end, 10);
@@ -58,5 +68,9 @@ int main(int argc, char **argv)
 	}
 	for (i = 0; i < n; i++)
 		unit();
+	if (times) {
+		clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &cpu);
+		printf("%.3f\n", cpu.tv_sec + cpu.tv_nsec / 1e9);
+	}
 	return 0;
 }
