@@ -2,7 +2,8 @@
 /*
  * burn: a CPU-bound job of a fixed amount of work, for the demo and the
  * makespan benchmark.
- *   burn -c          print how many work units this CPU does per second
+ *   burn -c [SECS]   print how many work units this CPU does per second,
+ *                    counted over SECS seconds (default 1)
  *   burn UNITS       do UNITS units of work, then exit
  *   burn -t UNITS    the same, then print the CPU time it used (s): the
  *                    time the guest's CPUs spent on it, whatever the
@@ -43,13 +44,18 @@ int main(int argc, char **argv)
 	struct timespec cpu;
 	int times = 0;
 	char *end;
-	double t0;
+	double t0, secs;
 
-	if (argc == 2 && !strcmp(argv[1], "-c")) {
+	if ((argc == 2 || argc == 3) && !strcmp(argv[1], "-c")) {
+		secs = argc == 3 ? strtod(argv[2], &end) : 1.0;
+		if (argc == 3 && (*end || !(secs > 0 && secs <= 3600))) {
+			fprintf(stderr, "burn: invalid duration '%s'\n", argv[2]);
+			return 1;
+		}
 		t0 = now();
-		for (n = 0; now() - t0 < 1.0; n++)
+		for (n = 0; now() - t0 < secs; n++)
 			unit();
-		printf("%lu\n", n);
+		printf("%.0f\n", n / (now() - t0));
 		return 0;
 	}
 	if (argc == 3 && !strcmp(argv[1], "-t")) {
@@ -58,7 +64,7 @@ int main(int argc, char **argv)
 		argc--;
 	}
 	if (argc != 2) {
-		fprintf(stderr, "Usage: burn -c | burn [-t] UNITS\n");
+		fprintf(stderr, "Usage: burn -c [SECONDS] | burn [-t] UNITS\n");
 		return 1;
 	}
 	n = strtoul(argv[1], &end, 10);

@@ -7,9 +7,13 @@
 # guest really gets (4 vCPUs on 2 host cores get about 2 CPUs), and
 #   floor = max(longest job, total work / R)
 # with "a job of S seconds" = S x R0/NCPU units (R0: the first calibration),
-# so the longest job takes S x NCPU / R. Every run is timed between two
-# calibrations and its floor uses their mean: the ratio to the floor comes
-# from minutes that are seconds apart, whatever the host does meanwhile.
+# so the longest job takes S x NCPU / R. A calibration counts for 2 s; one
+# runs before the first run and one after each, and a run's floor uses the
+# mean of the two around it: the ratio to the floor comes from moments
+# seconds apart, whatever the host does meanwhile.
+# Beside it, the CPU-time floor: each job reports the CPU time it used
+# (burn -t), and max(longest, sum / NCPU) of those is what the guest's CPUs
+# would need if none were ever idle (makespan / it = 1 / utilisation).
 #
 # Workloads (NCPU = the guest's CPUs):
 #   equal   4 x NCPU jobs of 4 s (8 on 2 nodes, 16 on 4)
@@ -51,7 +55,7 @@ done_migrations() { sed -n 's/^done //p' /sys/kernel/krg/migrations; }
 calibrate() {
 	i=0
 	while [ $i -lt $NCPU ]; do
-		sh -c "migrate \$\$ $((i % N)) > /dev/null; exec $B/burn -c" \
+		sh -c "migrate \$\$ $((i % N)) > /dev/null; exec $B/burn -c 2" \
 			> /tmp/cal.$i &
 		i=$((i + 1))
 	done
@@ -92,7 +96,7 @@ setup_off() {
 # One run: set-up $1, workload $2, round $3; appends a line to $R:
 # "workload setup round makespan floor migrations cpu_floor".
 run() {
-	c0=$(calibrate)
+	c0=$CAL
 	setup_on $1
 	m0=$(done_migrations)
 	t0=$(now)
@@ -109,6 +113,7 @@ run() {
 	m1=$(done_migrations)
 	setup_off
 	c1=$(calibrate)
+	CAL=$c1
 	cpu=$(cat /tmp/job.* | awk -v ncpu=$NCPU '
 		{ tot += $1; if ($1 > max) max = $1 }
 		END { f = tot / ncpu; if (max > f) f = max; printf "%.2f", f }')
@@ -127,7 +132,8 @@ run() {
 krgcapset -f -e +CAN_MIGRATE,DISTANT_FORK -d +CAN_MIGRATE
 migrate $$ 0 > /dev/null
 : > $R
-UNIT=$(( $(calibrate) / NCPU ))
+CAL=$(calibrate)
+UNIT=$((CAL / NCPU))
 echo "# $N nodes, $NCPU CPUs; $UNIT units per CPU-second with every CPU busy"
 
 r=1
