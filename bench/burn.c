@@ -2,8 +2,12 @@
 /*
  * burn: a CPU-bound job of a fixed amount of work, for the demo and the
  * makespan benchmark.
- *   burn -c          print how many work units this CPU does per second
+ *   burn -c [SECS]   print how many work units this CPU does per second,
+ *                    counted over SECS seconds (default 1)
  *   burn UNITS       do UNITS units of work, then exit
+ *   burn -t UNITS    the same, then print the CPU time it used (s): the
+ *                    time the guest's CPUs spent on it, whatever the
+ *                    host gave them meanwhile
  * A unit is a fixed arithmetic loop, so a job's work does not depend on
  * where or how fast it runs: only its completion time does.
  */
@@ -37,18 +41,30 @@ static double now(void)
 int main(int argc, char **argv)
 {
 	unsigned long n, i;
+	struct timespec cpu;
+	int times = 0;
 	char *end;
-	double t0;
+	double t0, secs;
 
-	if (argc == 2 && !strcmp(argv[1], "-c")) {
+	if ((argc == 2 || argc == 3) && !strcmp(argv[1], "-c")) {
+		secs = argc == 3 ? strtod(argv[2], &end) : 1.0;
+		if (argc == 3 && (*end || !(secs > 0 && secs <= 3600))) {
+			fprintf(stderr, "burn: invalid duration '%s'\n", argv[2]);
+			return 1;
+		}
 		t0 = now();
-		for (n = 0; now() - t0 < 1.0; n++)
+		for (n = 0; now() - t0 < secs; n++)
 			unit();
-		printf("%lu\n", n);
+		printf("%.0f\n", n / (now() - t0));
 		return 0;
 	}
+	if (argc == 3 && !strcmp(argv[1], "-t")) {
+		times = 1;
+		argv++;
+		argc--;
+	}
 	if (argc != 2) {
-		fprintf(stderr, "Usage: burn -c | burn UNITS\n");
+		fprintf(stderr, "Usage: burn -c [SECONDS] | burn [-t] UNITS\n");
 		return 1;
 	}
 	n = strtoul(argv[1], &end, 10);
@@ -58,5 +74,9 @@ int main(int argc, char **argv)
 	}
 	for (i = 0; i < n; i++)
 		unit();
+	if (times) {
+		clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &cpu);
+		printf("%.3f\n", cpu.tv_sec + cpu.tv_nsec / 1e9);
+	}
 	return 0;
 }

@@ -5,7 +5,7 @@
 krg_load_all
 C=$KRG_CFS
 E=/krg/examples
-tap_plan 19
+tap_plan 22
 
 for ex in mosix round_robin tokens; do
 	check "$ex.sh builds its scheduler" sh $E/$ex.sh
@@ -37,4 +37,32 @@ for c in high medium low; do krgsched destroy campaign_$c; done
 check "campaigns: nothing is left" test -z "$(ls $C/schedulers)"
 rmdir /sys/fs/cgroup/campaigns/high /sys/fs/cgroup/campaigns/medium \
 	/sys/fs/cgroup/campaigns/low /sys/fs/cgroup/campaigns
+
+# Balanced: two schedulers (placement in turn, a quick MOSIX balancer);
+# jobs started under it run to the end (no timing is checked).
+B="balanced_fork balanced"
+check "balanced.sh builds its schedulers" sh $E/balanced.sh
+for s in $B; do krgsched show --cfg $s; done > /tmp/balanced.sh.cfg
+krgsched destroy $B
+rmdir $C/probes/* 2>/dev/null
+check "balanced.cfg applies" krgsched apply $E/balanced.cfg
+for s in $B; do krgsched show --cfg $s; done > /tmp/balanced.cfg.cfg
+check "balanced: the script and the file build the same tree" \
+	cmp /tmp/balanced.sh.cfg /tmp/balanced.cfg.cfg
+# Four short jobs from a shell that may fork remotely and migrate.
+jobs_ok() {
+	krgcapset -f -e +CAN_MIGRATE,DISTANT_FORK -d +CAN_MIGRATE || return 1
+	u=$(( $(/krg/bench/burn -c) / 4 ))
+	pids=
+	for i in 1 2 3 4; do /krg/bench/burn $u & pids="$pids $!"; done
+	for p in $pids; do wait $p || return 1; done
+	krgcapset -f -e -DISTANT_FORK,CAN_MIGRATE
+}
+check "balanced: jobs run to the end under it" jobs_ok
+check "balanced: they were placed by distant fork" awk \
+	'/^placements /{ok = $2 >= 4} END{exit !ok}' \
+	$C/schedulers/balanced_fork/round_robin_balancer/stats
+krgsched destroy $B
+rmdir $C/probes/* 2>/dev/null
+check "balanced: nothing is left" test -z "$(ls $C/schedulers)$(ls $C/probes)"
 tap_done
