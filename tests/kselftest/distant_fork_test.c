@@ -70,20 +70,6 @@ static long calls(void)
 	return atol(buf);
 }
 
-static int insmod_args(const char *name, const char *args)
-{
-	char path[256];
-	int fd, ret;
-
-	snprintf(path, sizeof(path), KRG_MODDIR "/%s.ko", name);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	ret = syscall(SYS_finit_module, fd, args, 0) ? -errno : 0;
-	close(fd);
-	return ret;
-}
-
 static void node_cpulist(int node, char *buf, size_t len)
 {
 	char path[64];
@@ -386,7 +372,7 @@ TEST_F_TIMEOUT(df, unload_while_forking, 240)
 		ASSERT_EQ(0, ret) TH_LOG("cycle %d: rmmod: %s", i,
 					 strerror(-ret));
 		usleep(5000);
-		ret = insmod_args("krg_test_placement",
+		ret = krg_insmod_args("krg_test_placement",
 				  i % 2 ? "node=2 delay_us=50" : "node=0");
 		ASSERT_EQ(0, ret) TH_LOG("cycle %d: insmod: %s", i,
 					 strerror(-ret));

@@ -82,34 +82,10 @@ static int policy_migrate(pid_t pid, int node, unsigned long long *id)
 	return ret;
 }
 
-static int insmod_args(const char *name, const char *args)
-{
-	char path[256];
-	int fd, ret;
-
-	snprintf(path, sizeof(path), KRG_MODDIR "/%s.ko", name);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	ret = syscall(SYS_finit_module, fd, args, 0) ? -errno : 0;
-	close(fd);
-	return ret;
-}
-
 /* Unload krg.ko and what holds it; 0 or -errno. */
 static int unload_krg(void)
 {
-	int ret = 0;
-
-	for (int i = 0; i < 100; i++) {
-		krg_unload_core();
-		krg_rmmod("krg_test_placement");
-		ret = krg_rmmod("krg");
-		if (ret == 0 || ret == -ENOENT)
-			return 0;
-		usleep(100 * 1000);
-	}
-	return ret;
+	return krg_unload_krg();
 }
 
 /*
@@ -316,7 +292,7 @@ FIXTURE_SETUP(req)
 	if (!krg_exists("/sys/devices/system/node/node3"))
 		SKIP(return, "needs four NUMA nodes");
 	ASSERT_EQ(0, unload_krg());
-	ret = insmod_args("krg", "test_nodes=4");
+	ret = krg_insmod_args("krg", "test_nodes=4");
 	ASSERT_EQ(0, ret) TH_LOG("loading krg test_nodes=4: %s", strerror(-ret));
 	ret = krg_insmod("krg_test_placement");
 	ASSERT_EQ(0, ret) TH_LOG("loading krg_test_placement: %s",
@@ -613,7 +589,7 @@ TEST_F(req, unload_while_held)
 	ASSERT_EQ(0, unload_krg());
 
 	/* A placement that timed out, its late completion still queued. */
-	ASSERT_EQ(0, insmod_args("krg", "test_nodes=4 place_wait_ms=50 "
+	ASSERT_EQ(0, krg_insmod_args("krg", "test_nodes=4 place_wait_ms=50 "
 				 "test_place_delay_ms=5000"));
 	ASSERT_EQ(0, krg_insmod("krg_test_placement"));
 	ASSERT_EQ(0, set_answer(2));
@@ -654,7 +630,7 @@ TEST_F(req, scheduler_named)
 
 	ASSERT_EQ(0, krg_rmmod("krg_test_placement"));
 	ASSERT_EQ(0, krg_need("krg_scheduler"));
-	ASSERT_EQ(0, insmod_args("krg_test_placement", "hook=0"));
+	ASSERT_EQ(0, krg_insmod_args("krg_test_placement", "hook=0"));
 	ASSERT_EQ(0, krg_need("krg_test_policy"));
 	ASSERT_EQ(0, mkdir(s, 0755));
 	snprintf(path, sizeof(path), "%s/test_policy", s);
