@@ -148,6 +148,24 @@ static void on_quorum(quorum_handle_t h, uint32_t q, struct quorum_ring_id id,
 	report();
 }
 
+/* Does corosync.conf's nodelist give any node a nodeid? */
+static int nodelist_has_ids(cmap_handle_t cmap)
+{
+	char key[CMAP_KEYNAME_MAXLEN + 1];
+	cmap_iter_handle_t it;
+	int found = 0;
+
+	if (cmap_iter_init(cmap, "nodelist.node.", &it) != CS_OK)
+		return 0;
+	while (!found && cmap_iter_next(cmap, it, key, NULL, NULL) == CS_OK) {
+		size_t n = strlen(key);
+
+		found = n > 7 && !strcmp(key + n - 7, ".nodeid");
+	}
+	cmap_iter_finalize(cmap, it);
+	return found;
+}
+
 /* This machine's corosync nodeid must be krg.ko's node_id + 1. */
 static int check_local(cmap_handle_t cmap)
 {
@@ -161,6 +179,15 @@ static int check_local(cmap_handle_t cmap)
 		say(LOG_ERR, "corosync has no node id for this machine (%s): "
 		    "give every node a nodeid in corosync.conf's nodelist",
 		    cs_name(e));
+		return -1;
+	}
+	if (local_nodeid < 1 || local_nodeid > KRG_MAX_NODES) {
+		say(LOG_ERR, "this machine's corosync nodeid is %u, outside 1..%d%s: "
+		    "give every node of corosync.conf's nodelist a nodeid 1..%d",
+		    local_nodeid, KRG_MAX_NODES,
+		    nodelist_has_ids(cmap) ? "" :
+		    " (the nodelist gives none, so corosync made it up from the address)",
+		    KRG_MAX_NODES);
 		return -1;
 	}
 	if (krg_sysfs_read("local_node", buf, sizeof(buf)))
