@@ -13,6 +13,7 @@
  * the next report. Nothing in the kernel ever waits for it. It also
  * exchanges each machine's figures with the other agents (values.c).
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
 #include <poll.h>
@@ -148,8 +149,12 @@ static void on_quorum(quorum_handle_t h, uint32_t q, struct quorum_ring_id id,
 	report();
 }
 
-/* Does corosync.conf's nodelist give any node a nodeid? */
-static int nodelist_has_ids(cmap_handle_t cmap)
+/*
+ * Is @id one corosync made up from a node's IPv4 address (udp and udpu do
+ * when the nodelist gives no nodeid; with clear_node_high_bit, minus the
+ * top bit)?
+ */
+static int nodeid_from_address(cmap_handle_t cmap, uint32_t id)
 {
 	char key[CMAP_KEYNAME_MAXLEN + 1];
 	cmap_iter_handle_t it;
@@ -159,8 +164,17 @@ static int nodelist_has_ids(cmap_handle_t cmap)
 		return 0;
 	while (!found && cmap_iter_next(cmap, it, key, NULL, NULL) == CS_OK) {
 		size_t n = strlen(key);
+		struct in_addr a;
+		char *addr;
 
-		found = n > 7 && !strcmp(key + n - 7, ".nodeid");
+		if (n < 11 || strcmp(key + n - 11, ".ring0_addr"))
+			continue;
+		if (cmap_get_string(cmap, key, &addr) != CS_OK)
+			continue;
+		if (inet_pton(AF_INET, addr, &a) == 1)
+			found = ntohl(a.s_addr) == id ||
+				(ntohl(a.s_addr) & 0x7fffffff) == id;
+		free(addr);
 	}
 	cmap_iter_finalize(cmap, it);
 	return found;
@@ -185,7 +199,7 @@ static int check_local(cmap_handle_t cmap)
 		say(LOG_ERR, "this machine's corosync nodeid is %u, outside 1..%d%s: "
 		    "give every node of corosync.conf's nodelist a nodeid 1..%d",
 		    local_nodeid, KRG_MAX_NODES,
-		    nodelist_has_ids(cmap) ? "" :
+		    !nodeid_from_address(cmap, local_nodeid) ? "" :
 		    " (the nodelist gives none, so corosync made it up from the address)",
 		    KRG_MAX_NODES);
 		return -1;

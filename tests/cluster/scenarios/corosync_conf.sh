@@ -14,14 +14,21 @@ tap_plan 12
 me=$((KRG_NODE_ID - 1))
 addr=10.77.0.$KRG_NODE_ID
 
-# corosync_with FILE: stop this guest's corosync, start it on FILE, wait
-# until it answers.
-corosync_with() {
+# corosync_stop: stop this guest's corosync and wait until it is gone (a
+# zombie counts as gone: its parent may not reap it).
+corosync_stop() {
 	kill "$(cat /run/corosync.pid)" 2>/dev/null
-	wait_until 30 sh -c '! kill -0 "$(cat /run/corosync.pid)" 2>/dev/null' || return 1
+	wait_until 30 sh -c '! grep -qs "^State:	[^Z]" /proc/$(cat /run/corosync.pid)/status'
+}
+
+# corosync_with FILE: this guest's corosync again, on FILE; wait until it
+# answers.
+corosync_with() {
+	corosync_stop || return 1
 	setsid corosync -f -c "$1" > /tmp/corosync.log 2>&1 &
 	echo $! > /run/corosync.pid
-	wait_until 60 sh -c 'corosync-cmapctl -g runtime.votequorum.this_node_id > /dev/null 2>&1'
+	wait_until 60 sh -c 'corosync-cmapctl -g runtime.votequorum.this_node_id > /dev/null 2>&1' ||
+		{ sed 's/^/# corosync: /' /tmp/corosync.log; return 1; }
 }
 
 # conf TRANSPORT NODE_LINE: a one-node corosync.conf of this guest.
@@ -77,8 +84,7 @@ check "krgd: exits 1, nodeid 300 outside 1..256" agent_fails \
 	"corosync nodeid is 300, outside 1..256: give every node"
 check "... without blaming a missing nodeid" sh -c '! grep -q "made it up" /tmp/krgd.bad'
 
-kill "$(cat /run/corosync.pid)"
-wait_until 30 sh -c '! kill -0 "$(cat /run/corosync.pid)" 2>/dev/null'
+corosync_stop
 krgd -f > /tmp/krgd.none 2>&1 &
 agent=$!
 check "no corosync: krgd says so" wait_until 30 grep -q "corosync is not running" /tmp/krgd.none
