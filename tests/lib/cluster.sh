@@ -42,13 +42,21 @@ wait_until() {
 	done
 }
 
-# cluster_host REQUEST GUEST: ask the host ("kill", "cut" or "join" guest
-# GUEST, a corosync nodeid) and wait (30 s) until it is done.
+# cluster_host REQUEST GUEST [ARG...]: ask the host ("kill", "start",
+# "cut" or "join" guest GUEST, a corosync nodeid) and wait (30 s) until it
+# is done.
 cluster_host() {
 	_r=$CL_SHARED/ctl/$KRG_NODE_ID.$$.$(cut -d' ' -f1 /proc/uptime)
 	mkdir -p "$CL_SHARED/ctl"
-	echo "$1 $2" > "$_r.tmp" && mv "$_r.tmp" "$_r.req" || return 1
+	echo "$*" > "$_r.tmp" && mv "$_r.tmp" "$_r.req" || return 1
 	wait_until 30 test -e "$_r.done"
+}
+
+# cluster_restart GUEST SCENARIO: have the host boot killed guest GUEST
+# again, to run SCENARIO and those after it in this cluster's list.
+cluster_restart() {
+	_tail=$(echo "$KRG_TESTS" | tr ' ' '\n' | sed -n "/^$2\$/,\$p" | tr '\n' ' ')
+	cluster_host start "$1" ${_tail:-$2}
 }
 
 # The time since boot, in seconds (for figures, never for verdicts).

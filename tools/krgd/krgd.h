@@ -24,4 +24,13 @@ int values_dispatch(void);	/* 0, or -1 when corosync is lost */
 void values_publish(void);
 void values_close(void);
 
+/*
+ * probes.c: this node's probe values (node id @me), read from krg.ko and
+ * handed to @send in batches; a batch from another node into krg.ko's
+ * value cache.
+ */
+void probes_publish(int me, int (*send)(const void *msg, size_t len));
+int probes_is_batch(const void *msg, size_t len);
+void probes_deliver(int node, const void *msg, size_t len);
+
 #endif /* _KRGD_H */

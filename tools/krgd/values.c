@@ -8,7 +8,9 @@
  * cheapest guarantee that does.
  *
  * The message is fixed-size, little-endian as the machines are (x86-64),
- * with a magic and a version; anything else is dropped with a note.
+ * with a magic and a version; anything else is dropped with a note. The
+ * group also carries each node's probe values (probes.c), in batches of
+ * their own magic.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -84,6 +86,15 @@ static void on_deliver(cpg_handle_t h, const struct cpg_name *group,
 	(void)h; (void)group; (void)pid;
 	if (nodeid == me)
 		return;
+	if (nodeid < 1 || nodeid > KRG_MAX_NODES) {
+		say(LOG_WARNING, "krg_values: corosync nodeid %u is outside 1..%d: dropped",
+		    nodeid, KRG_MAX_NODES);
+		return;
+	}
+	if (probes_is_batch(msg, len)) {
+		probes_deliver((int)nodeid - 1, msg, len);
+		return;
+	}
 	if (len != sizeof(m)) {
 		say(LOG_WARNING, "krg_values: a message of %zu bytes from nodeid %u: dropped",
 		    len, nodeid);
@@ -94,11 +105,6 @@ static void on_deliver(cpg_handle_t h, const struct cpg_name *group,
 	    m.size != sizeof(m)) {
 		say(LOG_WARNING, "krg_values: not a version %d message from nodeid %u: dropped",
 		    VALUES_VERSION, nodeid);
-		return;
-	}
-	if (nodeid < 1 || nodeid > KRG_MAX_NODES) {
-		say(LOG_WARNING, "krg_values: corosync nodeid %u is outside 1..%d: dropped",
-		    nodeid, KRG_MAX_NODES);
 		return;
 	}
 	if (krgd_genl())
@@ -159,18 +165,27 @@ int values_dispatch(void)
 	return e == CS_OK || e == CS_ERR_TRY_AGAIN ? 0 : -1;
 }
 
-void values_publish(void)
+/* Multicast one message; busy (a membership change): it is skipped. */
+static int send_msg(const void *msg, size_t len)
 {
-	struct values_msg m;
-	struct iovec iov = { .iov_base = &m, .iov_len = sizeof(m) };
+	struct iovec iov = { .iov_base = (void *)msg, .iov_len = len };
 	cs_error_t e;
 
-	if (!cpg_open || !measure(&m))
-		return;
-	/* Busy (a membership change): this period's figures are skipped. */
 	e = cpg_mcast_joined(cpg, CPG_TYPE_AGREED, &iov, 1);
 	if (e != CS_OK && e != CS_ERR_TRY_AGAIN)
 		say(LOG_DEBUG, "krg_values: send: error %d", e);
+	return e == CS_OK ? 0 : -1;
+}
+
+void values_publish(void)
+{
+	struct values_msg m;
+
+	if (!cpg_open)
+		return;
+	if (measure(&m))
+		send_msg(&m, sizeof(m));
+	probes_publish((int)me - 1, send_msg);
 }
 
 void values_close(void)

@@ -4,9 +4,10 @@
 # scheduler drops it, and a scheduler whose node_set names it goes on with
 # the others and says which node is offline. The time from the kill to the
 # online set without it is printed (bench/README.md reports it; never a
-# verdict). Then the host boots the third guest again (KRG_BOOT=2): it
-# comes back online with the same id, on every node, and both schedulers
-# have it again.
+# verdict); its probe values are dropped from the others' value cache.
+# Then the host boots the third guest again (KRG_BOOT=2): it comes back
+# online with the same id, on every node, both schedulers have it again,
+# and so do the others' caches.
 . /krg/lib/krg.sh
 . /krg/lib/cluster.sh
 K=/sys/kernel/krg
@@ -14,25 +15,33 @@ C=$KRG_CFS
 
 online_is() { [ "$(cat $K/nodes_online)" = "$1" ]; }
 status_line() { krgadm nodes status -n 2; }
+P=$C/probes/mosix_probe/upper_load
+# node 2's value reached this node (a number, with its age)
+has_value() { grep -qE '^[0-9]+$' $P/nodes/2/value && grep -qE '^[0-9]+$' $P/nodes/2/age_ms; }
 
 if [ "${KRG_BOOT:-1}" -gt 1 ]; then
 	# The third guest, booted again after its crash.
-	tap_plan 5
+	tap_plan 6
 	check "booted again as corosync nodeid 3" [ "$KRG_NODE_ID" = 3 ]
 	check "krg.ko in cluster mode, krgd running" cluster_krg_up
+	krg_load krg_scheduler
+	check "mosix_probe again" mkdir $C/probes/mosix_probe
 	check "this is node 2 again" [ "$(cat $K/local_node)" = 2 ]
 	check "every node online here" wait_until 180 online_is 0-2
 	check "krgadm nodes status: 2:online" [ "$(status_line)" = 2:online ]
 	cluster_barrier back > /dev/null
+	rmdir $C/probes/mosix_probe
 	kill "$(cat /run/krgd.pid)"
 	tap_done
 	exit 0
 fi
 
-tap_plan 15
+tap_plan 19
 check "krg.ko in cluster mode, krgd running" cluster_krg_up
 check "every node online" wait_until 120 online_is 0-2
 krg_load krg_scheduler
+mkdir $C/probes/mosix_probe
+check "node 2's probe value reached this node" wait_until 60 has_value
 mkdir $C/schedulers/fit $C/schedulers/fixed
 echo 1 > $C/schedulers/fit/node_set_max_fit
 echo 0-2 > $C/schedulers/fixed/node_set
@@ -54,11 +63,13 @@ check "the max_fit scheduler dropped it" [ "$(cat $C/schedulers/fit/node_set)" =
 check "the other keeps its node_set" [ "$(cat $C/schedulers/fixed/node_set)" = 0-2 ]
 check "... and says node 2 is offline" grep -q '^offline: node 2 of node_set 0-2$' $C/schedulers/fixed/status
 check "krgadm nodes status: 2:offline" [ "$(status_line)" = 2:offline ]
+check "its probe values are dropped here" sh -c \
+	"[ \"\$(cat $P/nodes/2/age_ms)\" = '(no value yet)' ] && ! grep -qE '^[0-9]+\$' $P/nodes/2/value"
 
 # The crashed machine boots again.
 cluster_barrier lost 2 > /dev/null
 if [ "$KRG_NODE_ID" = 1 ]; then
-	check "the host boots the third guest again" cluster_host start 3
+	check "the host boots the third guest again" cluster_restart 3 node_loss
 else
 	check "the host boots the third guest again" true
 fi
@@ -68,7 +79,8 @@ check "the max_fit scheduler has it again" wait_until 30 sh -c \
 	"[ \"\$(cat $C/schedulers/fit/node_set)\" = 0-2 ]"
 check "the other no longer says it is offline" sh -c \
 	"! grep -q '^offline' $C/schedulers/fixed/status"
+check "node 2's probe values reach this node again" wait_until 60 has_value
 cluster_barrier back > /dev/null
-rmdir $C/schedulers/fit $C/schedulers/fixed
+rmdir $C/schedulers/fit $C/schedulers/fixed $C/probes/mosix_probe
 kill "$(cat /run/krgd.pid)"
 tap_done

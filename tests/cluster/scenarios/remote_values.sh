@@ -1,0 +1,51 @@
+#!/bin/sh
+# Three guests, each with the same probe (mosix_probe, made by hand on
+# each: the tree is not replicated yet): every node's value reaches every
+# other node's value cache through krgd (CPG). A CPU-bound job on node 1
+# shows as node 1's load on nodes 0 and 2, each value with its age; the
+# age is printed (bench/README.md; never a verdict). A node's own value is
+# read here, never taken from the others.
+. /krg/lib/krg.sh
+. /krg/lib/cluster.sh
+K=/sys/kernel/krg
+C=$KRG_CFS
+P=$C/probes/mosix_probe/upper_load
+tap_plan 7
+
+me=$((KRG_NODE_ID - 1))
+value_of() { cat $P/nodes/$1/value; }
+# is_number NODE: node NODE's value here is a number
+is_number() { value_of "$1" | grep -qE '^[0-9]+$'; }
+# loaded NODE: node NODE's value here says one CPU-bound process or more
+loaded() { is_number "$1" && [ "$(value_of "$1")" -ge 700 ]; }
+
+check "krg.ko in cluster mode, krgd running" cluster_krg_up
+check "every node online" wait_until 120 sh -c "[ \"\$(cat $K/nodes_online)\" = 0-2 ]"
+krg_load krg_scheduler
+check "mosix_probe on this node (probe_period 200 ms)" sh -c \
+	"mkdir $C/probes/mosix_probe && echo 200 > $C/probes/mosix_probe/probe_period"
+cluster_barrier probes > /dev/null
+check "every node's value reaches this node" wait_until 60 sh -c \
+	"for n in 0 1 2; do cat $P/nodes/\$n/value | grep -qE '^[0-9]+\$' || exit 1; done"
+check "... with its age (ms)" sh -c \
+	"for n in 0 1 2; do grep -qE '^[0-9]+\$' $P/nodes/\$n/age_ms || exit 1; done"
+cluster_barrier seen > /dev/null
+
+if [ "$me" = 1 ]; then
+	sh -c 'while :; do :; done' &
+	job=$!
+	check "the job loads this node (read here)" wait_until 60 loaded 1
+	check "(this node's value is measured here)" [ "$(cat $K/node1/measured)" = 1 ]
+else
+	check "node 1's job shows here as node 1's load" wait_until 60 loaded 1
+	ages=$(for i in 1 2 3 4 5 6 7 8 9 10; do cat $P/nodes/1/age_ms; sleep 0.1; done | sort -n | tr '\n' ' ')
+	echo "# node 1's value here: $(value_of 1); ages (ms, sorted): $ages"
+	check "... and its age is a number of ms" grep -qE '^[0-9]+$' $P/nodes/1/age_ms
+fi
+cluster_barrier loaded > /dev/null
+[ -z "${job:-}" ] || { kill $job; wait $job 2>/dev/null; }
+cluster_barrier done > /dev/null
+rmdir $C/probes/mosix_probe
+kill "$(cat /run/krgd.pid)"
+rmmod mosix_probe krg_scheduler krg 2>/dev/null
+tap_done
