@@ -10,9 +10,10 @@
  * policy never waits on the network (an entry with no value yet reads as
  * "(no value yet)", -EAGAIN).
  *
- * The sources are found in this machine's configfs tree each period
- * (probes/<probe>/<source>/ with a nodes/ directory); sources that take a
- * parameter (a pid) are not cached and not sent. A value the receiver
+ * The sources are found in this machine's configfs tree
+ * (probes/<probe>/<source>/ with a nodes/ directory), scanned every few
+ * periods; sources that take a parameter (a pid) are not cached and not
+ * sent. A value the receiver
  * cannot take (it has no such probe, the sender is not online there yet)
  * is dropped: a tree that is not the same on every node only has fewer
  * remote values.
@@ -132,11 +133,43 @@ static int name_ok(const char *name)
 	return name[0] != '.' && strlen(name) <= KRG_GENL_NAME_MAX;
 }
 
-/* Every source of @probe at @dir: its value for node @me, into @b. */
-static void read_probe(const char *dir, const char *probe, int me,
-		       struct batch *b, int (*send)(const void *, size_t))
+/*
+ * The sources found at the last scan of the tree. A scan every
+ * PROBES_RESCAN periods (and at the next period after a source went away)
+ * finds new ones; in between only their values are read.
+ */
+#define PROBES_RESCAN	4
+
+struct source {
+	char probe[KRG_GENL_NAME_MAX + 1];
+	char name[KRG_GENL_NAME_MAX + 1];
+};
+
+static struct source *sources;
+static size_t nr_sources, room;
+static unsigned int periods;
+static int rescan_now = 1;
+
+static void add_source(const char *probe, const char *name)
 {
-	char path[PATH_MAX], value[KRG_GENL_VALUE_MAX];
+	if (nr_sources == room) {
+		size_t n = room ? 2 * room : 16;
+		struct source *s = realloc(sources, n * sizeof(*s));
+
+		if (!s)
+			return;	/* this one is missed until the next scan */
+		sources = s;
+		room = n;
+	}
+	strcpy(sources[nr_sources].probe, probe);
+	strcpy(sources[nr_sources].name, name);
+	nr_sources++;
+}
+
+/* Every source of @probe at @dir: probes/<probe>/<source>/nodes/ exists. */
+static void scan_probe(const char *dir, const char *probe)
+{
+	char path[PATH_MAX];
 	struct dirent *d;
 	DIR *sd;
 
@@ -144,51 +177,67 @@ static void read_probe(const char *dir, const char *probe, int me,
 	if (!sd)
 		return;		/* removed meanwhile */
 	while ((d = readdir(sd))) {
-		unsigned int age;
-		size_t len = sizeof(value);
-
-		if (!name_ok(d->d_name) ||
+		if (d->d_type != DT_DIR || !name_ok(d->d_name) ||
 		    snprintf(path, sizeof(path), "%s/%s/nodes", dir,
 			     d->d_name) >= (int)sizeof(path) || !is_dir(path))
 			continue;	/* a file, or a port: not a source */
-		/*
-		 * No value yet, a source with a parameter, a probe being
-		 * removed: nothing to send for it this period.
-		 */
-		if (krg_value_get(&genl, me, probe, d->d_name, value, &len,
-				  &age, NULL, 0) || !len)
-			continue;
-		batch_add(b, probe, d->d_name, value, len, age, send);
+		add_source(probe, d->d_name);
 	}
 	closedir(sd);
+}
+
+static void scan(const char *root)
+{
+	char dir[PATH_MAX];
+	struct dirent *d;
+	DIR *pd;
+
+	nr_sources = 0;
+	pd = opendir(root);
+	if (!pd)
+		return;		/* krg_scheduler.ko not loaded */
+	while ((d = readdir(pd))) {
+		if (d->d_type != DT_DIR || !name_ok(d->d_name) ||
+		    snprintf(dir, sizeof(dir), "%s/%s", root, d->d_name) >=
+		    (int)sizeof(dir))
+			continue;
+		scan_probe(dir, d->d_name);
+	}
+	closedir(pd);
 }
 
 void probes_publish(int me, int (*send)(const void *, size_t))
 {
 	static struct batch b;
-	char root[PATH_MAX], dir[PATH_MAX];
-	struct dirent *d;
-	DIR *pd;
+	char root[PATH_MAX], value[KRG_GENL_VALUE_MAX];
 
 	if (snprintf(root, sizeof(root), "%s/probes", krg_cfs_root()) >=
 	    (int)sizeof(root))
 		return;
-	pd = opendir(root);
-	if (!pd)
-		return;		/* krg_scheduler.ko not loaded */
-	if (krgd_genl()) {
-		closedir(pd);
+	if (rescan_now || periods++ % PROBES_RESCAN == 0) {
+		scan(root);
+		rescan_now = 0;
+	}
+	if (!nr_sources || krgd_genl())
 		return;
-	}
 	batch_reset(&b);
-	while ((d = readdir(pd))) {
-		if (!name_ok(d->d_name) ||
-		    snprintf(dir, sizeof(dir), "%s/%s", root, d->d_name) >=
-		    (int)sizeof(dir))
+	for (size_t i = 0; i < nr_sources; i++) {
+		size_t len = sizeof(value);
+		unsigned int age;
+
+		/*
+		 * No value yet, a source with a parameter: nothing to send for
+		 * it this period. Gone (its probe removed): scan again.
+		 */
+		if (krg_value_get(&genl, me, sources[i].probe, sources[i].name,
+				  value, &len, &age, NULL, 0) || !len) {
+			if (errno == ENOENT || errno == EOPNOTSUPP)
+				rescan_now = 1;
 			continue;
-		read_probe(dir, d->d_name, me, &b, send);
+		}
+		batch_add(&b, sources[i].probe, sources[i].name, value, len,
+			  age, send);
 	}
-	closedir(pd);
 	batch_send(&b, send);
 }
 

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The CPG group krg_values: each agent multicasts what its machine is
- * (CPUs online, MemTotal and MemFree, load averages) every period, last
- * one wins; the others hand it to their krg.ko (KRG_CMD_NODE_INFO), which
+ * (CPUs online, MemTotal and MemFree, load averages: sysinfo(2)) every
+ * period, last one wins; the others hand it to their krg.ko (KRG_CMD_NODE_INFO), which
  * shows it in /proc/nodes/nodeN. AGREED order is not needed for values,
  * only that each reaches every member: CPG_TYPE_AGREED is corosync's
  * cheapest guarantee that does.
@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/sysinfo.h>
 #include <sys/uio.h>
 #include <unistd.h>
 #include <corosync/cpg.h>
@@ -42,38 +43,23 @@ static cpg_handle_t cpg;
 static int cpg_open;
 static unsigned int me;
 
-/* This machine's figures; false if /proc cannot be read. */
+/* This machine's figures (one sysinfo(2): MemTotal, MemFree, loads). */
 static int measure(struct values_msg *m)
 {
-	char line[256];
-	double l[3];
-	FILE *f;
+	struct sysinfo si;
 
-	memset(m, 0, sizeof(*m));
+	memset(m, 0, sizeof(m[0]));
 	m->magic = VALUES_MAGIC;
 	m->version = VALUES_VERSION;
 	m->size = sizeof(*m);
 	m->cpus = (uint32_t)sysconf(_SC_NPROCESSORS_ONLN);
-	f = fopen("/proc/meminfo", "re");
-	while (f && fgets(line, sizeof(line), f)) {
-		unsigned long long v;
-
-		if (sscanf(line, "MemTotal: %llu kB", &v) == 1)
-			m->mem_total_kb = v;
-		else if (sscanf(line, "MemFree: %llu kB", &v) == 1)
-			m->mem_free_kb = v;
-	}
-	if (f)
-		fclose(f);
-	f = fopen("/proc/loadavg", "re");
-	if (!f || fscanf(f, "%lf %lf %lf", &l[0], &l[1], &l[2]) != 3) {
-		if (f)
-			fclose(f);
+	if (sysinfo(&si))
 		return 0;
-	}
-	fclose(f);
+	m->mem_total_kb = (uint64_t)si.totalram * si.mem_unit / 1024;
+	m->mem_free_kb = (uint64_t)si.freeram * si.mem_unit / 1024;
+	/* loads are fixed point, 16 bits of fraction; ours x 100, rounded */
 	for (int i = 0; i < 3; i++)
-		m->load[i] = (uint32_t)(l[i] * 100 + 0.5);
+		m->load[i] = (uint32_t)((si.loads[i] * 100 + (1UL << 15)) >> 16);
 	return m->mem_total_kb && m->cpus;
 }
 
