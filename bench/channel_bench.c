@@ -12,8 +12,10 @@
  * time runs from the first byte to the answer. The two alternate, which
  * goes first alternating too, for ROUNDS rounds (default 5); printed:
  * each round, the best and median throughput of each, the ratio of the
- * medians and the median of the per-round ratios, and the channel's
- * connection set-up (TCP + TLS handshake + HELLO).
+ * medians and the median of the per-round ratios, the CPU time both
+ * sides spent per GB (the process's CPU clock: what a busy host does
+ * not change), and the channel's connection set-up (TCP + TLS handshake
+ * + HELLO).
  *
  * Usage: bench/channel_bench [MiB [ROUNDS]]
  */
@@ -35,12 +37,23 @@
 #define T_SYNC	(CHAN_TYPE_USER + 1)
 #define CHUNK	CHAN_MAX_FRAME
 
-static double now_s(void)
+static double clock_s(clockid_t id)
 {
 	struct timespec t;
 
-	clock_gettime(CLOCK_MONOTONIC, &t);
+	clock_gettime(id, &t);
 	return t.tv_sec + t.tv_nsec / 1e9;
+}
+
+static double now_s(void)
+{
+	return clock_s(CLOCK_MONOTONIC);
+}
+
+/* CPU time of both sides (threads of this process): robust to a busy host. */
+static double cpu_s(void)
+{
+	return clock_s(CLOCK_PROCESS_CPUTIME_ID);
 }
 
 static void die(const char *what, const char *why)
@@ -184,7 +197,8 @@ int main(int argc, char **argv)
 	int mib = argc > 1 ? atoi(argv[1]) : 256;
 	int rounds = argc > 2 ? atoi(argv[2]) : 5;
 	struct sockaddr_in a = { .sin_family = AF_INET };
-	double tls[64], tcp[64], ratio[64], setup[64], mt, mp;
+	double tls[64], tcp[64], ratio[64], setup[64], ctls[64], ctcp[64];
+	double mt, mp, c0;
 	socklen_t al = sizeof(a);
 	struct chan_server *srv;
 	unsigned long long total;
@@ -220,29 +234,37 @@ int main(int argc, char **argv)
 
 	printf("# %d MiB over 127.0.0.1, %d rounds; MB/s = 10^6 bytes/s\n",
 	       mib, rounds);
-	printf("# round  tcp_MB/s  channel_MB/s  channel/tcp\n");
+	printf("# round  tcp_MB/s  channel_MB/s  channel/tcp  tcp_cpu_s/GB  channel_cpu_s/GB\n");
 	for (int r = 0; r < rounds; r++) {
-		if (r % 2) {
-			tls[r] = tls_round(&key, &peers, chan_server_port(srv),
-					   buf, total, &setup[r]);
-			tcp[r] = tcp_round(lfd, tport, buf, total);
-		} else {
-			tcp[r] = tcp_round(lfd, tport, buf, total);
-			tls[r] = tls_round(&key, &peers, chan_server_port(srv),
-					   buf, total, &setup[r]);
+		for (int k = 0; k < 2; k++) {
+			c0 = cpu_s();
+			if ((k + r) % 2) {
+				tls[r] = tls_round(&key, &peers,
+						   chan_server_port(srv), buf,
+						   total, &setup[r]);
+				ctls[r] = (cpu_s() - c0) / (total / 1e9);
+			} else {
+				tcp[r] = tcp_round(lfd, tport, buf, total);
+				ctcp[r] = (cpu_s() - c0) / (total / 1e9);
+			}
 		}
 		tcp[r] = total / tcp[r] / 1e6;
 		tls[r] = total / tls[r] / 1e6;
 		ratio[r] = tls[r] / tcp[r];
-		printf("%7d  %8.0f  %12.0f  %11.3f\n", r + 1, tcp[r], tls[r],
-		       ratio[r]);
+		printf("%7d  %8.0f  %12.0f  %11.3f  %12.3f  %16.3f\n", r + 1,
+		       tcp[r], tls[r], ratio[r], ctcp[r], ctls[r]);
 	}
+	/* median() sorts: the last is the best */
 	mp = median(tcp, rounds);
 	mt = median(tls, rounds);
 	printf("tcp: best %.0f MB/s, median %.0f\n", tcp[rounds - 1], mp);
 	printf("channel: best %.0f MB/s, median %.0f\n", tls[rounds - 1], mt);
 	printf("ratio channel/tcp: of the medians %.3f, median of the rounds' %.3f\n",
 	       mt / mp, median(ratio, rounds));
+	mp = median(ctcp, rounds);
+	mt = median(ctls, rounds);
+	printf("CPU s/GB (both sides): tcp %.3f, channel %.3f, tcp/channel %.3f\n",
+	       mp, mt, mp / mt);
 	printf("channel set-up (connect, handshake, HELLO): median %.2f ms\n",
 	       median(setup, rounds) * 1e3);
 	chan_server_stop(srv);
