@@ -6,16 +6,19 @@
 # a key file of mode 0644, plain-TCP garbage and a stalling connection
 # are refused, and node 1's krgd logs each with node 0's address and the
 # reason; node 1's krgd still follows the membership afterwards, and
-# stops at once on SIGTERM with a stalling connection open.
+# stops at once on SIGTERM with a stalling connection open. Then krgd
+# without a key, with a 0644 one, with --channel-port 0: the channel off,
+# one line why (naming the file), the membership followed all the same;
+# bad arguments of krgd and krgchan refused.
 . /krg/lib/krg.sh
 . /krg/lib/cluster.sh
 K=/sys/kernel/krg
 LOG=/tmp/krgd.log
 me=$((KRG_NODE_ID - 1))
 case $me in
-0) tap_plan 18 ;;
-1) tap_plan 19 ;;
-*) tap_plan 9 ;;
+0) tap_plan 25 ;;
+1) tap_plan 26 ;;
+*) tap_plan 16 ;;
 esac
 n1=10.77.0.2
 v="krgd from krgsched 0.1"
@@ -85,6 +88,37 @@ if [ $me = 1 ]; then
 fi
 check "every node got here" cluster_barrier chan-done
 kill "$(cat /run/krgd.pid)" 2>/dev/null
+
+# krgd_off WHAT ARG...: krgd with ARGs says "channel off: WHAT" once and
+# follows the membership all the same.
+krgd_off() {
+	_w=$1; shift
+	wait_until 5 sh -c "! kill -0 $(cat /run/krgd.pid) 2>/dev/null"
+	krgd -f -v "$@" > /tmp/krgd-off.log 2>&1 &
+	_a=$!
+	wait_until 30 grep -q "^krgd: reported ring" /tmp/krgd-off.log &&
+		grep -q '^membership fresh' $K/cluster &&
+		[ "$(grep -c 'channel off' /tmp/krgd-off.log)" = 1 ] &&
+		grep -q "^krgd: channel off: $_w" /tmp/krgd-off.log &&
+		! grep -q "listening" /tmp/krgd-off.log
+	_r=$?
+	kill $_a; wait $_a 2>/dev/null
+	[ $_r = 0 ] || sed 's/^/# /' /tmp/krgd-off.log
+	return $_r
+}
+check "krgd without a key file: channel off, one line, membership followed" \
+	krgd_off "key file /etc/krg/none: No such file or directory" --key /etc/krg/none
+head -c 64 /dev/urandom > /tmp/key0644 && chmod 644 /tmp/key0644
+check "krgd with a 0644 key file: refused by name, channel off" \
+	krgd_off "key file /tmp/key0644: mode 0644, must be 0600 or stricter" --key /tmp/key0644
+head -c 16 /dev/urandom > /tmp/key16 && chmod 600 /tmp/key16
+check "krgd with a 16-byte key file: refused by name, channel off" \
+	krgd_off "key file /tmp/key16: 16 bytes, must be 32 to 4096" --key /tmp/key16
+check "krgd --channel-port 0: channel off" krgd_off "--channel-port 0" --channel-port 0
+refused "krgd --channel-port 70000" "invalid channel-port argument '70000'" \
+	krgd --channel-port 70000
+refused "krgchan hello x" "invalid node argument 'x'" krgchan hello x
+refused "krgchan frobnicate 1" "unknown request 'frobnicate'" krgchan frobnicate 1
 check "krg.ko unloads" wait_until 5 rmmod krg
 [ "$_tap_fail" = 0 ] || sed 's/^/# /' $LOG
 tap_done
