@@ -23,6 +23,8 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
+#include <openssl/ssl.h>
+
 #include "kselftest_harness.h"
 #include "../../tools/krgd/channel.h"
 
@@ -291,6 +293,29 @@ TEST_F(chan, binary_garbage_closed)
 	EXPECT_GT(HS_MS + 500, t);
 	close(fd);
 	EXPECT_TRUE(logged("127.0.0.1:", "refused:"));
+}
+
+/* TLS, but without the PSK (or not TLS 1.3): refused, and said so. */
+TEST_F(chan, tls_without_psk)
+{
+	for (int v = 0; v < 2; v++) {
+		SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
+		int fd = raw_connect(self->port);
+		SSL *ssl;
+
+		ASSERT_NE(NULL, ctx);
+		ASSERT_LE(0, fd);
+		if (v)
+			SSL_CTX_set_max_proto_version(ctx, TLS1_2_VERSION);
+		ssl = SSL_new(ctx);
+		SSL_set_fd(ssl, fd);
+		EXPECT_GE(0, SSL_connect(ssl));
+		SSL_free(ssl);
+		SSL_CTX_free(ctx);
+		close(fd);
+	}
+	EXPECT_TRUE(logged("127.0.0.1:", "refused: TLS without a PSK identity"));
+	EXPECT_TRUE(logged("127.0.0.1:", "refused: not TLS 1.3"));
 }
 
 /* A client that connects and stalls is closed within the timeout, and

@@ -724,6 +724,11 @@ static const char *refusal(struct chan_conn *c, int reason, int hs_ms)
 			 "wrong key (the PSK binder does not verify)");
 	else if (c->eof)
 		snprintf(c->why, sizeof(c->why), "closed during the handshake");
+	else if (reason == SSL_R_NO_SUITABLE_SIGNATURE_ALGORITHM)
+		/* no PSK: the server would need a certificate, it has none */
+		snprintf(c->why, sizeof(c->why), "TLS without a PSK identity");
+	else if (reason == SSL_R_UNSUPPORTED_PROTOCOL)
+		snprintf(c->why, sizeof(c->why), "not TLS 1.3");
 	else if (reason == SSL_R_WRONG_VERSION_NUMBER ||
 		 reason == SSL_R_HTTP_REQUEST ||
 		 reason == SSL_R_PACKET_LENGTH_TOO_LONG ||

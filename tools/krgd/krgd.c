@@ -208,7 +208,8 @@ static void channel_update(cmap_handle_t cmap)
 	if (!peers)
 		return;
 	if (chan_peers_from_cmap(cmap, peers, err, sizeof(err)) < 0) {
-		say(LOG_ERR, "channel off: %s", err);
+		say(LOG_ERR, "channel %s: %s", chan_srv ?
+		    "keeps the nodelist it had" : "off", err);
 	} else if (chan_srv) {
 		chan_server_set_peers(chan_srv, peers);
 	} else {
