@@ -162,6 +162,33 @@ static void on_quorum(quorum_handle_t h, uint32_t q, struct quorum_ring_id id,
 	report();
 }
 
+/* This machine's corosync nodeid must be krg.ko's node_id + 1. */
+static int check_local(cmap_handle_t cmap)
+{
+	char buf[32];
+	cs_error_t e;
+	int kid;
+
+	e = cmap_get_uint32(cmap, "runtime.votequorum.this_node_id",
+			    &local_nodeid);
+	if (e != CS_OK) {
+		say(LOG_ERR, "corosync has no node id for this machine (%s): "
+		    "give every node a nodeid in corosync.conf's nodelist",
+		    cs_name(e));
+		return -1;
+	}
+	if (krg_sysfs_read("local_node", buf, sizeof(buf)))
+		return 0;	/* krg.ko not loaded yet: report() says so */
+	kid = atoi(buf);
+	if (kid + 1 != (int)local_nodeid) {
+		say(LOG_ERR, "krg.ko says this is node %d (corosync nodeid %d) "
+		    "but corosync says nodeid %u: load krg.ko with node_id=%u",
+		    kid, kid + 1, local_nodeid, local_nodeid - 1);
+		return -1;
+	}
+	return 0;
+}
+
 static void chan_log(int prio, const char *msg)
 {
 	say(prio, "%s", msg);
@@ -218,33 +245,6 @@ static void channel_update(cmap_handle_t cmap)
 			say(LOG_ERR, "channel off: %s", err);
 	}
 	free(peers);
-}
-
-/* This machine's corosync nodeid must be krg.ko's node_id + 1. */
-static int check_local(cmap_handle_t cmap)
-{
-	char buf[32];
-	cs_error_t e;
-	int kid;
-
-	e = cmap_get_uint32(cmap, "runtime.votequorum.this_node_id",
-			    &local_nodeid);
-	if (e != CS_OK) {
-		say(LOG_ERR, "corosync has no node id for this machine (%s): "
-		    "give every node a nodeid in corosync.conf's nodelist",
-		    cs_name(e));
-		return -1;
-	}
-	if (krg_sysfs_read("local_node", buf, sizeof(buf)))
-		return 0;	/* krg.ko not loaded yet: report() says so */
-	kid = atoi(buf);
-	if (kid + 1 != (int)local_nodeid) {
-		say(LOG_ERR, "krg.ko says this is node %d (corosync nodeid %d) "
-		    "but corosync says nodeid %u: load krg.ko with node_id=%u",
-		    kid, kid + 1, local_nodeid, local_nodeid - 1);
-		return -1;
-	}
-	return 0;
 }
 
 /* One connection to corosync, until it is lost or we stop. */
