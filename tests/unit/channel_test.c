@@ -28,7 +28,7 @@
 #include "kselftest_harness.h"
 #include "../../tools/krgd/channel.h"
 
-#define HS_MS	500	/* the test server's handshake timeout */
+#define HS_MS	1000	/* the test server's handshake timeout */
 
 /* What the server logs, for the tests to look at. */
 static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -268,7 +268,7 @@ TEST_F(chan, garbage_closed)
 	ASSERT_EQ((ssize_t)sizeof(junk), write(fd, junk, sizeof(junk)));
 	t = wait_closed(fd);
 	EXPECT_LE(0, t);
-	EXPECT_GT(HS_MS, t);
+	EXPECT_GT(HS_MS - 100, t);	/* closed for the garbage, not the time */
 	close(fd);
 	EXPECT_TRUE(logged("127.0.0.1:", "refused: not a TLS client"));
 	c = hello(_metadata, self, &self->key, 1, 0);
@@ -290,7 +290,7 @@ TEST_F(chan, binary_garbage_closed)
 	ASSERT_EQ((ssize_t)sizeof(junk), write(fd, junk, sizeof(junk)));
 	t = wait_closed(fd);
 	EXPECT_LE(0, t);
-	EXPECT_GT(HS_MS + 500, t);
+	EXPECT_GT(HS_MS + 2000, t);
 	close(fd);
 	EXPECT_TRUE(logged("127.0.0.1:", "refused:"));
 }
@@ -332,9 +332,9 @@ TEST_F(chan, stall_closed_in_time)
 	chan_close(c);
 	t = wait_closed(fd) + (ms_now() - t0);
 	EXPECT_LE(HS_MS - 50, t);
-	EXPECT_GT(HS_MS + 1000, t);
+	EXPECT_GT(HS_MS + 2000, t);
 	close(fd);
-	EXPECT_TRUE(logged("127.0.0.1:", "refused: no TLS handshake within 500 ms"));
+	EXPECT_TRUE(logged("127.0.0.1:", "refused: no TLS handshake within 1000 ms"));
 }
 
 /* At most max_conns at once: the next one is closed at once. */
@@ -352,7 +352,7 @@ TEST_F(chan, bounded_connections)
 	ASSERT_LE(0, fd[4]);
 	t = wait_closed(fd[4]);
 	EXPECT_LE(0, t);
-	EXPECT_GT(HS_MS - 200, t);
+	EXPECT_GT(HS_MS - 200, t);	/* at once, not at the timeout */
 	EXPECT_TRUE(logged("refused: 4 connections at once already", NULL));
 	for (int i = 0; i < 5; i++)
 		close(fd[i]);
