@@ -11,7 +11,9 @@
  * tries again, waiting 1, 2, 4, ... up to 30 s; when it loses corosync it
  * closes its netlink socket, so krg.ko marks the membership stale until
  * the next report. Nothing in the kernel ever waits for it. It also
- * exchanges each machine's figures with the other agents (values.c).
+ * exchanges each machine's figures with the other agents (values.c), and
+ * serves the agents' own TLS channel in threads of its own (channel.c;
+ * the loop here only starts it and hands it corosync's nodelist).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -29,6 +31,8 @@
 #include <corosync/corotypes.h>
 #include <corosync/quorum.h>
 #include "krgd.h"
+#include "channel.h"
+#include "peers.h"
 
 #define KRGD_BACKOFF_MAX	30	/* s */
 
@@ -46,6 +50,13 @@ static int have_view;		/* a notification came since we connected */
 static int reported;		/* the kernel has the current view */
 static unsigned int local_nodeid;
 
+/* The channel: off without a key or with --channel-port 0. */
+static int chan_port = CHAN_PORT_DEFAULT;
+static const char *key_file = CHAN_KEY_FILE;
+static struct chan_key chan_key;
+static int chan_have_key;
+static struct chan_server *chan_srv;
+
 void say(int prio, const char *fmt, ...)
 {
 	va_list ap;
@@ -54,9 +65,12 @@ void say(int prio, const char *fmt, ...)
 		return;
 	va_start(ap, fmt);
 	if (foreground) {
+		/* the channel's threads say things too: one line at a time */
+		flockfile(stderr);
 		fputs("krgd: ", stderr);
 		vfprintf(stderr, fmt, ap);
 		fputc('\n', stderr);
+		funlockfile(stderr);
 	} else {
 		vsyslog(prio, fmt, ap);
 	}
@@ -216,6 +230,64 @@ static int check_local(cmap_handle_t cmap)
 	return 0;
 }
 
+static void chan_log(int prio, const char *msg)
+{
+	say(prio, "%s", msg);
+}
+
+/* The key, once at start: without one the channel is off (one line). */
+static void channel_key(void)
+{
+	char err[512];
+
+	if (!chan_port) {
+		say(LOG_INFO, "channel off: --channel-port 0");
+		return;
+	}
+	if (chan_key_load(key_file, &chan_key, err, sizeof(err))) {
+		say(errno == ENOENT ? LOG_INFO : LOG_ERR, "channel off: %s%s",
+		    err, errno == ENOENT ? " (see krgd(8) to make one)" : "");
+		return;
+	}
+	chan_have_key = 1;
+}
+
+/*
+ * Start the channel's server, or give it the nodelist again (the
+ * nodelist may have been reloaded). Never waits for a peer: bind(),
+ * listen() and a thread. On failure it is tried again at the next
+ * connection to corosync.
+ */
+static void channel_update(cmap_handle_t cmap)
+{
+	struct chan_server_cfg cfg = {
+		.key = &chan_key,
+		.me = local_nodeid - 1,
+		.port = chan_port,
+		.version = "krgd from " KRG_PACKAGE_STRING,
+		.log = chan_log,
+	};
+	struct chan_peers *peers;
+	char err[512];
+
+	if (!chan_have_key)
+		return;
+	peers = malloc(sizeof(*peers));
+	if (!peers)
+		return;
+	if (chan_peers_from_cmap(cmap, peers, err, sizeof(err)) < 0) {
+		say(LOG_ERR, "channel %s: %s", chan_srv ?
+		    "keeps the nodelist it had" : "off", err);
+	} else if (chan_srv) {
+		chan_server_set_peers(chan_srv, peers);
+	} else {
+		chan_srv = chan_server_start(&cfg, peers, err, sizeof(err));
+		if (!chan_srv)
+			say(LOG_ERR, "channel off: %s", err);
+	}
+	free(peers);
+}
+
 /* One connection to corosync, until it is lost or we stop. */
 static int follow(unsigned int *wait_s)
 {
@@ -241,6 +313,7 @@ static int follow(unsigned int *wait_s)
 		cmap_finalize(cmap);
 		return -1;
 	}
+	channel_update(cmap);
 	cmap_finalize(cmap);
 	e = quorum_model_initialize(&qh, QUORUM_MODEL_V1,
 				    (quorum_model_data_t *)&model, &type, NULL);
@@ -328,6 +401,10 @@ static void usage(FILE *f)
 		"  -v, --verbose     also log each report\n"
 		"  -p, --period MS   publish this machine's figures every MS ms\n"
 		"                    (100 to 60000, default 500)\n"
+		"      --channel-port PORT  the agents' TLS channel's TCP port\n"
+		"                    (default 7079; 0: no channel)\n"
+		"      --key FILE    the channel's pre-shared key (default\n"
+		"                    /etc/krg/authkey; none: no channel)\n"
 		"  -h, --help        show this help and exit\n"
 		"  -V, --version     show the version and exit\n"
 		"\n"
@@ -342,6 +419,8 @@ int main(int argc, char **argv)
 		{ "foreground", no_argument, NULL, 'f' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "period", required_argument, NULL, 'p' },
+		{ "channel-port", required_argument, NULL, 'P' },
+		{ "key", required_argument, NULL, 'k' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -355,6 +434,8 @@ int main(int argc, char **argv)
 		case 'f': foreground = 1; break;
 		case 'v': verbose = 1; break;
 		case 'p': period_ms = (int)krg_parse_arg(optarg, "period", 100, 60000); break;
+		case 'P': chan_port = (int)krg_parse_arg(optarg, "channel-port", 0, 65535); break;
+		case 'k': key_file = optarg; break;
 		case 'h': usage(stdout); return 0;
 		case 'V': return krg_print_version();
 		default: krg_usage_error(NULL);
@@ -376,6 +457,7 @@ int main(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	channel_key();
 
 	while (!stopping) {
 		ret = follow(&wait_s);
@@ -385,5 +467,7 @@ int main(int argc, char **argv)
 			backoff(&wait_s);
 	}
 	say(LOG_INFO, "stopping");
+	chan_server_stop(chan_srv);
+	chan_key_clear(&chan_key);
 	return 0;
 }
