@@ -596,10 +596,14 @@ TEST_F_TIMEOUT(probes, active_tasks, 60)
 		TH_LOG("node 1: active_tasks %lld", v);
 	NOTE("active_tasks: node 1 %lld node 0 %lld", v,
 	     node_val(LOAD, "active_tasks", 0));
-	/* Node 0 runs this program, asleep while the probe samples. */
+	/*
+	 * Node 0 runs this program, asleep while the probe samples, and the
+	 * kernel's own threads: the debug kernel, which runs more of them
+	 * (kmemleak's scan, lockdep's and KASAN's work), showed 3 once.
+	 */
 	v = node_val(LOAD, "active_tasks", 0);
 	EXPECT_LE(0, v);
-	EXPECT_LE(v, 2);
+	EXPECT_LE(v, 3);
 }
 
 /*
