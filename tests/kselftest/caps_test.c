@@ -35,11 +35,6 @@ static int entries(void)
 	return atoi(buf);
 }
 
-static int krg_fd(void)
-{
-	return open("/dev/krg", O_RDWR | O_CLOEXEC);
-}
-
 /* GET or SET; 0 or -errno. */
 static int caps_ioctl(int fd, unsigned long cmd, __u32 target, pid_t pid,
 		      struct krg_caps *caps)
@@ -77,18 +72,6 @@ static int set_caps(int fd, __u32 target, pid_t pid, __u32 p, __u32 e,
 	return caps_ioctl(fd, KRG_IOC_SET_CAPS, target, pid, &caps);
 }
 
-static int migrate(int fd, pid_t pid, int node, __u32 flags)
-{
-	struct krg_migrate_req req = {
-		.size = sizeof(req),
-		.flags = flags,
-		.pid = pid,
-		.node = node,
-	};
-
-	return ioctl(fd, KRG_IOC_MIGRATE, &req) ? -errno : 0;
-}
-
 /* A child that waits to be killed, as @uid (0: stay root). */
 static pid_t park(uid_t uid)
 {
@@ -119,7 +102,7 @@ FIXTURE_SETUP(caps)
 	int ret = krg_need("krg");
 
 	ASSERT_EQ(0, ret) TH_LOG("loading krg: %s", strerror(-ret));
-	self->fd = krg_fd();
+	self->fd = krg_dev();
 	ASSERT_LE(0, self->fd);
 	self->all = supported();
 	ASSERT_NE(0U, self->all);
@@ -227,7 +210,7 @@ TEST_F(caps, no_change_cap)
 		pid_t me = getpid(), pid = fork();
 
 		if (pid == 0) {
-			int fd = krg_fd();
+			int fd = krg_dev();
 
 			_exit(set_caps(fd, KRG_TARGET_PID, me, all, CHANGE,
 				       all, CHANGE) == -EPERM ? 0 : 1);
@@ -253,7 +236,7 @@ TEST_F(caps, target_parent)
 	pid = fork();
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
-		int fd = krg_fd();
+		int fd = krg_dev();
 
 		if (set_caps(fd, KRG_TARGET_PARENT, 0, all,
 			     CHANGE | B(CAN_MIGRATE), all, CHANGE))
@@ -595,7 +578,7 @@ struct race_arg {
 static int user_fork_race(void *p)
 {
 	struct race_arg *a = p;
-	int fd = krg_fd(), bad = 0, status, n = 0;
+	int fd = krg_dev(), bad = 0, status, n = 0;
 	time_t end = time(NULL) + a->seconds;
 	pid_t hammer, pid;
 	int pipefd[2];
@@ -766,7 +749,7 @@ struct user_arg {
 static int user_cannot_raise(void *p)
 {
 	struct user_arg *a = p;
-	int fd = krg_fd();
+	int fd = krg_dev();
 	struct krg_caps c = { 0 };
 
 	if (fd < 0)
@@ -797,7 +780,7 @@ TEST_F(caps, user_cannot_raise)
 static int user_other(void *p)
 {
 	struct user_arg *a = p;
-	int fd = krg_fd();
+	int fd = krg_dev();
 	struct krg_caps c = { 0 };
 
 	if (fd < 0)
@@ -807,7 +790,7 @@ static int user_other(void *p)
 	if (set_caps(fd, KRG_TARGET_PID, a->other, a->all,
 		     CHANGE | B(CAN_MIGRATE), a->all, CHANGE) != -EPERM)
 		return 12;
-	if (migrate(fd, a->other, 0, 0) != -EPERM)
+	if (krg_migrate_pid(fd, a->other, 0, 0) != -EPERM)
 		return 13;
 	/* Nor root's. */
 	if (get_caps(fd, KRG_TARGET_PID, 1, &c) != -EPERM)
@@ -844,7 +827,7 @@ TEST_F(caps, user_other_process)
 static int user_own_child(void *p)
 {
 	struct user_arg *a = p;
-	int fd = krg_fd(), ret = 0;
+	int fd = krg_dev(), ret = 0;
 	struct krg_caps c = { 0 };
 	pid_t pid;
 

@@ -45,33 +45,17 @@ struct krg_sched_attr {
 
 static int set_caps(int fd, pid_t pid, __u32 e)
 {
-	struct krg_cap_req req = {
-		.size = sizeof(req),
-		.target = pid ? KRG_TARGET_PID : KRG_TARGET_SELF,
-		.pid = pid,
-		.caps = {
-			.permitted = ALL,
-			.effective = e,
-			.inheritable_permitted = ALL,
-			.inheritable_effective = e,
-		},
-	};
-
-	return ioctl(fd, KRG_IOC_SET_CAPS, &req) ? -errno : 0;
+	return krg_set_caps4(fd, pid ? KRG_TARGET_PID : KRG_TARGET_SELF, pid,
+			     ALL, e, ALL, e);
 }
 
 static int migrate_ioctl(pid_t pid, int node)
 {
-	struct krg_migrate_req req = {
-		.size = sizeof(req),
-		.pid = pid,
-		.node = node,
-	};
-	int fd = open("/dev/krg", O_RDWR | O_CLOEXEC), ret;
+	int fd = krg_dev(), ret;
 
 	if (fd < 0)
 		return -errno;
-	ret = ioctl(fd, KRG_IOC_MIGRATE, &req) ? -errno : 0;
+	ret = krg_migrate_pid(fd, pid, node, 0);
 	close(fd);
 	return ret;
 }

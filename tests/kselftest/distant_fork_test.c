@@ -20,37 +20,15 @@
 			 B(CHECKPOINTABLE))
 #define TP		"/sys/module/krg_test_placement/parameters/"
 
-static int krg_fd(void)
-{
-	return open("/dev/krg", O_RDWR | O_CLOEXEC);
-}
-
 /* Our own sets: effective and inheritable effective = @e. */
 static int set_self(int fd, __u32 e)
 {
-	struct krg_cap_req req = {
-		.size = sizeof(req),
-		.target = KRG_TARGET_SELF,
-		.caps = {
-			.permitted = ALL,
-			.effective = e,
-			.inheritable_permitted = ALL,
-			.inheritable_effective = e,
-		},
-	};
-
-	return ioctl(fd, KRG_IOC_SET_CAPS, &req) ? -errno : 0;
+	return krg_set_caps4(fd, KRG_TARGET_SELF, 0, ALL, e, ALL, e);
 }
 
 static int migrate_self(int fd, int node)
 {
-	struct krg_migrate_req req = {
-		.size = sizeof(req),
-		.pid = getpid(),
-		.node = node,
-	};
-
-	return ioctl(fd, KRG_IOC_MIGRATE, &req) ? -errno : 0;
+	return krg_migrate_pid(fd, getpid(), node, 0);
 }
 
 static int set_answer(int node)
@@ -155,7 +133,7 @@ FIXTURE_SETUP(df)
 	ASSERT_EQ(0, ret) TH_LOG("loading krg_test_placement: %s",
 				 strerror(-ret));
 	ASSERT_EQ(0, set_answer(KRG_NODE_NONE));
-	self->fd = krg_fd();
+	self->fd = krg_dev();
 	ASSERT_LE(0, self->fd);
 	ASSERT_EQ(0, self_allowed_list(self->all, sizeof(self->all)));
 	if (nodes_online() < 3)

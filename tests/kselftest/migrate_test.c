@@ -24,38 +24,9 @@
 			 B(CHECKPOINTABLE))
 #define TP		"/sys/module/krg_test_placement/parameters/"
 
-static int krg_fd(void)
-{
-	return open("/dev/krg", O_RDWR | O_CLOEXEC);
-}
-
 static int set_caps(int fd, __u32 target, pid_t pid, __u32 e)
 {
-	struct krg_cap_req req = {
-		.size = sizeof(req),
-		.target = target,
-		.pid = pid,
-		.caps = {
-			.permitted = ALL,
-			.effective = e,
-			.inheritable_permitted = ALL,
-			.inheritable_effective = CHANGE,
-		},
-	};
-
-	return ioctl(fd, KRG_IOC_SET_CAPS, &req) ? -errno : 0;
-}
-
-static int migrate(int fd, pid_t pid, int node, __u32 flags)
-{
-	struct krg_migrate_req req = {
-		.size = sizeof(req),
-		.flags = flags,
-		.pid = pid,
-		.node = node,
-	};
-
-	return ioctl(fd, KRG_IOC_MIGRATE, &req) ? -errno : 0;
+	return krg_set_caps4(fd, target, pid, ALL, e, ALL, CHANGE);
 }
 
 /* A policy's request (krg_migrate(..., KRG_MIGRATE_POLICY)); 0 or -errno. */
@@ -187,7 +158,7 @@ static pid_t spinner(__u32 e, int threads)
 		return -1;
 	pid = fork();
 	if (pid == 0) {
-		int fd = krg_fd();
+		int fd = krg_dev();
 		pthread_t t;
 
 		/* Hold no /dev/krg: krg.ko must stay unloadable. */
@@ -270,7 +241,7 @@ FIXTURE_SETUP(mig)
 	ret = krg_need("krg_test_placement");
 	ASSERT_EQ(0, ret) TH_LOG("loading krg_test_placement: %s",
 				 strerror(-ret));
-	self->fd = krg_fd();
+	self->fd = krg_dev();
 	ASSERT_LE(0, self->fd);
 	self->nodes = nodes_online();
 	if (self->nodes < 2)
@@ -291,7 +262,7 @@ TEST_F(mig, running_process)
 	pid = spinner(CHANGE | B(CAN_MIGRATE), 0);
 	ASSERT_LT(0, pid);
 	for (int node = self->nodes - 1; node >= 0; node--) {
-		ASSERT_EQ(0, migrate(self->fd, pid, node, 0));
+		ASSERT_EQ(0, krg_migrate_pid(self->fd, pid, node, 0));
 		node_cpulist(node, want, sizeof(want));
 		ASSERT_EQ(0, pid_allowed_list(pid, got, sizeof(got)));
 		EXPECT_STREQ(want, got);
@@ -312,7 +283,7 @@ TEST_F(mig, all_threads)
 
 	pid = spinner(CHANGE | B(CAN_MIGRATE), 4);
 	ASSERT_LT(0, pid);
-	ASSERT_EQ(0, migrate(self->fd, pid, 1, 0));
+	ASSERT_EQ(0, krg_migrate_pid(self->fd, pid, 1, 0));
 	node_cpulist(1, want, sizeof(want));
 	snprintf(dir, sizeof(dir), "/proc/%d/task", pid);
 	tasks = opendir(dir);
@@ -337,7 +308,7 @@ TEST_F(mig, no_can_migrate)
 	pid_t pid = spinner(CHANGE, 0);
 
 	ASSERT_LT(0, pid);
-	EXPECT_EQ(-EACCES, migrate(self->fd, pid, 1, 0));
+	EXPECT_EQ(-EACCES, krg_migrate_pid(self->fd, pid, 1, 0));
 	EXPECT_EQ(-EACCES, policy_migrate(pid, 1));
 	reap(pid);
 }
@@ -349,10 +320,10 @@ TEST_F(mig, ptraced)
 
 	ASSERT_LT(0, pid);
 	ASSERT_EQ(0, ptrace(PTRACE_SEIZE, pid, 0, 0));
-	EXPECT_EQ(-EBUSY, migrate(self->fd, pid, 1, 0));
+	EXPECT_EQ(-EBUSY, krg_migrate_pid(self->fd, pid, 1, 0));
 	EXPECT_EQ(-EBUSY, policy_migrate(pid, 1));
 	ASSERT_EQ(0, untrace(pid));
-	EXPECT_EQ(0, migrate(self->fd, pid, 1, 0));
+	EXPECT_EQ(0, krg_migrate_pid(self->fd, pid, 1, 0));
 	reap(pid);
 }
 
@@ -375,7 +346,7 @@ TEST_F(mig, ptraced_thread)
 	closedir(tasks);
 	ASSERT_LT(0, tid);
 	ASSERT_EQ(0, ptrace(PTRACE_SEIZE, tid, 0, 0));
-	EXPECT_EQ(-EBUSY, migrate(self->fd, pid, 1, 0));
+	EXPECT_EQ(-EBUSY, krg_migrate_pid(self->fd, pid, 1, 0));
 	ASSERT_EQ(0, untrace(tid));
 	reap(pid);
 }
@@ -387,7 +358,7 @@ TEST_F(mig, kernel_thread)
 
 	ASSERT_EQ(0, krg_read("/proc/2/comm", comm, sizeof(comm)));
 	ASSERT_STREQ("kthreadd", comm);
-	EXPECT_EQ(-EINVAL, migrate(self->fd, 2, 1, 0));
+	EXPECT_EQ(-EINVAL, krg_migrate_pid(self->fd, 2, 1, 0));
 	EXPECT_EQ(-EINVAL, policy_migrate(2, 1));
 }
 
@@ -397,10 +368,10 @@ TEST_F(mig, bad_nodes)
 	pid_t pid = spinner(CHANGE | B(CAN_MIGRATE), 0);
 
 	ASSERT_LT(0, pid);
-	EXPECT_EQ(-EHOSTDOWN, migrate(self->fd, pid, 255, 0));
-	EXPECT_EQ(-EHOSTDOWN, migrate(self->fd, pid, self->nodes, 0));
-	EXPECT_EQ(-EINVAL, migrate(self->fd, pid, -1, 0));
-	EXPECT_EQ(-EINVAL, migrate(self->fd, pid, 256, 0));
+	EXPECT_EQ(-EHOSTDOWN, krg_migrate_pid(self->fd, pid, 255, 0));
+	EXPECT_EQ(-EHOSTDOWN, krg_migrate_pid(self->fd, pid, self->nodes, 0));
+	EXPECT_EQ(-EINVAL, krg_migrate_pid(self->fd, pid, -1, 0));
+	EXPECT_EQ(-EINVAL, krg_migrate_pid(self->fd, pid, 256, 0));
 	EXPECT_EQ(-EINVAL, policy_migrate(pid, -1));
 	EXPECT_EQ(-EHOSTDOWN, policy_migrate(pid, 255));
 	reap(pid);
@@ -415,7 +386,7 @@ TEST_F(mig, dead_process)
 		_exit(0);
 	ASSERT_LT(0, pid);
 	ASSERT_EQ(pid, waitpid(pid, NULL, 0));
-	EXPECT_EQ(-ESRCH, migrate(self->fd, pid, 1, 0));
+	EXPECT_EQ(-ESRCH, krg_migrate_pid(self->fd, pid, 1, 0));
 }
 
 struct user_arg {
@@ -426,11 +397,11 @@ struct user_arg {
 static int user_migrate(void *p)
 {
 	struct user_arg *a = p;
-	int fd = krg_fd();
+	int fd = krg_dev();
 
 	if (fd < 0)
 		return 100;
-	return -migrate(fd, a->pid, 1, 0);
+	return -krg_migrate_pid(fd, a->pid, 1, 0);
 }
 
 /* Users migrate their own processes, not another user's (EPERM). */
@@ -441,7 +412,7 @@ TEST_F(mig, other_user)
 
 	pid = fork();
 	if (pid == 0) {
-		int fd = krg_fd();
+		int fd = krg_dev();
 
 		if (fd < 0 || set_caps(fd, KRG_TARGET_SELF, 0,
 				       CHANGE | B(CAN_MIGRATE)))
@@ -498,7 +469,7 @@ TEST_F(mig, pinned_by_hand)
 	EXPECT_EQ(-EBUSY, policy_migrate(pid, 1));
 
 	/* The user's request wins. */
-	ASSERT_EQ(0, migrate(self->fd, pid, 1, 0));
+	ASSERT_EQ(0, krg_migrate_pid(self->fd, pid, 1, 0));
 	node_cpulist(1, want, sizeof(want));
 	ASSERT_EQ(0, pid_allowed_list(pid, got, sizeof(got)));
 	EXPECT_STREQ(want, got);
@@ -511,7 +482,7 @@ TEST_F(mig, pinned_by_hand)
 
 	/* Already there. */
 	EXPECT_EQ(-EALREADY, policy_migrate(pid, 0));
-	EXPECT_EQ(0, migrate(self->fd, pid, 0, 0));
+	EXPECT_EQ(0, krg_migrate_pid(self->fd, pid, 0, 0));
 
 	/* Pinned to one CPU of that node's set is pinned too (2 CPUs per node only). */
 	pin_to(pid, atoi(want));
@@ -546,7 +517,7 @@ TEST_F(mig, events)
 
 	pid = spinner(CHANGE | B(CAN_MIGRATE), 0);
 	ASSERT_LT(0, pid);
-	ASSERT_EQ(0, migrate(self->fd, pid, 1, 0));
+	ASSERT_EQ(0, krg_migrate_pid(self->fd, pid, 1, 0));
 	ASSERT_EQ(0, krg_read(TP "last_event", buf, sizeof(buf)));
 	ASSERT_EQ(5, sscanf(buf, "%d %d %d %d %d", &kind, &epid, &from, &to,
 			    &err));
@@ -557,19 +528,19 @@ TEST_F(mig, events)
 	EXPECT_LE(0, from);
 
 	/* Queued without waiting; then the policy path. */
-	ASSERT_EQ(0, migrate(self->fd, pid, 0, KRG_MIGRATE_NOWAIT));
+	ASSERT_EQ(0, krg_migrate_pid(self->fd, pid, 0, KRG_MIGRATE_NOWAIT));
 	EXPECT_TRUE(quiesce());
 	node_cpulist(0, want, sizeof(want));
 	EXPECT_TRUE(wait_allowed(pid, want));
 	/* Nothing to do: no request. */
-	EXPECT_EQ(0, migrate(self->fd, pid, 0, 0));
+	EXPECT_EQ(0, krg_migrate_pid(self->fd, pid, 0, 0));
 
 	/* Queued, then killed: it ends or aborts, it is never lost. */
 	for (i = 0; i < 5; i++) {
 		pid_t victim = spinner(CHANGE | B(CAN_MIGRATE), 2);
 
 		ASSERT_LT(0, victim);
-		ASSERT_EQ(0, migrate(self->fd, victim, 1, KRG_MIGRATE_NOWAIT));
+		ASSERT_EQ(0, krg_migrate_pid(self->fd, victim, 1, KRG_MIGRATE_NOWAIT));
 		reap(victim);
 	}
 	reap(pid);
@@ -598,14 +569,14 @@ TEST_F(mig, unload)
 	pid_t pid = spinner(CHANGE | B(CAN_MIGRATE), 3);
 
 	ASSERT_LT(0, pid);
-	ASSERT_EQ(0, migrate(self->fd, pid, 1, KRG_MIGRATE_NOWAIT));
+	ASSERT_EQ(0, krg_migrate_pid(self->fd, pid, 1, KRG_MIGRATE_NOWAIT));
 	close(self->fd);
 	self->fd = -1;
 	ASSERT_EQ(0, krg_rmmod("krg_test_placement"));
 	ASSERT_EQ(0, krg_rmmod("krg"));
 	reap(pid);
 	ASSERT_EQ(0, krg_insmod("krg"));
-	self->fd = krg_fd();
+	self->fd = krg_dev();
 }
 
 TEST_HARNESS_MAIN

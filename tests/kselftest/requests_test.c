@@ -37,26 +37,9 @@ struct event {
 	char who[64];
 };
 
-static int krg_fd(void)
-{
-	return open("/dev/krg", O_RDWR | O_CLOEXEC);
-}
-
 static int set_caps(int fd, __u32 target, pid_t pid, __u32 e)
 {
-	struct krg_cap_req req = {
-		.size = sizeof(req),
-		.target = target,
-		.pid = pid,
-		.caps = {
-			.permitted = ALL,
-			.effective = e,
-			.inheritable_permitted = ALL,
-			.inheritable_effective = e & ~B(DISTANT_FORK),
-		},
-	};
-
-	return ioctl(fd, KRG_IOC_SET_CAPS, &req) ? -errno : 0;
+	return krg_set_caps4(fd, target, pid, ALL, e, ALL, e & ~B(DISTANT_FORK));
 }
 
 static int user_migrate(int fd, pid_t pid, int node)
@@ -187,7 +170,7 @@ static pid_t spinner(__u32 e)
 		return -1;
 	pid = fork();
 	if (pid == 0) {
-		int fd = krg_fd();
+		int fd = krg_dev();
 
 		for (int i = 3; i < 64; i++)
 			if (i != pipefd[1] && i != fd)
@@ -297,7 +280,7 @@ FIXTURE_SETUP(req)
 	ret = krg_insmod("krg_test_placement");
 	ASSERT_EQ(0, ret) TH_LOG("loading krg_test_placement: %s",
 				 strerror(-ret));
-	self->fd = krg_fd();
+	self->fd = krg_dev();
 	ASSERT_LE(0, self->fd);
 	ASSERT_EQ(0, allowed_list(getpid(), self->all, sizeof(self->all)));
 }
@@ -593,7 +576,7 @@ TEST_F(req, unload_while_held)
 				 "test_place_delay_ms=5000"));
 	ASSERT_EQ(0, krg_insmod("krg_test_placement"));
 	ASSERT_EQ(0, set_answer(2));
-	self->fd = krg_fd();
+	self->fd = krg_dev();
 	ASSERT_LE(0, self->fd);
 	ASSERT_EQ(0, set_caps(self->fd, KRG_TARGET_SELF, 0,
 			      CHANGE | B(DISTANT_FORK)));

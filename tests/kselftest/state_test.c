@@ -22,11 +22,6 @@
 #define SA		KRG_CFS "/schedulers/state_a"
 #define SB		KRG_CFS "/schedulers/state_b"
 
-static int dev(void)
-{
-	return open("/dev/krg", O_RDWR | O_CLOEXEC);
-}
-
 /* GET_STATE of @pid (or self if 0); 0 or -errno. */
 static int get_state(pid_t pid, struct krg_state *st)
 {
@@ -35,7 +30,7 @@ static int get_state(pid_t pid, struct krg_state *st)
 		.target = pid ? KRG_TARGET_PID : KRG_TARGET_SELF,
 		.pid = pid,
 	};
-	int fd = dev(), ret = 0;
+	int fd = krg_dev(), ret = 0;
 
 	if (fd < 0)
 		return -errno;
@@ -56,7 +51,7 @@ static int set_state(pid_t pid, const struct krg_state *st)
 		.pid = pid,
 		.state = *st,
 	};
-	int fd = dev(), ret = 0;
+	int fd = krg_dev(), ret = 0;
 
 	if (fd < 0)
 		return -errno;
@@ -73,7 +68,7 @@ static int get_caps(pid_t pid, struct krg_caps *caps)
 		.target = KRG_TARGET_PID,
 		.pid = pid,
 	};
-	int fd = dev(), ret = 0;
+	int fd = krg_dev(), ret = 0;
 
 	if (fd < 0)
 		return -errno;
@@ -87,18 +82,11 @@ static int get_caps(pid_t pid, struct krg_caps *caps)
 
 static int set_caps(pid_t pid, __u32 p, __u32 e, __u32 ip, __u32 ie)
 {
-	struct krg_cap_req req = {
-		.size = sizeof(req),
-		.target = KRG_TARGET_PID,
-		.pid = pid,
-		.caps = { p, e, ip, ie },
-	};
-	int fd = dev(), ret = 0;
+	int fd = krg_dev(), ret;
 
 	if (fd < 0)
 		return -errno;
-	if (ioctl(fd, KRG_IOC_SET_CAPS, &req))
-		ret = -errno;
+	ret = krg_set_caps4(fd, KRG_TARGET_PID, pid, p, e, ip, ie);
 	close(fd);
 	return ret;
 }
@@ -321,7 +309,7 @@ TEST_F(state, bad_records)
 #undef BAD
 
 	/* A request too short for a record, and a bad request target. */
-	fd = dev();
+	fd = krg_dev();
 	ASSERT_GE(fd, 0);
 	memset(&req, 0, sizeof(req));
 	req.size = sizeof(req) - sizeof(req.state);

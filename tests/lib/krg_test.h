@@ -15,12 +15,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <krg.h>
 
 #define KRG_MODDIR	"/krg/modules"
 #define KRG_CFS		"/sys/kernel/config/krg_scheduler"
@@ -336,6 +338,48 @@ static inline bool krg_debug_kernel(void)
 	struct utsname u;
 
 	return uname(&u) == 0 && strstr(u.release, "-krgdebug") != NULL;
+}
+
+/* /dev/krg opened read-write (close-on-exec), or -1 with errno. */
+static inline int krg_dev(void)
+{
+	return open("/dev/krg", O_RDWR | O_CLOEXEC);
+}
+
+/*
+ * KRG_IOC_SET_CAPS on @fd: @target (KRG_TARGET_*) and @pid, the sets
+ * permitted @p, effective @e, inheritable permitted @ip and inheritable
+ * effective @ie; 0 or -errno.
+ */
+static inline int krg_set_caps4(int fd, __u32 target, pid_t pid, __u32 p,
+				__u32 e, __u32 ip, __u32 ie)
+{
+	struct krg_cap_req req = {
+		.size = sizeof(req),
+		.target = target,
+		.pid = pid,
+		.caps = {
+			.permitted = p,
+			.effective = e,
+			.inheritable_permitted = ip,
+			.inheritable_effective = ie,
+		},
+	};
+
+	return ioctl(fd, KRG_IOC_SET_CAPS, &req) ? -errno : 0;
+}
+
+/* KRG_IOC_MIGRATE on @fd: @pid to @node with @flags; 0 or -errno. */
+static inline int krg_migrate_pid(int fd, pid_t pid, int node, __u32 flags)
+{
+	struct krg_migrate_req req = {
+		.size = sizeof(req),
+		.flags = flags,
+		.pid = pid,
+		.node = node,
+	};
+
+	return ioctl(fd, KRG_IOC_MIGRATE, &req) ? -errno : 0;
 }
 
 #endif /* KRG_TEST_H */
