@@ -17,6 +17,12 @@
  *   replication_bench lat DIR COUNT PREFIX
  *	COUNT times mkdir DIR/PREFIX<i> then rmdir it; print the medians
  *	and p90s of mkdir, rmdir and the pair (system call to return).
+ *   replication_bench wr FILE COUNT VALUE
+ *	COUNT times open FILE, write VALUE, close; print median and p90.
+ *   replication_bench race mkdir|rmdir DIR COUNT PREFIX
+ *	mkdir (or rmdir) DIR/PREFIX<i> for i < COUNT, counting successes,
+ *	EEXIST/ENOENT and other errors (two nodes at once on the same names:
+ *	the total order decides, the loser gets what one machine gives).
  *   replication_bench fs PRIVATE MOUNTPOINT [cpg MEMBERS] -- FUSE-OPTIONS
  *	the front filesystem: a FUSE passthrough (libfuse3, high-level API)
  *	mounted at MOUNTPOINT over PRIVATE (the subsystem's directory in a
@@ -281,6 +287,58 @@ static int mode_lat(int argc, char **argv)
 	print_stats(what, rm, n);
 	snprintf(what, sizeof(what), "%s: mkdir+rmdir", argv[2]);
 	print_stats(what, pair, n);
+	return 0;
+}
+
+static int mode_wr(int argc, char **argv)
+{
+	static double v[MAXN];
+	char what[256];
+	int count, n = 0;
+	size_t len;
+
+	if (argc < 5)
+		return fprintf(stderr, "usage: wr FILE COUNT VALUE\n"), 2;
+	count = atoi(argv[3]);
+	if (count > MAXN)
+		count = MAXN;
+	len = strlen(argv[4]);
+	for (int i = 0; i < count; i++) {
+		double t0 = now_us();
+		int fd = open(argv[2], O_WRONLY);
+
+		if (fd < 0 || write(fd, argv[4], len) != (ssize_t)len)
+			return fprintf(stderr, "write %s: %s\n", argv[2], strerror(errno)), 1;
+		close(fd);
+		v[n++] = now_us() - t0;
+	}
+	snprintf(what, sizeof(what), "%s: open+write+close", argv[2]);
+	print_stats(what, v, n);
+	return 0;
+}
+
+static int mode_race(int argc, char **argv)
+{
+	int count, ok = 0, lost = 0, other = 0, mk;
+	char path[PATH_MAX];
+
+	if (argc < 6)
+		return fprintf(stderr, "usage: race mkdir|rmdir DIR COUNT PREFIX\n"), 2;
+	mk = !strcmp(argv[2], "mkdir");
+	count = atoi(argv[4]);
+	for (int i = 0; i < count; i++) {
+		int r;
+
+		snprintf(path, sizeof(path), "%s/%s%d", argv[3], argv[5], i);
+		r = mk ? mkdir(path, 0755) : rmdir(path);
+		if (!r)
+			ok++;
+		else if (errno == (mk ? EEXIST : ENOENT))
+			lost++;
+		else
+			other++, fprintf(stderr, "%s %s: %s\n", argv[2], path, strerror(errno));
+	}
+	printf("%d %d %d\n", ok, lost, other);
 	return 0;
 }
 
@@ -675,8 +733,12 @@ int main(int argc, char **argv)
 		return mode_cpg(argc, argv);
 	if (argc > 1 && !strcmp(argv[1], "lat"))
 		return mode_lat(argc, argv);
+	if (argc > 1 && !strcmp(argv[1], "wr"))
+		return mode_wr(argc, argv);
+	if (argc > 1 && !strcmp(argv[1], "race"))
+		return mode_race(argc, argv);
 	if (argc > 1 && !strcmp(argv[1], "fs"))
 		return mode_fs(argc, argv);
-	fprintf(stderr, "usage: replication_bench cpg|lat|fs ... (see the source's header)\n");
+	fprintf(stderr, "usage: replication_bench cpg|lat|wr|race|fs ... (see the source's header)\n");
 	return 2;
 }

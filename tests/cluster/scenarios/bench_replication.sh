@@ -24,7 +24,7 @@ PRIV=/run/krgd/cfs
 B=/krg/bench/replication_bench
 N=${SPIKE_COUNT:-300}
 me=$((KRG_NODE_ID - 1))
-tap_plan 18
+tap_plan 21
 
 # errtext COMMAND...: what the command says on stderr, its path removed
 errtext() { "$@" 2>&1 >/dev/null | sed "s|'[^']*'||g; s|$C||g; s|$PRIV/krg_scheduler||g"; }
@@ -133,6 +133,20 @@ else
 	ok "(node 0 types the set-up)"
 fi
 cluster_barrier typed > /dev/null
+T=schedulers/mosix/mosix_load_balancer/local_load/freq_limit_filter/threshold_filter/threshold
+if [ "$me" = 0 ]; then
+	# a binary attribute (a pid source's listing) through the front
+	lf=$(wc -l < $C/probes/mosix_probe/process_load/value)
+	lp=$(wc -l < $PRIV/krg_scheduler/probes/mosix_probe/process_load/value)
+	echo "# binary attribute process_load/value: $lf lines through the front, $lp directly"
+	check "... a binary attribute reads whole through the front" \
+		[ "$lf" -ge 5 ] && [ $((lf - lp)) -le 3 ] && [ $((lp - lf)) -le 3 ]
+	$B wr $PRIV/krg_scheduler/$T "$N" 1500 | sed 's/^# /# attribute write, directly: /'
+	$B wr $C/$T "$N" 1500 | sed 's/^# /# attribute write, replicated: /'
+else
+	ok "(node 0 reads a binary attribute)"
+fi
+cluster_barrier written > /dev/null
 krgsched show --cfg > $CL_SHARED/show.$me 2>&1
 cluster_barrier shown > /dev/null
 check "... the same krgsched show --cfg on every node" sh -c \
@@ -145,10 +159,31 @@ if [ "$me" = 1 ]; then
 	rmdir $C/probes/mosix_probe $C/probes/migration_probe 2>/dev/null
 fi
 cluster_barrier destroyed > /dev/null
-check "... destroyed on node 1: gone everywhere" sh -c \
+check "... destroyed on node 1: gone everywhere" wait_until 30 sh -c \
 	"[ ! -e $PRIV/krg_scheduler/schedulers/mosix ] && [ ! -e $PRIV/krg_scheduler/probes/mosix_probe ]"
+# Two writers, the same names: the total order decides, no EAGAIN.
+case $me in
+0|1) $B race mkdir $C/schedulers 100 same_ > $CL_SHARED/race.mk.$me ;;
+esac
+cluster_barrier raced > /dev/null
+case $me in
+0|1) $B race rmdir $C/schedulers 100 same_ > $CL_SHARED/race.rm.$me ;;
+esac
+cluster_barrier raced2 > /dev/null
+echo "# same 100 names from nodes 0 and 1 at once (ok lost other): mkdir $(cat $CL_SHARED/race.mk.0) / $(cat $CL_SHARED/race.mk.1), rmdir $(cat $CL_SHARED/race.rm.0) / $(cat $CL_SHARED/race.rm.1)"
+check "... each name made once (the other EEXIST), removed once (ENOENT), nothing else" \
+	awk '{ ok += $1; lost += $2; other += $3 } END { exit !(ok == 200 && lost == 200 && other == 0) }' \
+	$CL_SHARED/race.mk.0 $CL_SHARED/race.mk.1 $CL_SHARED/race.rm.0 $CL_SHARED/race.rm.1
+check "... and the trees are the same" wait_until 30 sh -c "[ -z \"\$(ls $PRIV/krg_scheduler/schedulers)\" ]"
 cluster_barrier end > /dev/null
-check "... the front stops" front_down
+if [ "$me" = 2 ]; then
+	kill -9 "$(cat /run/front.pid)"; wait "$(cat /run/front.pid)" 2>/dev/null
+	echo "# the front killed, the mount up: $(errtext ls $C)"
+	check "the front killed: ENOTCONN until unmounted" sh -c \
+		"ls $C 2>&1 | grep -q 'not connected' && umount $C && [ -d $C/probes ]"
+else
+	check "... the front stops" front_down
+fi
 sed 's/^/# front log: /' /tmp/front.log | head -5
 umount $PRIV
 tap_done
