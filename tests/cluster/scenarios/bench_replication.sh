@@ -24,7 +24,7 @@ PRIV=/run/krgd/cfs
 B=/krg/bench/replication_bench
 N=${SPIKE_COUNT:-300}
 me=$((KRG_NODE_ID - 1))
-tap_plan 21
+tap_plan 22
 
 # errtext COMMAND...: what the command says on stderr, its path removed
 errtext() { "$@" 2>&1 >/dev/null | sed "s|'[^']*'||g; s|$C||g; s|$PRIV/krg_scheduler||g"; }
@@ -181,8 +181,14 @@ if [ "$me" = 2 ]; then
 	echo "# the front killed, the mount up: $(errtext ls $C)"
 	check "the front killed: ENOTCONN until unmounted" sh -c \
 		"ls $C 2>&1 | grep -q 'not connected' && umount $C && [ -d $C/probes ]"
+	# what krgd could leave when it stops: the private tree, read-only
+	mount -o bind $PRIV/krg_scheduler $C && mount -o remount,bind,ro $C
+	echo "# a read-only bind in its place: $(errtext mkdir $C/schedulers/x)"
+	check "... a read-only bind of the private tree instead: reads, EROFS for changes" sh -c \
+		"[ -d $C/probes ] && cat $C/stats > /dev/null && mkdir $C/schedulers/x 2>&1 | grep -q 'Read-only' && umount $C && mkdir $C/schedulers/x && rmdir $C/schedulers/x"
 else
 	check "... the front stops" front_down
+	ok "(node 2 tries a read-only bind)"
 fi
 sed 's/^/# front log: /' /tmp/front.log | head -5
 umount $PRIV
