@@ -447,8 +447,13 @@ struct rec {
 static struct {
 	uint64_t seq;
 	int res;
+	double delivered, applied;	/* us, own records */
 } slot[SLOTS];
 static uint64_t next_seq = 1;
+
+/* Own mkdir records: multicast -> own delivery, the apply, to the answer. */
+static double t_cpg[MAXN], t_apply[MAXN], t_all[MAXN];
+static int n_timed;
 
 /* Apply one change to this node's private mount: 0 or -errno. */
 static int apply(uint32_t op, const char *path, const char *arg, size_t alen,
@@ -487,6 +492,7 @@ static void rec_deliver(cpg_handle_t h, const struct cpg_name *g, uint32_t nodei
 {
 	struct rec r;
 	char path[PATH_MAX], *arg;
+	double delivered;
 	int res;
 
 	(void)h; (void)g; (void)pid;
@@ -503,6 +509,7 @@ static void rec_deliver(cpg_handle_t h, const struct cpg_name *g, uint32_t nodei
 		return;
 	memcpy(arg, (char *)msg + sizeof(r) + r.len1, r.len2);
 	arg[r.len2] = 0;
+	delivered = now_us();
 	/* a symlink's target under the subsystem starts with '@' */
 	if (r.op == OP_SYMLINK && arg[0] == '@')
 		res = apply(r.op, path, arg + 1, r.len2 - 1, 1, r.mode);
@@ -514,6 +521,8 @@ static void rec_deliver(cpg_handle_t h, const struct cpg_name *g, uint32_t nodei
 	pthread_mutex_lock(&lock);
 	slot[r.seq % SLOTS].seq = r.seq;
 	slot[r.seq % SLOTS].res = res;
+	slot[r.seq % SLOTS].delivered = delivered;
+	slot[r.seq % SLOTS].applied = now_us();
 	pthread_cond_broadcast(&cond);
 	pthread_mutex_unlock(&lock);
 }
@@ -524,6 +533,7 @@ static int change(uint32_t op, const char *path, const char *arg, size_t alen,
 {
 	struct rec r = { .magic = REC_MAGIC, .op = op, .mode = mode };
 	struct iovec iov[3];
+	double t0;
 	int res;
 
 	if (!replicate)
@@ -539,12 +549,19 @@ static int change(uint32_t op, const char *path, const char *arg, size_t alen,
 	iov[0] = (struct iovec){ &r, sizeof(r) };
 	iov[1] = (struct iovec){ (void *)path, r.len1 };
 	iov[2] = (struct iovec){ (void *)arg, alen };
+	t0 = now_us();
 	if (mcast(CPG_TYPE_AGREED, iov, 3))
 		return -EIO;
 	pthread_mutex_lock(&lock);
 	while (slot[r.seq % SLOTS].seq != r.seq)
 		pthread_cond_wait(&cond, &lock);
 	res = slot[r.seq % SLOTS].res;
+	if (op == OP_MKDIR && n_timed < MAXN) {
+		t_cpg[n_timed] = slot[r.seq % SLOTS].delivered - t0;
+		t_apply[n_timed] = slot[r.seq % SLOTS].applied -
+				   slot[r.seq % SLOTS].delivered;
+		t_all[n_timed++] = now_us() - t0;
+	}
 	pthread_mutex_unlock(&lock);
 	return res;
 }
@@ -554,6 +571,10 @@ static int fs_getattr(const char *path, struct stat *st, struct fuse_file_info *
 	char p[PATH_MAX];
 
 	(void)fi;
+	if (!strcmp(path, "/.spike-stats")) {
+		print_timings();
+		return -ENOENT;
+	}
 	priv_path(p, sizeof(p), path);
 	return lstat(p, st) ? -errno : 0;
 }
@@ -681,8 +702,41 @@ static void *fs_init(struct fuse_conn_info *conn, struct fuse_config *cfg)
 	return NULL;
 }
 
+/*
+ * The timings of the own mkdir records since the last call, printed and
+ * reset: a stat of /.spike-stats in the front asks for them (a spike's
+ * shortcut; the file does not exist).
+ */
+static void print_timings(void)
+{
+	static int batch;
+	char what[160];
+
+	pthread_mutex_lock(&lock);
+	if (!replicate || !n_timed) {
+		pthread_mutex_unlock(&lock);
+		return;
+	}
+	batch++;
+	snprintf(what, sizeof(what), "front, node %u, batch %d, own mkdir records: multicast to own delivery", me - 1, batch);
+	print_stats(what, t_cpg, n_timed);
+	snprintf(what, sizeof(what), "front, node %u, batch %d, own mkdir records: the apply", me - 1, batch);
+	print_stats(what, t_apply, n_timed);
+	snprintf(what, sizeof(what), "front, node %u, batch %d, own mkdir records: multicast to answer", me - 1, batch);
+	print_stats(what, t_all, n_timed);
+	n_timed = 0;
+	pthread_mutex_unlock(&lock);
+}
+
+static void fs_destroy(void *data)
+{
+	(void)data;
+	print_timings();
+}
+
 static const struct fuse_operations fs_ops = {
 	.init = fs_init,
+	.destroy = fs_destroy,
 	.getattr = fs_getattr,
 	.readdir = fs_readdir,
 	.readlink = fs_readlink,

@@ -108,10 +108,12 @@ cluster_barrier local_done > /dev/null
 check "(d) the replicated front on every node" front_up "cpg 3"
 cluster_barrier front_up > /dev/null
 [ "$me" = 0 ] && $B lat $C/schedulers "$N" r_ | sed 's/^# /# replicated, alone: /'
+stat $C/.spike-stats > /dev/null 2>&1	# batch 1 (node 0): alone
 cluster_barrier rep1 > /dev/null
 case $me in
 0|1) $B lat $C/schedulers "$N" "r${me}_" | sed "s/^# /# replicated, nodes 0 and 1 at once, node $me: /" ;;
 esac
+stat $C/.spike-stats > /dev/null 2>&1	# the next batch: at once
 cluster_barrier rep2 > /dev/null
 # The legacy MOSIX set-up typed by hand on node 0 with relative paths.
 if [ "$me" = 0 ]; then
@@ -190,6 +192,7 @@ else
 	check "... the front stops" front_down
 	ok "(node 2 tries a read-only bind)"
 fi
-sed 's/^/# front log: /' /tmp/front.log | head -5
+grep '^# ' /tmp/front.log
+grep -v '^# \|max threads' /tmp/front.log | sed 's/^/# front log: /' | head -5
 umount $PRIV
 tap_done
