@@ -454,6 +454,7 @@ static uint64_t next_seq = 1;
 /* Own mkdir records: multicast -> own delivery, the apply, to the answer. */
 static double t_cpg[MAXN], t_apply[MAXN], t_all[MAXN];
 static int n_timed;
+static void print_timings(void);
 
 /* Apply one change to this node's private mount: 0 or -errno. */
 static int apply(uint32_t op, const char *path, const char *arg, size_t alen,
