@@ -465,9 +465,12 @@ static int apply(uint32_t op, const char *path, const char *arg, size_t alen,
 
 	priv_path(p, sizeof(p), path);
 	switch (op) {
-	case OP_MKDIR: return mkdir(p, mode) ? -errno : 0;
-	case OP_RMDIR: return rmdir(p) ? -errno : 0;
-	case OP_UNLINK: return unlink(p) ? -errno : 0;
+	case OP_MKDIR:
+		return mkdir(p, mode) ? -errno : 0;
+	case OP_RMDIR:
+		return rmdir(p) ? -errno : 0;
+	case OP_UNLINK:
+		return unlink(p) ? -errno : 0;
 	case OP_SYMLINK:
 		if (arg_in_subsys)
 			priv_path(t, sizeof(t), arg);
