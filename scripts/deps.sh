@@ -69,7 +69,7 @@ pkgs=(
 	# Guests share a directory over virtio-9p (qemu's own).
 	corosync libcpg-dev libquorum-dev libcmap-dev
 	# the replicated tree's front filesystem (issue 16; its spike prototype,
-	# tools/krgd/spike/): libfuse3, whose .so reaches the cluster guests
+	# bench/replication_bench.c): libfuse3, whose .so reaches the cluster guests
 	libfuse3-dev
 )
 bp_pkgs=(libbpf-dev bpftool)
