@@ -24,7 +24,7 @@ PRIV=/run/krgd/cfs
 B=/krg/bench/replication_bench
 N=${SPIKE_COUNT:-300}
 me=$((KRG_NODE_ID - 1))
-tap_plan 22
+tap_plan 23
 
 # errtext COMMAND...: what the command says on stderr, its path removed
 errtext() { "$@" 2>&1 >/dev/null | sed "s|'[^']*'||g; s|$C||g; s|$PRIV/krg_scheduler||g"; }
@@ -33,10 +33,12 @@ front_up() {	# $1: extra arguments (cpg 3)
 	$B fs $PRIV/krg_scheduler $C $1 -- -f -o allow_other,default_permissions \
 		> /tmp/front.log 2>&1 &
 	echo $! > /run/front.pid
-	wait_until 60 sh -c "grep -q ' $C fuse' /proc/mounts"
+	# Kerrighed's /config/krg_scheduler: the same front, bound there
+	wait_until 60 sh -c "grep -q ' $C fuse' /proc/mounts" &&
+		mount -o bind $C /config/krg_scheduler
 }
 front_down() {
-	umount $C && kill "$(cat /run/front.pid)" 2>/dev/null
+	umount /config/krg_scheduler && umount $C && kill "$(cat /run/front.pid)" 2>/dev/null
 	wait "$(cat /run/front.pid)" 2>/dev/null
 	! grep -q " $C fuse" /proc/mounts
 }
@@ -127,7 +129,9 @@ if [ "$me" = 0 ]; then
 		ln -s ../../../../../probes/migration_probe/last_migration last_event/migration &&
 		cd $C && ln -s probes/mosix_probe/norm_mean_load \
 			$P/local_load/freq_limit_filter/threshold_filter/mosix_mean &&
-		echo 1500 > $P/local_load/freq_limit_filter/threshold_filter/threshold
+		echo 1500 > $P/local_load/freq_limit_filter/threshold_filter/threshold &&
+		cd /config/krg_scheduler/schedulers/mosix &&
+		ln -s ../../probes/mosix_probe/process_load mosix_load_balancer/process_load/mosix
 	) > /tmp/legacy.log 2>&1
 	check "the legacy set-up, relative paths, on node 0" [ $? = 0 ]
 	cat /tmp/legacy.log
@@ -155,6 +159,17 @@ check "... the same krgsched show --cfg on every node" sh -c \
 	"cmp -s $CL_SHARED/show.0 $CL_SHARED/show.1 && cmp -s $CL_SHARED/show.0 $CL_SHARED/show.2 && grep -q threshold_filter $CL_SHARED/show.0"
 check "... the links read the same through the private mount" sh -c \
 	"readlink $PRIV/krg_scheduler/schedulers/mosix/mosix_load_balancer/local_load/freq_limit_filter/last_event/migration | grep -q 'probes/migration_probe/last_migration\$'"
+check "... the link made through /config/krg_scheduler too" sh -c \
+	"readlink $PRIV/krg_scheduler/schedulers/mosix/mosix_load_balancer/process_load/mosix | grep -q 'probes/mosix_probe/process_load\$'"
+if [ "$me" = 0 ]; then
+	# the FUSE hop on a whole-tree read: krgsched show --cfg, 10 times,
+	# through the front, then in a mount namespace without it
+	t0=$(cluster_now); for i in 1 2 3 4 5 6 7 8 9 10; do krgsched show --cfg > /dev/null; done; t1=$(cluster_now)
+	td=$(unshare -m sh -c "umount /config/krg_scheduler; umount $C && t0=\$(cut -d' ' -f1 /proc/uptime) &&
+		for i in 1 2 3 4 5 6 7 8 9 10; do krgsched show --cfg > /dev/null; done &&
+		echo \$t0 \$(cut -d' ' -f1 /proc/uptime)")
+	echo "$t0 $t1 $td" | awk '{ printf "# krgsched show --cfg (the set-up above): %.0f ms through the front, %.0f ms directly (mean of 10)\n", ($2 - $1) * 100, ($4 - $3) * 100 }'
+fi
 cluster_barrier compared > /dev/null
 if [ "$me" = 1 ]; then
 	krgsched destroy mosix > /dev/null 2>&1 || true
@@ -182,7 +197,7 @@ if [ "$me" = 2 ]; then
 	kill -9 "$(cat /run/front.pid)"; wait "$(cat /run/front.pid)" 2>/dev/null
 	echo "# the front killed, the mount up: $(errtext ls $C)"
 	check "the front killed: ENOTCONN until unmounted" sh -c \
-		"ls $C 2>&1 | grep -q 'not connected' && umount $C && [ -d $C/probes ]"
+		"ls $C 2>&1 | grep -q 'not connected' && umount /config/krg_scheduler && umount $C && [ -d $C/probes ]"
 	# what krgd could leave when it stops: the private tree, read-only
 	mount -o bind $PRIV/krg_scheduler $C && mount -o remount,bind,ro $C
 	echo "# a read-only bind in its place: $(errtext mkdir $C/schedulers/x)"
