@@ -23,7 +23,7 @@
  *	mkdir (or rmdir) DIR/PREFIX<i> for i < COUNT, counting successes,
  *	EEXIST/ENOENT and other errors (two nodes at once on the same names:
  *	the total order decides, the loser gets what one machine gives).
- *   replication_bench fs PRIVATE MOUNTPOINT [cpg MEMBERS] -- FUSE-OPTIONS
+ *   replication_bench fs PRIVATE MOUNTPOINT [cpg MEMBERS | cache] -- FUSE-OPTIONS
  *	the front filesystem: a FUSE passthrough (libfuse3, high-level API)
  *	mounted at MOUNTPOINT over PRIVATE (the subsystem's directory in a
  *	private configfs mount, e.g. /run/krgd/cfs/krg_scheduler). Reads
@@ -34,7 +34,9 @@
  *	of its own record applied on its own node. A relative symlink target
  *	is resolved by the writer from the caller's cwd (/proc/PID/cwd of
  *	the request's pid) into a path under the subsystem, the way configfs
- *	resolves it from the caller's cwd.
+ *	resolves it from the caller's cwd. With `cache` (not replicated, for
+ *	a measurement only: nothing invalidates), the kernel may keep entries
+ *	and attributes 10 s.
  */
 #define FUSE_USE_VERSION 31
 #include <errno.h>
@@ -347,6 +349,7 @@ static int mode_race(int argc, char **argv)
 static const char *priv;	/* the subsystem in the private configfs mount */
 static const char *front;	/* our mount point */
 static int replicate;
+static int cache;
 
 /* Where a caller may see the subsystem: its cwd is translated from these. */
 static const char *const front_names[] = {
@@ -699,8 +702,8 @@ static void *fs_init(struct fuse_conn_info *conn, struct fuse_config *cfg)
 {
 	(void)conn;
 	cfg->use_ino = 0;
-	cfg->entry_timeout = 0;		/* others' changes show at once */
-	cfg->attr_timeout = 0;
+	cfg->entry_timeout = cache ? 10 : 0;	/* others' changes show at once */
+	cfg->attr_timeout = cache ? 10 : 0;
 	cfg->negative_timeout = 0;
 	cfg->direct_io = 1;
 	return NULL;
@@ -762,7 +765,7 @@ static int mode_fs(int argc, char **argv)
 	pthread_t th;
 
 	if (argc < 4)
-		return fprintf(stderr, "usage: fs PRIVATE MOUNTPOINT [cpg MEMBERS] -- FUSE-OPTIONS\n"), 2;
+		return fprintf(stderr, "usage: fs PRIVATE MOUNTPOINT [cpg MEMBERS | cache] -- FUSE-OPTIONS\n"), 2;
 	priv = argv[2];
 	front = argv[3];
 	if (i + 1 < argc && !strcmp(argv[i], "cpg")) {
@@ -773,6 +776,9 @@ static int mode_fs(int argc, char **argv)
 		pthread_create(&th, NULL, dispatch_thread, NULL);
 		wait_members(atoi(argv[i + 1]));
 		i += 2;
+	} else if (i < argc && !strcmp(argv[i], "cache")) {
+		cache = 1;
+		i++;
 	}
 	if (i < argc && !strcmp(argv[i], "--"))
 		i++;
