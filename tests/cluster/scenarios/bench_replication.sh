@@ -16,7 +16,12 @@
 #    (d) the same through the FUSE front with every change ordered by CPG
 #        (AGREED) and applied on the 3 nodes, from node 0, then from nodes
 #        0 and 1 at once; the legacy MOSIX set-up typed with relative paths
-#        on node 0 gives the same `krgsched show --cfg` on every node.
+#        on node 0 (also under /config/krg_scheduler, where the front is
+#        bound too) gives the same `krgsched show --cfg` on every node;
+#        attribute writes; `krgsched show` through the front, directly and
+#        through a front that lets the kernel cache; two writers on the
+#        same names; the front killed with its mount up, and a read-only
+#        bind of the private tree in its place.
 . /krg/lib/krg.sh
 . /krg/lib/cluster.sh
 C=$KRG_CFS
