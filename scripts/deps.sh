@@ -68,6 +68,9 @@ pkgs=(
 	# never on this machine (see below); its client libraries build krgd.
 	# Guests share a directory over virtio-9p (qemu's own).
 	corosync libcpg-dev libquorum-dev libcmap-dev
+	# the replicated tree's front filesystem (issue 16; its spike prototype,
+	# bench/replication_bench.c): libfuse3, whose .so reaches the cluster guests
+	libfuse3-dev
 )
 bp_pkgs=(libbpf-dev bpftool)
 
