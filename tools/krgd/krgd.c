@@ -107,7 +107,7 @@ static void report(void)
 
 	if (!have_view || krgd_genl())
 		return;
-	if (krg_membership_set(&genl, members, quorate, ring, err,
+	if (krg_membership_set(&genl, members, members, quorate, ring, err,
 			       sizeof(err))) {
 		say(LOG_ERR, "krg.ko refused the membership: %s%s%s",
 		    strerror(errno), err[0] ? ": " : "", err);

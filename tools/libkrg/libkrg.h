@@ -263,9 +263,14 @@ int krg_nodelist_format(const unsigned long *mask, char *buf, size_t len);
 
 /* ---- nodes.c: node information from KRG_SYSFS_DIR ---- */
 
-/* The online (possible) nodes; EPROTO if the kernel's list does not parse. */
+/*
+ * The online (possible, present) nodes; EPROTO if the kernel's list does
+ * not parse. Present: corosync's members with the cluster backend, of
+ * which the online ones are those in krgsched's use (nodes_present).
+ */
 int krg_nodes_online(unsigned long *mask);
 int krg_nodes_possible(unsigned long *mask);
+int krg_nodes_present(unsigned long *mask);
 /* The node this runs on (the node of its CPU, as krg.ko sees it), or -1. */
 int krg_local_node(void);
 /* The CPU list of @node ("0-3"), without the newline; ERANGE if too long. */
@@ -296,11 +301,14 @@ int krg_value_get(struct krg_genl *g, int node, const char *probe,
 
 /*
  * KRG_CMD_MEMBERSHIP: @nodes is a bitmap of KRG_MAX_NODES bits (bit n in
- * byte n / 8) of krg node ids; @quorate and @ring as corosync reports.
+ * byte n / 8) of krg node ids, the nodes in krgsched's use; @present the
+ * same for every member of corosync's membership (a superset of @nodes),
+ * or NULL to leave it out (the kernel takes @nodes); @quorate and @ring as
+ * corosync reports.
  */
 int krg_membership_set(struct krg_genl *g, const unsigned char *nodes,
-		       int quorate, unsigned long long ring, char *err,
-		       size_t errlen);
+		       const unsigned char *present, int quorate,
+		       unsigned long long ring, char *err, size_t errlen);
 
 /* KRG_CMD_NODE_INFO: what @node published of itself (/proc/nodes). */
 int krg_node_info_set(struct krg_genl *g, int node, unsigned int cpus,
