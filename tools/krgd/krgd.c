@@ -11,7 +11,11 @@
  * tries again, waiting 1, 2, 4, ... up to 30 s; when it loses corosync it
  * closes its netlink socket, so krg.ko marks the membership stale until
  * the next report. Nothing in the kernel ever waits for it. It also
- * exchanges each machine's figures with the other agents (values.c).
+ * exchanges each machine's figures with the other agents (values.c), and
+ * carries out krgadm's cluster-wide operations with them (admin.c: the
+ * nodes taken out of krgsched's use, poweroff, reboot): krg.ko hears
+ * NODES = the members not deleted (this node alone if it is deleted) and
+ * PRESENT = every member.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -30,10 +34,12 @@
 #include "krgd.h"
 
 #define KRGD_BACKOFF_MAX	30	/* s */
+#define KRGD_ADMIN_FDS		20	/* admin.c's: cpg, socket, clients */
 
 static int foreground;
 static int verbose;
 static int period_ms = 500;
+static const char *poweroff_cmd, *reboot_cmd;	/* NULL: the defaults */
 static volatile sig_atomic_t stopping;
 
 /* What the kernel needs to hear, and whether it heard it. */
@@ -100,14 +106,33 @@ int krgd_genl(void)
 	return -1;
 }
 
-/* Send the view to krg.ko; on failure it is sent again at the next change. */
+const unsigned char *krgd_members(void)
+{
+	return members;
+}
+
+/*
+ * Send the view to krg.ko; on failure it is sent again at the next change.
+ * Not before admin.c synced once: the deleted set is not known before.
+ */
 static void report(void)
 {
+	unsigned char nodes[KRG_MAX_NODES / 8];
+	int self = (int)local_nodeid - 1;
 	char err[256];
 
-	if (!have_view || krgd_genl())
+	if (!have_view || !admin_ready() || krgd_genl())
 		return;
-	if (krg_membership_set(&genl, members, members, quorate, ring, err,
+	memset(nodes, 0, sizeof(nodes));
+	if (admin_node_deleted(self)) {
+		/* Out of the cluster's use: this node runs alone. */
+		nodes[self / 8] = 1U << (self % 8);
+	} else {
+		for (int n = 0; n < KRG_MAX_NODES; n++)
+			if (!admin_node_deleted(n))
+				nodes[n / 8] |= members[n / 8] & (1U << (n % 8));
+	}
+	if (krg_membership_set(&genl, nodes, members, quorate, ring, err,
 			       sizeof(err))) {
 		say(LOG_ERR, "krg.ko refused the membership: %s%s%s",
 		    strerror(errno), err[0] ? ": " : "", err);
@@ -116,6 +141,12 @@ static void report(void)
 	}
 	reported = 1;
 	say(LOG_DEBUG, "reported ring %llu, quorate %d", ring, quorate);
+}
+
+void krgd_deleted_changed(void)
+{
+	reported = 0;
+	report();
 }
 
 static void on_quorum(quorum_handle_t h, uint32_t q, struct quorum_ring_id id,
@@ -185,7 +216,9 @@ static int follow(unsigned int *wait_s)
 	quorum_handle_t qh;
 	cmap_handle_t cmap;
 	uint32_t type;
-	struct pollfd pfd[2] = { { .events = POLLIN }, { .events = POLLIN } };
+	struct pollfd pfd[2 + KRGD_ADMIN_FDS] = {
+		{ .events = POLLIN }, { .events = POLLIN }
+	};
 	struct timespec next, now;
 	cs_error_t e;
 	int ret = 0;
@@ -223,6 +256,11 @@ static int follow(unsigned int *wait_s)
 		return 1;
 	}
 	pfd[1].fd = values_fd();
+	if (admin_open(local_nodeid, poweroff_cmd, reboot_cmd)) {
+		values_close();
+		quorum_finalize(qh);
+		return 1;
+	}
 	clock_gettime(CLOCK_MONOTONIC, &next);
 	say(LOG_INFO, "following corosync's membership (this is node %u)",
 	    local_nodeid - 1);
@@ -230,7 +268,7 @@ static int follow(unsigned int *wait_s)
 	have_view = 0;
 	while (!stopping) {
 		long wait_ms;
-		int n;
+		int n, na;
 
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		wait_ms = (next.tv_sec - now.tv_sec) * 1000 +
@@ -243,7 +281,13 @@ static int follow(unsigned int *wait_s)
 			next.tv_nsec %= 1000000000;
 			wait_ms = period_ms;
 		}
-		n = poll(pfd, 2, (int)wait_ms);
+		/* Messages corosync was too busy to take: soon again. */
+		if (admin_tick() && wait_ms > 100)
+			wait_ms = 100;
+		na = admin_pollfds(pfd + 2, KRGD_ADMIN_FDS);
+		for (int i = 0; i < 2 + na; i++)
+			pfd[i].revents = 0;
+		n = poll(pfd, 2 + na, (int)wait_ms);
 		if (n < 0 && errno != EINTR) {
 			ret = 1;
 			break;
@@ -263,10 +307,16 @@ static int follow(unsigned int *wait_s)
 			ret = 1;
 			break;
 		}
+		if (n > 0 && admin_dispatch(pfd + 2, na)) {
+			say(LOG_WARNING, "connection to corosync lost (krg_admin); the membership is stale until it is back");
+			ret = 1;
+			break;
+		}
 		/* A report that failed (krg.ko not loaded yet) is retried. */
 		if (have_view && !reported)
 			report();
 	}
+	admin_close();
 	values_close();
 	quorum_finalize(qh);
 	/* The kernel marks the membership stale when this socket closes. */
@@ -287,6 +337,10 @@ static void usage(FILE *f)
 		"  -v, --verbose     also log each report\n"
 		"  -p, --period MS   publish this machine's figures every MS ms\n"
 		"                    (100 to 60000, default 500)\n"
+		"      --poweroff-command CMD, --reboot-command CMD\n"
+		"                    what krgadm cluster poweroff (reboot) runs here\n"
+		"                    (/bin/sh -c CMD; default: systemctl poweroff\n"
+		"                    (reboot) under systemd, else /sbin/poweroff)\n"
 		"  -h, --help        show this help and exit\n"
 		"  -V, --version     show the version and exit\n"
 		"\n"
@@ -301,6 +355,8 @@ int main(int argc, char **argv)
 		{ "foreground", no_argument, NULL, 'f' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "period", required_argument, NULL, 'p' },
+		{ "poweroff-command", required_argument, NULL, 'P' },
+		{ "reboot-command", required_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -314,6 +370,8 @@ int main(int argc, char **argv)
 		case 'f': foreground = 1; break;
 		case 'v': verbose = 1; break;
 		case 'p': period_ms = (int)krg_parse_arg(optarg, "period", 100, 60000); break;
+		case 'P': poweroff_cmd = optarg; break;
+		case 'R': reboot_cmd = optarg; break;
 		case 'h': usage(stdout); return 0;
 		case 'V': return krg_print_version();
 		default: krg_usage_error(NULL);

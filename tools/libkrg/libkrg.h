@@ -316,4 +316,55 @@ int krg_node_info_set(struct krg_genl *g, int node, unsigned int cpus,
 		      unsigned long long mem_free_kb, const unsigned int load[3],
 		      char *err, size_t errlen);
 
+/* ---- admin.c: krgd's administration socket (krgadm <-> the local krgd) ---- */
+
+#define KRG_ADMIN_SOCKET	"/run/krgd.sock"	/* SOCK_SEQPACKET, 0600 */
+#define KRG_ADMIN_MAGIC		0x4b524751		/* "KRGQ" */
+#define KRG_ADMIN_VERSION	1
+
+enum krg_admin_op {
+	KRG_ADMIN_STATUS = 1,	/* the agent's view: present, deleted */
+	KRG_ADMIN_DEL,		/* take @mask out of krgsched's use */
+	KRG_ADMIN_ADD,		/* give @mask back */
+	KRG_ADMIN_POWEROFF,	/* every agent powers its machine off */
+	KRG_ADMIN_REBOOT,	/* every agent reboots its machine */
+};
+
+/* One request a connection; fixed layout, the same on both sides. */
+struct krg_admin_req {
+	__u32 magic;
+	__u16 version;
+	__u16 size;			/* sizeof(struct krg_admin_req) */
+	__u32 op;			/* enum krg_admin_op */
+	__u32 reserved;
+	__u8 mask[KRG_MAX_NODES / 8];	/* DEL, ADD: bit n of byte n / 8 */
+};
+
+/*
+ * The answer, once the operation was delivered back to the agent through
+ * corosync and applied (so every agent has it, in the same order).
+ */
+struct krg_admin_reply {
+	__u32 magic;
+	__u16 version;
+	__u16 size;			/* sizeof(struct krg_admin_reply) */
+	__s32 status;			/* 0, or -1 */
+	__s32 error;			/* an errno when status is -1 */
+	__u32 synced;			/* the agent has the cluster's state */
+	__u32 local_node;		/* the agent's krg node id */
+	__u8 present[KRG_MAX_NODES / 8];	/* corosync's members */
+	__u8 deleted[KRG_MAX_NODES / 8];	/* taken out of use */
+	char message[192];		/* why it failed, NUL-terminated */
+};
+
+/*
+ * Send @req to the local krgd and wait (at most @timeout_ms) for its
+ * @reply. 0 when a reply came (its status says how the operation went),
+ * else -1 with errno: ENOENT or ECONNREFUSED (krgd is not running or not
+ * connected to corosync), EACCES (not root), ETIMEDOUT, EPROTO (a reply
+ * that is not one).
+ */
+int krg_admin_call(const struct krg_admin_req *req,
+		   struct krg_admin_reply *reply, int timeout_ms);
+
 #endif /* _LIBKRG_H */
