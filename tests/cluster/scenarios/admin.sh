@@ -23,30 +23,32 @@ present_is() { [ "$(cat $K/nodes_present)" = "$1" ]; }
 fresh() { grep -q '^membership fresh' $K/cluster; }
 status_is() { [ "$(krgadm nodes status | tr '\n' ' ' | sed 's/ $//')" = "$1" ]; }
 fit_is() { [ "$(cat $C/schedulers/fit/node_set)" = "$1" ]; }
+# (cluster_barrier and wait_until use _b, _c, _i, _t: not these.)
 # says DESCRIPTION STATUS TEXT COMMAND...: the command exits STATUS and
 # prints TEXT (on stdout or stderr: Kerrighed's messages are on stdout)
 says() {
-	_d=$1 _s=$2 _t=$3; shift 3
+	says_d=$1 says_s=$2 says_t=$3; shift 3
 	"$@" > /tmp/.adm 2>&1
-	_rc=$?
-	if [ "$_rc" = "$_s" ] && grep -qF -- "$_t" /tmp/.adm; then
-		ok "$_d"
+	says_rc=$?
+	if [ "$says_rc" = "$says_s" ] && grep -qF -- "$says_t" /tmp/.adm; then
+		ok "$says_d"
 	else
-		not_ok "$_d (exit $_rc, wanted $_s and '$_t', got '$(head -c 400 /tmp/.adm | tr '\n' '|')')"
+		not_ok "$says_d (exit $says_rc, wanted $says_s and '$says_t', got '$(head -c 400 /tmp/.adm | tr '\n' '|')')"
 	fi
 }
-# op NAME NODE TEXT STATUS KRGADM-ARGS...: node NODE runs krgadm with the
-# arguments (exit 0, TEXT printed); then, on every node, krgadm nodes
-# status becomes STATUS. Two checks.
+# op NAME NODE TEXT STATUS KRGADM-ARGS...: once every node is there, node
+# NODE runs krgadm with the arguments (exit 0, TEXT printed); then, on
+# every node, krgadm nodes status becomes STATUS. Two checks.
 op() {
-	_n=$1 _o=$2 _t=$3 _st=$4; shift 4
-	if on "$_o"; then
-		says "$_n: node $_o: krgadm $*" 0 "$_t" krgadm "$@"
+	op_n=$1 op_o=$2 op_t=$3 op_st=$4; shift 4
+	cluster_barrier "$op_n.go" > /dev/null
+	if on "$op_o"; then
+		says "$op_n: node $op_o: krgadm $*" 0 "$op_t" krgadm "$@"
 	else
-		skip "$_n: node $_o runs krgadm $*"
+		skip "$op_n: node $op_o runs krgadm $*"
 	fi
-	cluster_barrier "$_n" > /dev/null
-	check "$_n: every node says $_st" wait_until 60 status_is "$_st"
+	cluster_barrier "$op_n" > /dev/null
+	check "$op_n: every node says $op_st" wait_until 60 status_is "$op_st"
 }
 agent_up() {
 	krgd -f -v --poweroff-command "echo $me > $S/admin.poweroff.$me" \
@@ -167,6 +169,7 @@ op adda2 1 "Adding nodes [1,2]... done" "0:online 1:online 2:online" nodes add -
 check "all three online again" wait_until 60 online_is 0-2
 
 # reboot from node 1: every agent runs it.
+cluster_barrier reboot > /dev/null
 if on 1; then
 	says "node 1: cluster reboot" 0 "Rebooting cluster... done" krgadm cluster reboot
 else
