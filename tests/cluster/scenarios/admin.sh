@@ -8,13 +8,14 @@
 # the cluster, too many), bad input and a user refused; krgd restarted on
 # a deleted node: still deleted (the others' state); cluster poweroff and
 # reboot from node 1: every agent (the deleted one too) ran its command
-# (here one that writes a file in /shared, so that the guests stay up).
+# (here one that writes a file in /shared, so that the guests stay up); a
+# partition and its merge keep the deletions of both sides.
 . /krg/lib/krg.sh
 . /krg/lib/cluster.sh
 K=/sys/kernel/krg
 C=$KRG_CFS
 S=$CL_SHARED
-tap_plan 54
+tap_plan 62
 
 me=$((KRG_NODE_ID - 1))
 on() { [ "$me" = "$1" ]; }
@@ -167,6 +168,30 @@ op dela 0 "Removing nodes [1,2]... done" "0:online 1:present 2:present" nodes de
 check "node $me: online set after del -a" wait_until 60 online_is $me
 op adda2 1 "Adding nodes [1,2]... done" "0:online 1:online 2:online" nodes add -a
 check "all three online again" wait_until 60 online_is 0-2
+
+# A partition: node 2 (deleted) cut off, node 1 deleted meanwhile on the
+# other side; merged, both deletions stand everywhere (the union of the
+# sides' sets: docs/krgd.8).
+op pdel 0 "Removing nodes [2]... done" "0:online 1:online 2:present" nodes del -n 2
+cluster_barrier cut > /dev/null
+on 0 && cluster_host cut 3
+if on 2; then
+	check "node 2 cut off: alone present" wait_until 120 present_is 2
+	skip "node 0 removes node 1 meanwhile"
+else
+	check "node 2 cut off: 0-1 present" wait_until 120 present_is 0-1
+	if on 0; then
+		says "node 0: nodes del -n 1 while node 2 is cut off" 0 \
+			"Removing nodes [1]... done" krgadm nodes del -n 1
+	else
+		skip "node 0 removes node 1 meanwhile"
+	fi
+fi
+cluster_barrier split > /dev/null
+on 0 && cluster_host join 3
+check "merged: every node present" wait_until 120 present_is 0-2
+check "... both deletions stand on every node" wait_until 60 status_is "0:online 1:present 2:present"
+op padd 0 "Adding nodes [1,2]... done" "0:online 1:online 2:online" nodes add -a
 
 # reboot from node 1: every agent runs it.
 cluster_barrier reboot > /dev/null
