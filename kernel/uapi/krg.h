@@ -6,11 +6,15 @@
  * numbers. Three parts:
  *
  *  - /sys/kernel/krg/ (read-only): abi_version, backend, nodes_possible,
- *    nodes_online, local_node, node<N>/{cpulist,online}, cap_supported,
- *    task_entries, migrations and forks; node<N>/ also has numa_node and
- *    measured. Node lists use the kernel's list
- *    format ("0-3,5"). cap_supported is the mask of the capabilities the kernel
- *    implements, in hexadecimal with a 0x prefix ("0x17"). task_entries is
+ *    nodes_online, nodes_present, local_node, node<N>/{cpulist,online},
+ *    cap_supported, task_entries, migrations, forks and cluster; node<N>/
+ *    also has numa_node and measured. Node lists use the kernel's list
+ *    format ("0-3,5"). nodes_present is, with the cluster backend, the
+ *    present set the agent reported last (corosync's members, of which
+ *    the online ones are those in krgsched's use; this machine alone
+ *    before a report), and the online set with the others. cap_supported
+ *    is the mask of the capabilities the kernel implements, in
+ *    hexadecimal with a 0x prefix ("0x17"). task_entries is
  *    the number of tasks krg.ko keeps state for (decimal): those whose sets
  *    are not the defaults, or that it placed on a node. migrations holds
  *    three lines "requested N", "done N", "aborted N": migrations queued,
