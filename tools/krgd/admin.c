@@ -105,6 +105,7 @@ _Static_assert(sizeof(struct admin_msg) == 64, "admin_msg layout");
 /* A krgadm connection: reading its request, or waiting for its op. */
 struct admin_client {
 	int fd;				/* -1: free slot */
+	uid_t uid;			/* the peer's (SO_PEERCRED) */
 	uint64_t id;			/* its op's request id, 0: none yet */
 	int unsent;			/* the op is still to be multicast */
 	struct admin_msg op;
@@ -536,10 +537,7 @@ static void on_accept(void)
 		fd = accept4(listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 		if (fd < 0)
 			return;
-		if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &len) ||
-		    cr.uid != 0) {
-			reply_fd(fd, -1, EPERM, "only root may ask krgd (uid %d)",
-				 (int)cr.uid);
+		if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &len)) {
 			close(fd);
 			continue;
 		}
@@ -552,6 +550,7 @@ static void on_accept(void)
 			continue;
 		}
 		clients[i].fd = fd;
+		clients[i].uid = cr.uid;
 		clients[i].id = 0;
 		clients[i].unsent = 0;
 	}
@@ -574,6 +573,13 @@ static void on_request(struct admin_client *c)
 	if (n < 0 && (errno == EAGAIN || errno == EINTR))
 		return;
 	if (n <= 0) {
+		client_close(c);
+		return;
+	}
+	/* Refused once its request is in: it reads the refusal, not EPIPE. */
+	if (c->uid != 0) {
+		reply_fd(c->fd, -1, EPERM, "only root may ask krgd (uid %d)",
+			 (int)c->uid);
 		client_close(c);
 		return;
 	}

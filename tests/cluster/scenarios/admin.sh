@@ -15,7 +15,7 @@
 K=/sys/kernel/krg
 C=$KRG_CFS
 S=$CL_SHARED
-tap_plan 62
+tap_plan 63
 
 me=$((KRG_NODE_ID - 1))
 on() { [ "$me" = "$1" ]; }
@@ -67,6 +67,8 @@ agent_up
 check "with krgd: every node online and present" wait_until 120 sh -c \
 	"[ \"\$(cat $K/nodes_online)\" = 0-2 ] && [ \"\$(cat $K/nodes_present)\" = 0-2 ]"
 check "krgadm nodes status: every node online" wait_until 30 status_is "0:online 1:online 2:online"
+check "krgd's socket: its answers and refusals (admin_sock_test)" sh -c \
+	"/krg/tests/admin_sock_test > /tmp/admin_sock.out 2>&1 && grep -q 'pass:6 fail:0 .*skip:0' /tmp/admin_sock.out"
 krg_load krg_scheduler
 mkdir $C/schedulers/fit
 echo 1 > $C/schedulers/fit/node_set_max_fit
@@ -207,5 +209,8 @@ cluster_barrier done > /dev/null
 [ -n "${job:-}" ] && kill "$job"
 rmdir $C/schedulers/fit
 kill "$(cat /run/krgd.pid)"
-[ "$_tap_fail" = 0 ] || sed 's/^/# /' /tmp/krgd.log | tail -n 80
+if [ "$_tap_fail" != 0 ]; then
+	sed 's/^/# /' /tmp/admin_sock.out
+	sed 's/^/# /' /tmp/krgd.log | tail -n 80
+fi
 tap_done
