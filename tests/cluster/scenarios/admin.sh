@@ -15,7 +15,7 @@
 K=/sys/kernel/krg
 C=$KRG_CFS
 S=$CL_SHARED
-tap_plan 63
+tap_plan 69
 
 me=$((KRG_NODE_ID - 1))
 on() { [ "$me" = "$1" ]; }
@@ -37,14 +37,14 @@ says() {
 		not_ok "$says_d (exit $says_rc, wanted $says_s and '$says_t', got '$(head -c 400 /tmp/.adm | tr '\n' '|')')"
 	fi
 }
-# op NAME NODE TEXT STATUS KRGADM-ARGS...: once every node is there, node
-# NODE runs krgadm with the arguments (exit 0, TEXT printed); then, on
-# every node, krgadm nodes status becomes STATUS. Two checks.
+# op NAME NODE EXIT TEXT STATUS KRGADM-ARGS...: once every node is there,
+# node NODE runs krgadm with the arguments (it exits EXIT, TEXT printed);
+# then, on every node, krgadm nodes status becomes STATUS. Two checks.
 op() {
-	op_n=$1 op_o=$2 op_t=$3 op_st=$4; shift 4
+	op_n=$1 op_o=$2 op_x=$3 op_t=$4 op_st=$5; shift 5
 	cluster_barrier "$op_n.go" > /dev/null
 	if on "$op_o"; then
-		says "$op_n: node $op_o: krgadm $*" 0 "$op_t" krgadm "$@"
+		says "$op_n: node $op_o: krgadm $*" "$op_x" "$op_t" krgadm "$@"
 	else
 		skip "$op_n: node $op_o runs krgadm $*"
 	fi
@@ -155,45 +155,59 @@ cluster_barrier restarted > /dev/null
 check "krgadm nodes status after the restart: 2:present" wait_until 30 status_is "0:online 1:online 2:present"
 
 # add -n 2, from node 2 itself
-op add2 2 "Adding nodes [2]... done" "0:online 1:online 2:online" nodes add -n 2
+op add2 2 0 "Adding nodes [2]... done" "0:online 1:online 2:online" nodes add -n 2
 check "node 2 back everywhere: 0-2 online" wait_until 60 online_is 0-2
 check "... the max_fit scheduler has it again" wait_until 30 fit_is 0-2
 says "add -a with every node online" 0 "No present node to add." krgadm nodes add -a
 
 # -c, -t, -a from node 0
-op delc 0 "Removing nodes [1]... done" "0:online 1:present 2:online" nodes del -c 1
-op adda 0 "Adding nodes [1]... done" "0:online 1:online 2:online" nodes add -a
-op delt 0 "Removing nodes [1,2]... done" "0:online 1:present 2:present" nodes del -t 1
-op addc 0 "Adding nodes [1]... done" "0:online 1:online 2:present" nodes add -c 1
-op addt 0 "Adding nodes [2]... done" "0:online 1:online 2:online" nodes add -t 3
-op dela 0 "Removing nodes [1,2]... done" "0:online 1:present 2:present" nodes del -a
+op delc 0 0 "Removing nodes [1]... done" "0:online 1:present 2:online" nodes del -c 1
+op adda 0 0 "Adding nodes [1]... done" "0:online 1:online 2:online" nodes add -a
+op delt 0 0 "Removing nodes [1,2]... done" "0:online 1:present 2:present" nodes del -t 1
+op addc 0 0 "Adding nodes [1]... done" "0:online 1:online 2:present" nodes add -c 1
+op addt 0 0 "Adding nodes [2]... done" "0:online 1:online 2:online" nodes add -t 3
+op dela 0 0 "Removing nodes [1,2]... done" "0:online 1:present 2:present" nodes del -a
 check "node $me: online set after del -a" wait_until 60 online_is $me
-op adda2 1 "Adding nodes [1,2]... done" "0:online 1:online 2:online" nodes add -a
+op adda2 1 0 "Adding nodes [1,2]... done" "0:online 1:online 2:online" nodes add -a
 check "all three online again" wait_until 60 online_is 0-2
+# del -n 0,1 on node 0: this node refused (named), node 1 removed, exit 1
+op part 0 1 "Removing nodes [1]... done" "0:online 1:present 2:online" nodes del -n 0,1
+if on 0; then
+	check "... this node named" grep -qx "Unable to suppress current node." /tmp/.adm
+else
+	skip "node 0's refusal: checked on node 0"
+fi
+op part2 1 0 "Adding nodes [1]... done" "0:online 1:online 2:online" nodes add -n 1
 
 # A partition: node 2 (deleted) cut off, node 1 deleted meanwhile on the
-# other side; merged, both deletions stand everywhere (the union of the
-# sides' sets: docs/krgd.8).
-op pdel 0 "Removing nodes [2]... done" "0:online 1:online 2:present" nodes del -n 2
+# other side, and node 2 added there (waited for in vain); merged, both
+# deletions stand everywhere (the union of the sides' sets: node 2 still
+# held its own; docs/krgd.8).
+op pdel 0 0 "Removing nodes [2]... done" "0:online 1:online 2:present" nodes del -n 2
 cluster_barrier cut > /dev/null
 on 0 && cluster_host cut 3
 if on 2; then
 	check "node 2 cut off: alone present" wait_until 120 present_is 2
 	skip "node 0 removes node 1 meanwhile"
+	skip "node 0 adds node 2 meanwhile"
 else
 	check "node 2 cut off: 0-1 present" wait_until 120 present_is 0-1
 	if on 0; then
 		says "node 0: nodes del -n 1 while node 2 is cut off" 0 \
 			"Removing nodes [1]... done" krgadm nodes del -n 1
+		says "node 0: add -n 2 while it is cut off: waited for, in vain" 1 \
+			"Waiting for nodes [2] to join... fail (0/1 online after 5 s)" \
+			krgadm nodes add -n 2 --timeout 5
 	else
 		skip "node 0 removes node 1 meanwhile"
+		skip "node 0 adds node 2 meanwhile"
 	fi
 fi
 cluster_barrier split > /dev/null
 on 0 && cluster_host join 3
 check "merged: every node present" wait_until 120 present_is 0-2
 check "... both deletions stand on every node" wait_until 60 status_is "0:online 1:present 2:present"
-op padd 0 "Adding nodes [1,2]... done" "0:online 1:online 2:online" nodes add -a
+op padd 0 0 "Adding nodes [1,2]... done" "0:online 1:online 2:online" nodes add -a
 
 # reboot from node 1: every agent runs it.
 cluster_barrier reboot > /dev/null
