@@ -345,7 +345,12 @@ static int agent_op(int op, const unsigned char *mask)
 		memcpy(req.mask, mask, MASK_BYTES);
 	/* Long enough for corosync to carry it even while a node is lost. */
 	if (krg_admin_call(&req, &r, 60000)) {
-		printf("fail (krgd: %s)\n", strerror(errno));
+		/* No agent: no cluster to power off (Kerrighed's words). */
+		if ((op == KRG_ADMIN_POWEROFF || op == KRG_ADMIN_REBOOT) &&
+		    (errno == ENOENT || errno == ECONNREFUSED))
+			printf("fail (cluster not running)\n");
+		else
+			printf("fail (krgd: %s)\n", strerror(errno));
 		return 1;
 	}
 	if (r.status) {
@@ -601,7 +606,7 @@ static int cluster_down(int reboot)
 	printf(reboot ? "Rebooting cluster... " : "Shutting down cluster... ");
 	fflush(stdout);
 	if (krg_sysfs_read("backend", buf, sizeof(buf)) || strcmp(buf, "cluster") ||
-	    !cluster_up() || access(KRG_ADMIN_SOCKET, F_OK)) {
+	    !cluster_up()) {
 		printf("fail (cluster not running)\n");
 		return 1;
 	}

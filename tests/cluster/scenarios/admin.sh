@@ -15,7 +15,7 @@
 K=/sys/kernel/krg
 C=$KRG_CFS
 S=$CL_SHARED
-tap_plan 69
+tap_plan 70
 
 me=$((KRG_NODE_ID - 1))
 on() { [ "$me" = "$1" ]; }
@@ -141,6 +141,8 @@ cluster_barrier restart > /dev/null
 if on 2; then
 	kill "$(cat /run/krgd.pid)"
 	check "node 2: krgd stopped: stale" wait_until 30 grep -q '^membership stale' $K/cluster
+	says "... cluster poweroff without the agent fails" 1 \
+		"Shutting down cluster... fail (cluster not running)" krgadm cluster poweroff
 	agent_up
 	check "node 2: krgd back: still deleted (alone online, fresh)" wait_until 60 sh -c \
 		"grep -q '^membership fresh' $K/cluster && [ \"\$(cat $K/nodes_online)\" = 2 ]"
@@ -148,6 +150,7 @@ if on 2; then
 		grep -q 'synced with 3 agents, deleted nodes \[2\]' /tmp/krgd.log
 else
 	skip "node 2 stops its krgd"
+	skip "node 2's poweroff without its agent"
 	check "node $me: node 2 stays out" online_is 0-1
 	check "... still present" present_is 0-2
 fi
