@@ -270,11 +270,14 @@ static struct admin_client *client_of(uint64_t id)
 static void run_command(const char *what, const char *cmd,
 			const struct admin_msg *m)
 {
+	int systemd = !access("/run/systemd/system", F_OK);
+	char how[64];
 	pid_t pid;
 	int fd;
 
 	say(LOG_NOTICE, "%s asked by node %u (pid %u)", what, m->nodeid - 1,
 	    m->pid);
+	snprintf(how, sizeof(how), systemd ? "systemctl %s" : "/sbin/%s", what);
 	pid = fork();
 	if (pid < 0) {
 		say(LOG_ERR, "%s: fork: %s", what, strerror(errno));
@@ -291,21 +294,15 @@ static void run_command(const char *what, const char *cmd,
 			close(fd);
 		}
 		closefrom(3);
-		if (cmd) {
+		if (cmd)
 			execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
-		} else if (!access("/run/systemd/system", F_OK)) {
+		else if (systemd)
 			execlp("systemctl", "systemctl", what, (char *)NULL);
-		} else {
-			char path[32];
-
-			snprintf(path, sizeof(path), "/sbin/%s", what);
-			execl(path, what, (char *)NULL);
-		}
+		else
+			execl(how, what, (char *)NULL);
 		_exit(127);
 	}
-	say(LOG_INFO, "%s: running %s (pid %d)", what,
-	    cmd ? cmd : !access("/run/systemd/system", F_OK) ?
-	    "systemctl" : "/sbin/...", pid);
+	say(LOG_INFO, "%s: running %s (pid %d)", what, cmd ? cmd : how, pid);
 }
 
 /* Apply a DEL or ADD delivered (now, or replayed at the end of a round). */
