@@ -24,7 +24,9 @@ present_is() { [ "$(cat $K/nodes_present)" = "$1" ]; }
 fresh() { grep -q '^membership fresh' $K/cluster; }
 status_is() { [ "$(krgadm nodes status | tr '\n' ' ' | sed 's/ $//')" = "$1" ]; }
 fit_is() { [ "$(cat $C/schedulers/fit/node_set)" = "$1" ]; }
-# (cluster_barrier and wait_until use _b, _c, _i, _t: not these.)
+# (cluster_barrier and wait_until use _b, _c, _i, _t: not these. Barriers
+# are named admin.*: the scenarios before, in the same cluster, left theirs
+# in /shared, and a name met again would not wait.)
 # says DESCRIPTION STATUS TEXT COMMAND...: the command exits STATUS and
 # prints TEXT (on stdout or stderr: Kerrighed's messages are on stdout)
 says() {
@@ -42,13 +44,13 @@ says() {
 # then, on every node, krgadm nodes status becomes STATUS. Two checks.
 op() {
 	op_n=$1 op_o=$2 op_x=$3 op_t=$4 op_st=$5; shift 5
-	cluster_barrier "$op_n.go" > /dev/null
+	cluster_barrier "admin.$op_n.go" > /dev/null
 	if on "$op_o"; then
 		says "$op_n: node $op_o: krgadm $*" "$op_x" "$op_t" krgadm "$@"
 	else
 		skip "$op_n: node $op_o runs krgadm $*"
 	fi
-	cluster_barrier "$op_n" > /dev/null
+	cluster_barrier "admin.$op_n" > /dev/null
 	check "$op_n: every node says $op_st" wait_until 60 status_is "$op_st"
 }
 agent_up() {
@@ -70,14 +72,15 @@ check "krgadm nodes status: every node online" wait_until 30 status_is "0:online
 check "krgd's socket: its answers and refusals (admin_sock_test)" sh -c \
 	"/krg/tests/admin_sock_test > /tmp/admin_sock.out 2>&1 && grep -q 'pass:6 fail:0 .*skip:0' /tmp/admin_sock.out"
 krg_load krg_scheduler
-mkdir $C/schedulers/fit
-echo 1 > $C/schedulers/fit/node_set_max_fit
+mkdir $C/schedulers/fit || echo "# mkdir $C/schedulers/fit failed"
+echo 1 > $C/schedulers/fit/node_set_max_fit || echo "# node_set_max_fit refused"
 check "a node_set_max_fit scheduler over 0-2" wait_until 60 fit_is 0-2
+fit_is 0-2 || echo "# fit: node_set '$(cat $C/schedulers/fit/node_set)', max_fit $(cat $C/schedulers/fit/node_set_max_fit), online $(cat $K/nodes_online), schedulers: $(ls $C/schedulers | tr '\n' ' ')"
 if on 2; then
 	sleep 100000 &
 	job=$!
 fi
-check "every node ready" cluster_barrier ready
+check "every node ready" cluster_barrier admin.ready
 
 # del -n 2 from node 0
 if on 0; then
@@ -85,7 +88,7 @@ if on 0; then
 else
 	skip "node 0 removes node 2"
 fi
-cluster_barrier del2 > /dev/null
+cluster_barrier admin.del2 > /dev/null
 if on 2; then
 	check "node 2: alone online, 0-2 present" wait_until 60 sh -c \
 		"[ \"\$(cat $K/nodes_online)\" = 2 ] && [ \"\$(cat $K/nodes_present)\" = 0-2 ]"
@@ -138,7 +141,7 @@ check "every agent ran its poweroff command" wait_until 60 sh -c \
 check "... this one logged who asked" grep -q "poweroff asked by node 1 (pid " /tmp/krgd.log
 
 # krgd restarted on node 2 while it is deleted: the others' state stands.
-cluster_barrier restart > /dev/null
+cluster_barrier admin.restart > /dev/null
 if on 2; then
 	kill "$(cat /run/krgd.pid)"
 	check "node 2: krgd stopped: stale" wait_until 30 grep -q '^membership stale' $K/cluster
@@ -155,7 +158,7 @@ else
 	check "node $me: node 2 stays out" wait_until 30 online_is 0-1
 	check "... still present" wait_until 30 present_is 0-2
 fi
-cluster_barrier restarted > /dev/null
+cluster_barrier admin.restarted > /dev/null
 check "krgadm nodes status after the restart: 2:present" wait_until 30 status_is "0:online 1:online 2:present"
 
 # add -n 2, from node 2 itself
@@ -188,7 +191,7 @@ op part2 1 0 "Adding nodes [1]... done" "0:online 1:online 2:online" nodes add -
 # deletions stand everywhere (the union of the sides' sets: node 2 still
 # held its own; docs/krgd.8).
 op pdel 0 0 "Removing nodes [2]... done" "0:online 1:online 2:present" nodes del -n 2
-cluster_barrier cut > /dev/null
+cluster_barrier admin.cut > /dev/null
 on 0 && cluster_host cut 3
 if on 2; then
 	check "node 2 cut off: alone present" wait_until 120 present_is 2
@@ -207,14 +210,14 @@ else
 		skip "node 0 adds node 2 meanwhile"
 	fi
 fi
-cluster_barrier split > /dev/null
+cluster_barrier admin.split > /dev/null
 on 0 && cluster_host join 3
 check "merged: every node present" wait_until 120 present_is 0-2
 check "... both deletions stand on every node" wait_until 60 status_is "0:online 1:present 2:present"
 op padd 0 0 "Adding nodes [1,2]... done" "0:online 1:online 2:online" nodes add -a
 
 # reboot from node 1: every agent runs it.
-cluster_barrier reboot > /dev/null
+cluster_barrier admin.reboot > /dev/null
 if on 1; then
 	says "node 1: cluster reboot" 0 "Rebooting cluster... done" krgadm cluster reboot
 else
@@ -223,7 +226,7 @@ fi
 check "every agent ran its reboot command" wait_until 60 sh -c \
 	"[ -s $S/admin.reboot.0 ] && [ -s $S/admin.reboot.1 ] && [ -s $S/admin.reboot.2 ]"
 
-cluster_barrier done > /dev/null
+cluster_barrier admin.done > /dev/null
 [ -n "${job:-}" ] && kill "$job"
 rmdir $C/schedulers/fit
 kill "$(cat /run/krgd.pid)"
