@@ -7,7 +7,11 @@
  * minus 1 (corosync reserves 0), so Kerrighed's ids 0..255 and its node 0
  * stay. The online set is what the node agent (krgd) reports of corosync's
  * membership (KRG_CMD_MEMBERSHIP on the `krg` generic netlink family): this
- * machine alone until the first report. When the agent that reported goes
+ * machine alone until the first report. The agent also reports the present
+ * set (KRG_A_PRESENT: every member of corosync's membership, a superset of
+ * the online set, which leaves out the nodes an administrator took out of
+ * krgsched's use: krgadm nodes del), shown in nodes_present. When the
+ * agent that reported goes
  * away (its netlink socket is released: it exited or crashed), the last
  * membership is kept and marked stale until an agent reports again; no
  * kernel path waits for the agent.
@@ -45,6 +49,7 @@ MODULE_PARM_DESC(node_id, "cluster backend: this machine's node id (its corosync
 static DEFINE_MUTEX(krg_cluster_lock);
 /* Under krg_cluster_lock: what the agent reported last. */
 static struct krg_nodemask krg_cluster_members;
+static struct krg_nodemask krg_cluster_present;	/* covers krg_cluster_members */
 static bool krg_cluster_quorate;
 static bool krg_cluster_stale_flag;	/* its agent went away since */
 static bool krg_cluster_reported;	/* an agent reported once */
@@ -78,6 +83,7 @@ static int krg_cluster_init(struct krg_nodemask *possible,
 	bitmap_zero(online.bits, KRG_MAX_NODES);
 	__set_bit(node_id, online.bits);
 	krg_cluster_members = online;
+	krg_cluster_present = online;
 	krg_nodes_set_online(&online);
 	return 0;
 }
@@ -151,15 +157,30 @@ const struct krg_node_backend krg_backend_cluster = {
 	.place_child	= krg_cluster_place_child,
 };
 
+/* The bitmap attribute @type (@name) into @mask: 0, or -EINVAL said. */
+static int krg_cluster_mask_attr(struct genl_info *info, int type,
+				 const char *name, struct krg_nodemask *mask)
+{
+	if (nla_len(info->attrs[type]) != sizeof(mask->bits)) {
+		GENL_SET_ERR_MSG_FMT(info, "%s must be %zu bytes", name,
+				     sizeof(mask->bits));
+		return -EINVAL;
+	}
+	memcpy(mask->bits, nla_data(info->attrs[type]), sizeof(mask->bits));
+	return 0;
+}
+
 /*
  * KRG_CMD_MEMBERSHIP: the agent's view of corosync's membership. NODES is
  * a bitmap of krg node ids (KRG_MAX_NODES bits), every one possible and
- * this machine's among them; QUORATE and RING_ID as corosync says.
+ * this machine's among them; PRESENT (optional, default NODES) the same
+ * for every member of corosync's membership, NODES among them; QUORATE
+ * and RING_ID as corosync says.
  */
 int krg_cluster_membership(struct sk_buff *skb, struct genl_info *info)
 {
-	struct krg_nodemask members, possible, extra;
-	int bad;
+	struct krg_nodemask members, present, possible, extra;
+	int bad, ret;
 
 	if (krg_backend != &krg_backend_cluster) {
 		GENL_SET_ERR_MSG_FMT(info, "krg.ko runs the %s backend, not cluster",
@@ -169,19 +190,32 @@ int krg_cluster_membership(struct sk_buff *skb, struct genl_info *info)
 	if (GENL_REQ_ATTR_CHECK(info, KRG_A_NODES) ||
 	    GENL_REQ_ATTR_CHECK(info, KRG_A_QUORATE))
 		return -EINVAL;
-	if (nla_len(info->attrs[KRG_A_NODES]) != sizeof(members.bits)) {
-		GENL_SET_ERR_MSG_FMT(info, "NODES must be %zu bytes",
-				     sizeof(members.bits));
-		return -EINVAL;
+	ret = krg_cluster_mask_attr(info, KRG_A_NODES, "NODES", &members);
+	if (ret)
+		return ret;
+	present = members;
+	if (info->attrs[KRG_A_PRESENT]) {
+		ret = krg_cluster_mask_attr(info, KRG_A_PRESENT, "PRESENT",
+					    &present);
+		if (ret)
+			return ret;
 	}
-	memcpy(members.bits, nla_data(info->attrs[KRG_A_NODES]),
-	       sizeof(members.bits));
 	krg_nodes_possible(&possible);
-	if (bitmap_andnot(extra.bits, members.bits, possible.bits,
+	/* PRESENT within cluster_nodes covers NODES: it is checked first. */
+	if (bitmap_andnot(extra.bits, present.bits, possible.bits,
+			  KRG_MAX_NODES) ||
+	    bitmap_andnot(extra.bits, members.bits, possible.bits,
 			  KRG_MAX_NODES)) {
 		bad = find_first_bit(extra.bits, KRG_MAX_NODES);
 		GENL_SET_ERR_MSG_FMT(info, "node %d is not in cluster_nodes=%s",
 				     bad, cluster_nodes);
+		return -EINVAL;
+	}
+	if (bitmap_andnot(extra.bits, members.bits, present.bits,
+			  KRG_MAX_NODES)) {
+		bad = find_first_bit(extra.bits, KRG_MAX_NODES);
+		GENL_SET_ERR_MSG_FMT(info, "node %d is in NODES but not in PRESENT",
+				     bad);
 		return -EINVAL;
 	}
 	if (!test_bit(node_id, members.bits)) {
@@ -192,6 +226,7 @@ int krg_cluster_membership(struct sk_buff *skb, struct genl_info *info)
 
 	mutex_lock(&krg_cluster_lock);
 	krg_cluster_members = members;
+	krg_cluster_present = present;
 	krg_cluster_quorate = nla_get_u8(info->attrs[KRG_A_QUORATE]);
 	krg_cluster_ring = info->attrs[KRG_A_RING_ID] ?
 			   nla_get_u64(info->attrs[KRG_A_RING_ID]) : 0;
@@ -230,6 +265,21 @@ static struct notifier_block krg_cluster_nl_nb = {
 bool krg_cluster_stale(void)
 {
 	return READ_ONCE(krg_cluster_stale_flag);
+}
+
+/*
+ * The present set: the last one reported (this machine alone before any
+ * report) with the cluster backend, the online set with the others.
+ */
+void krg_cluster_nodes_present(struct krg_nodemask *out)
+{
+	if (krg_backend != &krg_backend_cluster) {
+		krg_nodes_online(out);
+		return;
+	}
+	mutex_lock(&krg_cluster_lock);
+	*out = krg_cluster_present;
+	mutex_unlock(&krg_cluster_lock);
 }
 
 /*

@@ -100,6 +100,7 @@ static const struct nla_policy krg_genl_policy[KRG_A_MAX + 1] = {
 	[KRG_A_MEM_TOTAL] = { .type = NLA_U64 },
 	[KRG_A_MEM_FREE] = { .type = NLA_U64 },
 	[KRG_A_LOADAVG]	= { .type = NLA_BINARY, .len = 3 * sizeof(u32) },
+	[KRG_A_PRESENT]	= { .type = NLA_BINARY, .len = KRG_MAX_NODES / 8 },
 };
 
 static const struct genl_small_ops krg_genl_ops[] = {

@@ -170,6 +170,7 @@ extern const struct krg_node_backend krg_backend_cluster;
 bool krg_cluster_selected(void);
 int krg_cluster_membership(struct sk_buff *skb, struct genl_info *info);
 ssize_t krg_cluster_show(char *buf);
+void krg_cluster_nodes_present(struct krg_nodemask *out);
 int krg_cluster_events_init(void);
 void krg_cluster_events_uninit(void);
 bool krg_cluster_stale(void);

@@ -45,6 +45,16 @@ static ssize_t nodes_online_show(struct kobject *kobj,
 	return nodes_show(buf, &mask);
 }
 
+/* nodes_present: corosync's members (cluster backend), else the online set. */
+static ssize_t nodes_present_show(struct kobject *kobj,
+				  struct kobj_attribute *attr, char *buf)
+{
+	struct krg_nodemask mask;
+
+	krg_cluster_nodes_present(&mask);
+	return nodes_show(buf, &mask);
+}
+
 static ssize_t local_node_show(struct kobject *kobj,
 			       struct kobj_attribute *attr, char *buf)
 {
@@ -95,6 +105,7 @@ static struct kobj_attribute krg_attr_cluster = __ATTR_RO(cluster);
 static struct kobj_attribute krg_attr_backend = __ATTR_RO(backend);
 static struct kobj_attribute krg_attr_nodes_possible = __ATTR_RO(nodes_possible);
 static struct kobj_attribute krg_attr_nodes_online = __ATTR_RO(nodes_online);
+static struct kobj_attribute krg_attr_nodes_present = __ATTR_RO(nodes_present);
 static struct kobj_attribute krg_attr_local_node = __ATTR_RO(local_node);
 static struct kobj_attribute krg_attr_cap_supported = __ATTR_RO(cap_supported);
 static struct kobj_attribute krg_attr_task_entries = __ATTR_RO(task_entries);
@@ -106,6 +117,7 @@ static struct attribute *krg_attrs[] = {
 	&krg_attr_backend.attr,
 	&krg_attr_nodes_possible.attr,
 	&krg_attr_nodes_online.attr,
+	&krg_attr_nodes_present.attr,
 	&krg_attr_local_node.attr,
 	&krg_attr_cap_supported.attr,
 	&krg_attr_task_entries.attr,

@@ -6,11 +6,15 @@
  * numbers. Three parts:
  *
  *  - /sys/kernel/krg/ (read-only): abi_version, backend, nodes_possible,
- *    nodes_online, local_node, node<N>/{cpulist,online}, cap_supported,
- *    task_entries, migrations and forks; node<N>/ also has numa_node and
- *    measured. Node lists use the kernel's list
- *    format ("0-3,5"). cap_supported is the mask of the capabilities the kernel
- *    implements, in hexadecimal with a 0x prefix ("0x17"). task_entries is
+ *    nodes_online, nodes_present, local_node, node<N>/{cpulist,online},
+ *    cap_supported, task_entries, migrations, forks and cluster; node<N>/
+ *    also has numa_node and measured. Node lists use the kernel's list
+ *    format ("0-3,5"). nodes_present is, with the cluster backend, the
+ *    present set the agent reported last (corosync's members, of which
+ *    the online ones are those in krgsched's use; this machine alone
+ *    before a report), and the online set with the others. cap_supported
+ *    is the mask of the capabilities the kernel implements, in
+ *    hexadecimal with a 0x prefix ("0x17"). task_entries is
  *    the number of tasks krg.ko keeps state for (decimal): those whose sets
  *    are not the defaults, or that it placed on a node. migrations holds
  *    three lines "requested N", "done N", "aborted N": migrations queued,
@@ -253,11 +257,16 @@ struct krg_state_req {
  * KRG_CMD_MEMBERSHIP (agent -> kernel, cluster backend): corosync's
  *	membership as the agent sees it: NODES, a bitmap of krg node ids
  *	(KRG_MAX_NODES bits, bit n of byte n / 8: a krg id is the corosync
- *	nodeid - 1), QUORATE (u8) and RING_ID (u64, optional). It becomes
- *	the online set; the membership is "stale" once the agent's socket is
- *	closed, until a report comes again (/sys/kernel/krg/cluster).
- *	EINVAL: a node not in krg.cluster_nodes, or this machine not in it;
- *	EOPNOTSUPP: krg.ko does not run the cluster backend.
+ *	nodeid - 1), QUORATE (u8), RING_ID (u64, optional) and PRESENT
+ *	(optional, a bitmap as NODES: the members of corosync's membership,
+ *	NODES being those of them in krgsched's use; default: NODES). NODES
+ *	becomes the online set, PRESENT /sys/kernel/krg/nodes_present; the
+ *	membership is "stale" once the agent's socket is closed, until a
+ *	report comes again (/sys/kernel/krg/cluster).
+ *	EINVAL: a node not in krg.cluster_nodes, this machine not in NODES,
+ *	a node of NODES not in PRESENT, NODES or PRESENT not
+ *	KRG_MAX_NODES / 8 bytes; EOPNOTSUPP: krg.ko does not run the cluster
+ *	backend.
  * KRG_CMD_NODE_INFO (agent -> kernel, cluster backend): what NODE
  *	published of itself, for /proc/nodes/nodeN: CPUS (u32), MEM_TOTAL
  *	and MEM_FREE (u64, kB), LOADAVG (three u32: the 1, 5 and 15 minute
@@ -298,6 +307,7 @@ enum krg_genl_attr {
 	KRG_A_MEM_TOTAL,	/* u64, kB */
 	KRG_A_MEM_FREE,		/* u64, kB */
 	KRG_A_LOADAVG,		/* binary: three u32, x 100 */
+	KRG_A_PRESENT,		/* binary: KRG_MAX_NODES bits */
 	__KRG_A_MAX,
 };
 

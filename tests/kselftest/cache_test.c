@@ -223,7 +223,7 @@ TEST_F(numa, membership_not_cluster)
 	struct krg_genl g;
 
 	ASSERT_EQ(0, krg_genl_open(&g));
-	EXPECT_EQ(-1, krg_membership_set(&g, nodes, 1, 1, err, sizeof(err)));
+	EXPECT_EQ(-1, krg_membership_set(&g, nodes, NULL, 1, 1, err, sizeof(err)));
 	EXPECT_EQ(EOPNOTSUPP, errno);
 	EXPECT_STREQ("krg.ko runs the numa backend, not cluster", err);
 	krg_genl_close(&g);

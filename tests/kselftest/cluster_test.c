@@ -6,9 +6,13 @@
  * that the debug kernel checks it too): this program plays krgd, so the
  * kernel's answers are checked without corosync's timing. A report becomes the online set;
  * the membership goes stale when the reporting socket closes and fresh
- * again with the next report; bad reports are refused with a message and
- * change nothing; a user may not report.
+ * again with the next report; the present set (KRG_A_PRESENT) is shown in
+ * nodes_present, the online set when it is left out; bad reports are
+ * refused with a message and change nothing; a user may not report.
  */
+#include <linux/genetlink.h>
+#include <linux/netlink.h>
+#include <sys/socket.h>
 #include "../lib/krg_test.h"
 #include "libkrg.h"
 #include "kselftest_harness.h"
@@ -35,6 +39,82 @@ static void read_conf(void)
 static void set_bit_of(unsigned char *m, int n)
 {
 	m[n / 8] |= 1U << (n % 8);
+}
+
+/*
+ * A membership report whose PRESENT is @len bytes of @present (NODES and
+ * QUORATE right), sent by hand: libkrg always sends the right size. 0, or
+ * the kernel's -errno with its message in err.
+ */
+static int raw_report(struct krg_genl *g, const unsigned char *nodes,
+		      const unsigned char *present, size_t len)
+{
+	struct {
+		struct nlmsghdr nh;
+		struct genlmsghdr gh;
+		char attrs[256];
+	} m = { 0 };
+	struct sockaddr_nl to = { .nl_family = AF_NETLINK };
+	char buf[4096];
+	__u8 q = 1;
+	struct {
+		unsigned short type;
+		const void *data;
+		size_t len;
+	} a[] = {
+		{ KRG_A_NODES, nodes, KRG_MAX_NODES / 8 },
+		{ KRG_A_QUORATE, &q, 1 },
+		{ KRG_A_PRESENT, present, len },
+	};
+	struct nlmsghdr *nh = (struct nlmsghdr *)buf;
+	const struct nlmsgerr *e;
+	ssize_t n;
+
+	err[0] = '\0';
+	m.nh.nlmsg_len = NLMSG_LENGTH(GENL_HDRLEN);
+	m.nh.nlmsg_type = g->family;
+	m.nh.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	m.nh.nlmsg_seq = 4242;
+	m.gh.cmd = KRG_CMD_MEMBERSHIP;
+	m.gh.version = KRG_GENL_VERSION;
+	for (size_t i = 0; i < ARRAY_SIZE(a); i++) {
+		struct nlattr *at = (struct nlattr *)((char *)&m +
+						      NLMSG_ALIGN(m.nh.nlmsg_len));
+
+		at->nla_type = a[i].type;
+		at->nla_len = NLA_HDRLEN + a[i].len;
+		memcpy((char *)at + NLA_HDRLEN, a[i].data, a[i].len);
+		m.nh.nlmsg_len = NLMSG_ALIGN(m.nh.nlmsg_len) +
+				 NLA_ALIGN(at->nla_len);
+	}
+	if (sendto(g->fd, &m, m.nh.nlmsg_len, 0, (struct sockaddr *)&to,
+		   sizeof(to)) < 0)
+		return -errno;
+	do {
+		n = recv(g->fd, buf, sizeof(buf), 0);
+		if (n < 0)
+			return -errno;
+	} while (nh->nlmsg_seq != 4242 || nh->nlmsg_type != NLMSG_ERROR);
+	e = NLMSG_DATA(nh);
+	if (e->error && (nh->nlmsg_flags & NLM_F_ACK_TLVS)) {
+		/* NETLINK_CAP_ACK: the request is not echoed; TLVs follow. */
+		const struct nlattr *at = (const void *)((const char *)e +
+							 NLMSG_ALIGN(sizeof(*e)));
+		int left = (int)nh->nlmsg_len - NLMSG_HDRLEN -
+			   (int)NLMSG_ALIGN(sizeof(*e));
+
+		while (left >= NLA_HDRLEN && at->nla_len >= NLA_HDRLEN &&
+		       at->nla_len <= left) {
+			if (at->nla_type == NLMSGERR_ATTR_MSG)
+				snprintf(err, sizeof(err), "%.*s",
+					 (int)(at->nla_len - NLA_HDRLEN),
+					 (const char *)at + NLA_HDRLEN);
+			left -= NLA_ALIGN(at->nla_len);
+			at = (const void *)((const char *)at +
+					    NLA_ALIGN(at->nla_len));
+		}
+	}
+	return e->error;
 }
 
 FIXTURE(cl) {
@@ -75,7 +155,7 @@ TEST_F(cl, reports_and_staleness)
 	EXPECT_STREQ("membership none\nquorate 0\nring 0", krg_rd(K "/cluster"));
 	for (int n = 0; n < nodes; n++)
 		set_bit_of(m, n);
-	ASSERT_EQ(0, krg_membership_set(&self->g, m, 1, 42, err, sizeof(err)))
+	ASSERT_EQ(0, krg_membership_set(&self->g, m, NULL, 1, 42, err, sizeof(err)))
 		TH_LOG("%s", err);
 	snprintf(want, sizeof(want), "0-%d", nodes - 1);
 	EXPECT_STREQ(want, krg_rd(K "/nodes_online"));
@@ -93,7 +173,7 @@ TEST_F(cl, reports_and_staleness)
 	ASSERT_EQ(0, krg_genl_open(&self->g));
 	memset(m, 0, sizeof(m));
 	set_bit_of(m, me);
-	ASSERT_EQ(0, krg_membership_set(&self->g, m, 0, 43, err, sizeof(err)))
+	ASSERT_EQ(0, krg_membership_set(&self->g, m, NULL, 0, 43, err, sizeof(err)))
 		TH_LOG("%s", err);
 	snprintf(want, sizeof(want), "%d", me);
 	EXPECT_STREQ(want, krg_rd(K "/nodes_online"));
@@ -107,7 +187,7 @@ TEST_F(cl, bad_reports)
 
 	set_bit_of(m, me);
 	set_bit_of(m, nodes);		/* not in cluster_nodes */
-	EXPECT_EQ(-1, krg_membership_set(&self->g, m, 1, 1, err, sizeof(err)));
+	EXPECT_EQ(-1, krg_membership_set(&self->g, m, NULL, 1, 1, err, sizeof(err)));
 	EXPECT_EQ(EINVAL, errno);
 	snprintf(want, sizeof(want), "node %d is not in cluster_nodes=0-%d",
 		 nodes, nodes - 1);
@@ -115,7 +195,7 @@ TEST_F(cl, bad_reports)
 
 	memset(m, 0, sizeof(m));
 	set_bit_of(m, (me + 1) % nodes);	/* without this machine */
-	EXPECT_EQ(-1, krg_membership_set(&self->g, m, 1, 1, err, sizeof(err)));
+	EXPECT_EQ(-1, krg_membership_set(&self->g, m, NULL, 1, 1, err, sizeof(err)));
 	EXPECT_EQ(EINVAL, errno);
 	snprintf(want, sizeof(want), "this node (%d) is not in the membership",
 		 me);
@@ -125,6 +205,93 @@ TEST_F(cl, bad_reports)
 	EXPECT_STREQ("membership none\nquorate 0\nring 0", krg_rd(K "/cluster"));
 	snprintf(want, sizeof(want), "%d", me);
 	EXPECT_STREQ(want, krg_rd(K "/nodes_online"));
+	EXPECT_STREQ(want, krg_rd(K "/nodes_present"));
+}
+
+/* PRESENT: shown in nodes_present; left out, it is the online set. */
+TEST_F(cl, present)
+{
+	unsigned char m[KRG_MAX_NODES / 8] = { 0 };
+	unsigned char p[KRG_MAX_NODES / 8] = { 0 };
+	char want[32];
+	int other = (me + 1) % nodes;
+
+	/* Before any report: this machine alone. */
+	snprintf(want, sizeof(want), "%d", me);
+	EXPECT_STREQ(want, krg_rd(K "/nodes_present"));
+
+	/* Every node present, the other one taken out of use. */
+	set_bit_of(m, me);
+	for (int n = 0; n < nodes; n++)
+		set_bit_of(p, n);
+	ASSERT_EQ(0, krg_membership_set(&self->g, m, p, 1, 5, err, sizeof(err)))
+		TH_LOG("%s", err);
+	snprintf(want, sizeof(want), "%d", me);
+	EXPECT_STREQ(want, krg_rd(K "/nodes_online"));
+	snprintf(want, sizeof(want), "0-%d", nodes - 1);
+	EXPECT_STREQ(want, krg_rd(K "/nodes_present"));
+
+	/* Left out: present = online. */
+	set_bit_of(m, other);
+	ASSERT_EQ(0, krg_membership_set(&self->g, m, NULL, 1, 6, err,
+					sizeof(err))) TH_LOG("%s", err);
+	snprintf(want, sizeof(want), "%d-%d", me < other ? me : other,
+		 me < other ? other : me);
+	EXPECT_STREQ(want, krg_rd(K "/nodes_online"));
+	EXPECT_STREQ(want, krg_rd(K "/nodes_present"));
+
+	/* Stale: both kept. */
+	krg_genl_close(&self->g);
+	EXPECT_TRUE(WAIT_FOR(!strncmp(krg_rd(K "/cluster"), "membership stale", 16), 5));
+	EXPECT_STREQ(want, krg_rd(K "/nodes_present"));
+}
+
+TEST_F(cl, bad_present)
+{
+	unsigned char m[KRG_MAX_NODES / 8] = { 0 };
+	unsigned char p[KRG_MAX_NODES / 8] = { 0 };
+	char want[64];
+	int other = (me + 1) % nodes;
+
+	/* Not a superset of NODES. */
+	set_bit_of(m, me);
+	set_bit_of(m, other);
+	set_bit_of(p, me);
+	EXPECT_EQ(-1, krg_membership_set(&self->g, m, p, 1, 1, err, sizeof(err)));
+	EXPECT_EQ(EINVAL, errno);
+	snprintf(want, sizeof(want), "node %d is in NODES but not in PRESENT",
+		 other);
+	EXPECT_STREQ(want, err);
+
+	/* Beyond cluster_nodes. */
+	memset(m, 0, sizeof(m));
+	set_bit_of(m, me);
+	set_bit_of(p, nodes);
+	EXPECT_EQ(-1, krg_membership_set(&self->g, m, p, 1, 1, err, sizeof(err)));
+	EXPECT_EQ(EINVAL, errno);
+	snprintf(want, sizeof(want), "node %d is not in cluster_nodes=0-%d",
+		 nodes, nodes - 1);
+	EXPECT_STREQ(want, err);
+
+	/* The wrong size: short (the handler: EINVAL), long (the policy: ERANGE). */
+	memset(p, 0xff, sizeof(p));
+	EXPECT_EQ(-EINVAL, raw_report(&self->g, m, p, 16));
+	snprintf(want, sizeof(want), "PRESENT must be %d bytes",
+		 KRG_MAX_NODES / 8);
+	EXPECT_STREQ(want, err);
+	{
+		unsigned char big[KRG_MAX_NODES / 8 + 8];
+
+		memset(big, 0, sizeof(big));
+		set_bit_of(big, me);
+		EXPECT_EQ(-ERANGE, raw_report(&self->g, m, big, sizeof(big)));
+	}
+	/* The right size by hand: accepted (the sender itself is right). */
+	memset(p, 0, sizeof(p));
+	set_bit_of(p, me);
+	EXPECT_EQ(0, raw_report(&self->g, m, p, sizeof(p))) TH_LOG("%s", err);
+	snprintf(want, sizeof(want), "%d", me);
+	EXPECT_STREQ(want, krg_rd(K "/nodes_present"));
 }
 
 /* /proc/nodes: this node's own figures; another's only as published. */
@@ -152,7 +319,7 @@ TEST_F(cl, proc_nodes)
 
 	set_bit_of(m, me);
 	set_bit_of(m, other);
-	ASSERT_EQ(0, krg_membership_set(&self->g, m, 1, 7, err, sizeof(err)));
+	ASSERT_EQ(0, krg_membership_set(&self->g, m, NULL, 1, 7, err, sizeof(err)));
 	snprintf(path, sizeof(path), "/proc/nodes/node%d/cpus", other);
 	EXPECT_STREQ("(no value yet)", krg_rd(path));
 	ASSERT_EQ(0, krg_node_info_set(&self->g, other, 2, 1000, 500, load, err,
@@ -165,11 +332,11 @@ TEST_F(cl, proc_nodes)
 	/* Gone offline and back: its old figures do not come back. */
 	memset(m, 0, sizeof(m));
 	set_bit_of(m, me);
-	ASSERT_EQ(0, krg_membership_set(&self->g, m, 1, 8, err, sizeof(err)));
+	ASSERT_EQ(0, krg_membership_set(&self->g, m, NULL, 1, 8, err, sizeof(err)));
 	snprintf(path, sizeof(path), "/proc/nodes/node%d", other);
 	EXPECT_FALSE(krg_exists(path));
 	set_bit_of(m, other);
-	ASSERT_EQ(0, krg_membership_set(&self->g, m, 1, 9, err, sizeof(err)));
+	ASSERT_EQ(0, krg_membership_set(&self->g, m, NULL, 1, 9, err, sizeof(err)));
 	snprintf(path, sizeof(path), "/proc/nodes/node%d/cpus", other);
 	EXPECT_STREQ("(no value yet)", krg_rd(path));
 }
@@ -182,7 +349,7 @@ static int user_report(void *arg)
 	set_bit_of(m, me);
 	if (krg_genl_open(&g))
 		return 1;
-	if (!krg_membership_set(&g, m, 1, 1, err, sizeof(err)))
+	if (!krg_membership_set(&g, m, NULL, 1, 1, err, sizeof(err)))
 		return 0;
 	return errno;
 }

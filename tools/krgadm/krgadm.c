@@ -10,13 +10,20 @@
  *                               (also Kerrighed's wait_start) until COUNT
  *                               nodes (default: every possible one) are
  *                               online
+ *   krgadm cluster poweroff|reboot
+ *                               every agent powers off (reboots) its machine
  *   krgadm nodes status [-n LIST] [-l]
  *                               "N:online" per node (Kerrighed's lines);
  *                               -l adds the address, CPUs and memory
+ *   krgadm nodes add|del {-n LIST | -c COUNT | -t TOTAL | -a}
+ *                               take nodes out of krgsched's use (they stay
+ *                               corosync members: "present"), give them back
  *
  * What it reads: /sys/kernel/krg (krg.ko's node map, filled by krgd from
  * corosync), corosync's cmap for the nodes' addresses, and /proc/nodes
- * (what each node's agent published) for CPUs and memory.
+ * (what each node's agent published) for CPUs and memory. What it asks
+ * (root only): the local krgd, on its socket (KRG_ADMIN_SOCKET), which
+ * has every agent agree on the operation through corosync (docs/krgd.8).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -29,6 +36,10 @@
 #include "libkrg.h"
 
 #define MASK_LONGS	(KRG_MAX_NODES / (8 * sizeof(unsigned long)))
+#define MASK_BYTES	(KRG_MAX_NODES / 8)
+
+/* nodes add/del's selection: -n LIST, -c COUNT, -t TOTAL, -a. */
+enum sel { SEL_LIST = 1, SEL_COUNT = 2, SEL_TOTAL = 4, SEL_ALL = 8 };
 
 static int test_node(const unsigned long *m, int n)
 {
@@ -194,12 +205,53 @@ static void proc_node(int node, const char *file, const char *key, char *out,
 		snprintf(out, len, "%.*s", (int)strspn(p, "0123456789"), p);
 }
 
+static int byte_isset(const unsigned char *m, int n)
+{
+	return (m[n / 8] >> (n % 8)) & 1;
+}
+
+static void byte_set(unsigned char *m, int n)
+{
+	m[n / 8] |= 1U << (n % 8);
+}
+
+/* The local krgd's view (root only): 0, or -1 if it did not answer. */
+static int agent_status(struct krg_admin_reply *r)
+{
+	struct krg_admin_req req = {
+		.magic = KRG_ADMIN_MAGIC,
+		.version = KRG_ADMIN_VERSION,
+		.size = sizeof(req),
+		.op = KRG_ADMIN_STATUS,
+	};
+
+	return krg_admin_call(&req, r, 10000) || r->status ? -1 : 0;
+}
+
+static void agent_error(const char *what)
+{
+	fprintf(stderr, "krgadm: %s: cannot reach krgd (%s): %s%s\n", what,
+		KRG_ADMIN_SOCKET, strerror(errno),
+		errno == ENOENT || errno == ECONNREFUSED ?
+		" (is krgd running?)" : "");
+}
+
+static int need_root(const char *what)
+{
+	if (geteuid() == 0)
+		return 0;
+	fprintf(stderr, "krgadm: %s: must be run as root\n", what);
+	return -1;
+}
+
 static int nodes_status(const char *list, int lng)
 {
 	unsigned long possible[MASK_LONGS], online[MASK_LONGS], want[MASK_LONGS];
+	unsigned long present[MASK_LONGS];
+	struct krg_admin_reply ar;
 	cmap_handle_t cmap = 0;
 	char state[32], addr[64], cpus[64], mem[64];
-	int q;
+	int q, agent;
 
 	if (need_krg())
 		return 1;
@@ -207,6 +259,15 @@ static int nodes_status(const char *list, int lng)
 		fprintf(stderr, "krgadm: %s: %s\n", KRG_SYSFS_DIR, strerror(errno));
 		return 1;
 	}
+	/* An older krg.ko has no nodes_present: every member is online. */
+	if (krg_nodes_present(present))
+		memcpy(present, online, sizeof(present));
+	/*
+	 * Which present nodes are deleted: the agent knows (root); without
+	 * it, the kernel's view (exact but on a deleted node itself, which
+	 * sees the others as not online).
+	 */
+	agent = geteuid() == 0 && !agent_status(&ar) && ar.synced;
 	memcpy(want, possible, sizeof(want));
 	if (list && krg_nodelist_parse(list, want)) {
 		fprintf(stderr, "krgadm: invalid node list '%s': %s\n", list,
@@ -225,8 +286,12 @@ static int nodes_status(const char *list, int lng)
 			fprintf(stderr, "krgadm: node %d is not a node of this cluster\n", n);
 			continue;
 		}
-		st = !test_node(online, n) ? "offline" :
-		     !strcmp(state, "stale") ? "stale" : "online";
+		if (!test_node(present, n) && !test_node(online, n))
+			st = "offline";
+		else if (agent ? byte_isset(ar.deleted, n) : !test_node(online, n))
+			st = "present";
+		else
+			st = !strcmp(state, "stale") ? "stale" : "online";
 		if (!lng) {
 			printf("%d:%s\n", n, st);
 			continue;
@@ -242,11 +307,319 @@ static int nodes_status(const char *list, int lng)
 	return 0;
 }
 
+/* "[1,2]", Kerrighed's form of a node set. */
+static const char *set_str(const unsigned char *m, char *buf, size_t len)
+{
+	size_t at = snprintf(buf, len, "[");
+
+	for (int n = 0; n < KRG_MAX_NODES && at < len; n++)
+		if (byte_isset(m, n))
+			at += snprintf(buf + at, len - at, "%s%d",
+				       at > 1 ? "," : "", n);
+	if (at < len)
+		snprintf(buf + at, len - at, "]");
+	return buf;
+}
+
+static int set_weight(const unsigned char *m)
+{
+	int w = 0;
+
+	for (int n = 0; n < KRG_MAX_NODES; n++)
+		w += byte_isset(m, n);
+	return w;
+}
+
+/* Send @op for @mask to the local krgd; "done" or "fail (...)". */
+static int agent_op(int op, const unsigned char *mask)
+{
+	struct krg_admin_req req = {
+		.magic = KRG_ADMIN_MAGIC,
+		.version = KRG_ADMIN_VERSION,
+		.size = sizeof(req),
+		.op = op,
+	};
+	struct krg_admin_reply r;
+
+	if (mask)
+		memcpy(req.mask, mask, MASK_BYTES);
+	/* Long enough for corosync to carry it even while a node is lost. */
+	if (krg_admin_call(&req, &r, 60000)) {
+		/* No agent: no cluster to power off (Kerrighed's words). */
+		if ((op == KRG_ADMIN_POWEROFF || op == KRG_ADMIN_REBOOT) &&
+		    (errno == ENOENT || errno == ECONNREFUSED))
+			printf("fail (cluster not running)\n");
+		else
+			printf("fail (krgd: %s)\n", strerror(errno));
+		return 1;
+	}
+	if (r.status) {
+		printf("fail (%s)\n", r.message[0] ? r.message : strerror(r.error));
+		return 1;
+	}
+	printf("done\n");
+	return 0;
+}
+
+/* The cluster's online nodes as the agent sees them: present, not deleted. */
+static void agent_online(const struct krg_admin_reply *r, unsigned char *out)
+{
+	for (int i = 0; i < MASK_BYTES; i++)
+		out[i] = r->present[i] & ~r->deleted[i];
+}
+
+/*
+ * Wait (at most @timeout_s, 0: forever) until @want are online, printing
+ * Kerrighed's progress. 0, or 1 on timeout.
+ */
+static int wait_online(const unsigned char *want, long timeout_s)
+{
+	time_t end = time(NULL) + timeout_s;
+	unsigned char on[MASK_BYTES];
+	struct krg_admin_reply r;
+	char buf[1024];
+	int printed = 0, n;
+
+	for (;;) {
+		int missing = 0;
+
+		if (agent_status(&r)) {
+			if (printed)
+				printf("fail (krgd: %s)\n", strerror(errno));
+			else
+				agent_error("nodes add");
+			return 1;
+		}
+		agent_online(&r, on);
+		for (n = 0; n < KRG_MAX_NODES; n++)
+			missing += byte_isset(want, n) && !byte_isset(on, n);
+		if (!missing)
+			break;
+		if (!printed) {
+			printf("Waiting for nodes %s to join... ",
+			       set_str(want, buf, sizeof(buf)));
+			fflush(stdout);
+			printed = 1;
+		}
+		if (timeout_s && time(NULL) >= end) {
+			printf("fail (%d/%d online after %ld s)\n",
+			       set_weight(want) - missing, set_weight(want),
+			       timeout_s);
+			return 1;
+		}
+		usleep(200 * 1000);
+	}
+	if (printed)
+		printf("done\n");
+	return 0;
+}
+
+/*
+ * Wait until @count nodes are present and deleted (candidates to add),
+ * then put the first @count of them in @out. 0, or 1 on timeout.
+ */
+static int wait_present(int count, long timeout_s, unsigned char *out)
+{
+	time_t end = time(NULL) + timeout_s;
+	struct krg_admin_reply r;
+	unsigned char cand[MASK_BYTES];
+	int printed = 0, n, w;
+
+	for (;;) {
+		if (agent_status(&r)) {
+			agent_error("nodes add");
+			return 1;
+		}
+		for (int i = 0; i < MASK_BYTES; i++)
+			cand[i] = r.present[i] & r.deleted[i];
+		w = set_weight(cand);
+		if (w >= count)
+			break;
+		if (!printed) {
+			printf("Waiting for %d nodes to be present... ", count);
+			fflush(stdout);
+			printed = 1;
+		}
+		if (timeout_s && time(NULL) >= end) {
+			printf("fail (%d/%d present after %ld s)\n", w, count,
+			       timeout_s);
+			return 1;
+		}
+		usleep(200 * 1000);
+	}
+	if (printed)
+		printf("done\n");
+	memset(out, 0, MASK_BYTES);
+	for (n = 0, w = 0; n < KRG_MAX_NODES && w < count; n++) {
+		if (byte_isset(cand, n)) {
+			byte_set(out, n);
+			w++;
+		}
+	}
+	return 0;
+}
+
+static int nodes_add(int sel, const unsigned long *list, int num,
+		     long timeout_s)
+{
+	unsigned long possible[MASK_LONGS];
+	unsigned char set[MASK_BYTES] = { 0 }, on[MASK_BYTES];
+	struct krg_admin_reply r;
+	char buf[1024];
+	int ret = 0;
+
+	if (need_krg() || need_root("nodes add"))
+		return 1;
+	if (krg_nodes_possible(possible)) {
+		perror("krgadm: " KRG_SYSFS_DIR "/nodes_possible");
+		return 1;
+	}
+	if (agent_status(&r)) {
+		agent_error("nodes add");
+		return 1;
+	}
+	agent_online(&r, on);
+	switch (sel) {
+	case SEL_LIST:
+		for (int n = 0; n < KRG_MAX_NODES; n++) {
+			if (!test_node(list, n))
+				continue;
+			if (!test_node(possible, n)) {
+				printf("Unable to add node %d (not a node of this cluster).\n",
+				       n);
+				ret = 1;
+				continue;
+			}
+			byte_set(set, n);
+		}
+		break;
+	case SEL_TOTAL:
+		num -= set_weight(on);
+		if (num <= 0) {
+			printf("%d nodes are online already.\n", set_weight(on));
+			return 0;
+		}
+		__attribute__((fallthrough));	/* add that many */
+	case SEL_COUNT:
+		if (wait_present(num, timeout_s, set))
+			return 1;
+		break;
+	case SEL_ALL:
+		for (int i = 0; i < MASK_BYTES; i++)
+			set[i] = r.present[i] & r.deleted[i];
+		break;
+	}
+	if (!set_weight(set)) {
+		printf("No present node to add.\n");
+		return ret;
+	}
+	printf("Adding nodes %s... ", set_str(set, buf, sizeof(buf)));
+	fflush(stdout);
+	if (agent_op(KRG_ADMIN_ADD, set))
+		return 1;
+	return wait_online(set, timeout_s) || ret;
+}
+
+static int nodes_del(int sel, const unsigned long *list, int num)
+{
+	unsigned long possible[MASK_LONGS];
+	unsigned char set[MASK_BYTES] = { 0 }, on[MASK_BYTES], cand[MASK_BYTES];
+	struct krg_admin_reply r;
+	char buf[1024];
+	int ret = 0, self, want;
+
+	if (need_krg() || need_root("nodes del"))
+		return 1;
+	if (krg_nodes_possible(possible)) {
+		perror("krgadm: " KRG_SYSFS_DIR "/nodes_possible");
+		return 1;
+	}
+	if (agent_status(&r)) {
+		agent_error("nodes del");
+		return 1;
+	}
+	self = (int)r.local_node;
+	agent_online(&r, on);
+	memcpy(cand, on, sizeof(cand));
+	cand[self / 8] &= ~(1U << (self % 8));
+	switch (sel) {
+	case SEL_LIST:
+		for (int n = 0; n < KRG_MAX_NODES; n++) {
+			if (!test_node(list, n))
+				continue;
+			if (!test_node(possible, n)) {
+				printf("Unable to suppress node %d (not a node of this cluster).\n",
+				       n);
+				ret = 1;
+			} else if (n == self) {
+				printf("Unable to suppress current node.\n");
+				ret = 1;
+			} else if (!byte_isset(on, n)) {
+				printf("Unable to suppress node %d (must be 'online').\n",
+				       n);
+				ret = 1;
+			} else {
+				byte_set(set, n);
+			}
+		}
+		break;
+	case SEL_TOTAL:
+		num = set_weight(on) - num;
+		if (num <= 0)
+			break;
+		__attribute__((fallthrough));	/* remove that many */
+	case SEL_COUNT:
+		if (num > set_weight(cand)) {
+			printf("Can not remove so many nodes (%d online besides this one). Aborting.\n",
+			       set_weight(cand));
+			return 1;
+		}
+		want = num;
+		for (int n = 0; n < KRG_MAX_NODES && want; n++) {
+			if (byte_isset(cand, n)) {
+				byte_set(set, n);
+				want--;
+			}
+		}
+		break;
+	case SEL_ALL:
+		memcpy(set, cand, sizeof(set));
+		break;
+	}
+	if (!set_weight(set)) {
+		printf("No online node to remove.\n");
+		return ret;
+	}
+	printf("Removing nodes %s... ", set_str(set, buf, sizeof(buf)));
+	fflush(stdout);
+	return agent_op(KRG_ADMIN_DEL, set) || ret;
+}
+
+/* cluster poweroff|reboot: every agent runs its command. */
+static int cluster_down(int reboot)
+{
+	const char *what = reboot ? "cluster reboot" : "cluster poweroff";
+	char buf[32];
+
+	if (need_root(what))
+		return 1;
+	printf(reboot ? "Rebooting cluster... " : "Shutting down cluster... ");
+	fflush(stdout);
+	if (krg_sysfs_read("backend", buf, sizeof(buf)) || strcmp(buf, "cluster") ||
+	    !cluster_up()) {
+		printf("fail (cluster not running)\n");
+		return 1;
+	}
+	return agent_op(reboot ? KRG_ADMIN_REBOOT : KRG_ADMIN_POWEROFF, NULL);
+}
+
 static void usage(FILE *f)
 {
 	fprintf(f,
 		"Usage: krgadm cluster {status|start|wait [-c COUNT] [-t SECONDS]}\n"
+		"  or:  krgadm cluster {poweroff|reboot}\n"
 		"  or:  krgadm nodes status [-n LIST] [-l]\n"
+		"  or:  krgadm nodes {add|del} {-n LIST|-c COUNT|-t TOTAL|-a} [--timeout S]\n"
 		"Kerrighed's cluster administration, on krgsched (docs/krgadm.8).\n"
 		"\n"
 		"Cluster mode:\n"
@@ -254,13 +627,23 @@ static void usage(FILE *f)
 		"  start             the cluster forms by itself once corosync has quorum:\n"
 		"                    wait for that\n"
 		"  wait, wait_start  wait until COUNT nodes (default: all) are online\n"
+		"  poweroff          power off every node of the cluster\n"
+		"  reboot            reboot every node of the cluster\n"
 		"Nodes mode:\n"
-		"  status            print each node's status (N:online, N:offline,\n"
-		"                    N:stale)\n"
+		"  status            print each node's status (N:online, N:present,\n"
+		"                    N:offline, N:stale)\n"
+		"  add               give nodes back to the cluster's use\n"
+		"  del               take nodes out of the cluster's use\n"
 		"Options:\n"
-		"  -n, --nodes LIST  nodes to show, e.g. 2,3,6-10\n"
-		"  -c, --count N     nodes to wait for\n"
+		"  -n, --nodes LIST  nodes to show, add or remove, e.g. 2,3,6-10\n"
+		"  -c, --count N     nodes to wait for, add or remove\n"
 		"  -t, --timeout S   give up after S seconds (default 300; 0: never)\n"
+		"  -t, --total N     (add, del) until N nodes are online\n"
+		"  -a, --all         (add, del) every present (online) node\n"
+		"      --timeout S   (add, del) give up waiting after S seconds\n"
+		"Node status:\n"
+		"  present           available for integrating the cluster\n"
+		"  online            participating in the cluster\n"
 		"  -l, --long        also the address, CPUs and memory of each node\n"
 		"  -h, --help        show this help and exit\n"
 		"  -V, --version     show the version and exit\n");
@@ -277,10 +660,18 @@ int main(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
+	static const struct option add_opts[] = {
+		{ "nodes", required_argument, NULL, 'n' },
+		{ "count", required_argument, NULL, 'c' },
+		{ "total", required_argument, NULL, 't' },
+		{ "all", no_argument, NULL, 'a' },
+		{ "timeout", required_argument, NULL, 'T' },
+		{ NULL, 0, NULL, 0 },
+	};
 	const char *mode, *action, *list = NULL;
-	long long count = -1, timeout_s = 300;
-	unsigned long possible[MASK_LONGS];
-	int c, lng = 0;
+	long long count = -1, timeout_s = 300, total = -1;
+	unsigned long possible[MASK_LONGS], want[MASK_LONGS];
+	int c, lng = 0, sel = 0, addel;
 
 	while ((c = getopt_long(argc, argv, "+n:c:t:lhV", opts, NULL)) != -1) {
 		switch (c) {
@@ -297,18 +688,44 @@ int main(int argc, char **argv)
 		krg_usage_error("a mode is needed: cluster or nodes");
 	mode = argv[optind++];
 	action = optind < argc ? argv[optind++] : "status";
-	/* Options may also follow the action, as Kerrighed's users typed. */
-	while ((c = getopt_long(argc, argv, "n:c:t:l", opts, NULL)) != -1) {
+	if (list)
+		sel |= SEL_LIST;
+	if (count >= 0)
+		sel |= SEL_COUNT;
+	addel = !strcmp(mode, "nodes") &&
+		(!strcmp(action, "add") || !strcmp(action, "del"));
+	/*
+	 * Options may also follow the action, as Kerrighed's users typed;
+	 * nodes add/del take Kerrighed 3's (-t is the total there).
+	 */
+	while ((c = addel ? getopt_long(argc, argv, "n:c:t:a", add_opts, NULL) :
+		   getopt_long(argc, argv, "n:c:t:l", opts, NULL)) != -1) {
 		switch (c) {
-		case 'n': list = optarg; break;
-		case 'c': count = krg_parse_arg(optarg, "count", 1, KRG_MAX_NODES); break;
-		case 't': timeout_s = krg_parse_arg(optarg, "timeout", 0, 86400); break;
+		case 'n': list = optarg; sel |= SEL_LIST; break;
+		case 'c':
+			count = krg_parse_arg(optarg, "count", 1, KRG_MAX_NODES);
+			sel |= SEL_COUNT;
+			break;
+		case 't':
+			if (!addel) {
+				timeout_s = krg_parse_arg(optarg, "timeout", 0, 86400);
+				break;
+			}
+			total = krg_parse_arg(optarg, "total", 1, KRG_MAX_NODES);
+			sel |= SEL_TOTAL;
+			break;
+		case 'T': timeout_s = krg_parse_arg(optarg, "timeout", 0, 86400); break;
+		case 'a': sel |= SEL_ALL; break;
 		case 'l': lng = 1; break;
 		default: krg_usage_error(NULL);
 		}
 	}
 	if (optind < argc)
 		krg_usage_error("unexpected argument '%s'", argv[optind]);
+	if (list && krg_nodelist_parse(list, want))
+		krg_usage_error("invalid node list '%s': %s", list,
+				errno == ERANGE ? "node ids are 0 to 255" :
+				"not like 2,3,6-10");
 
 	if (!strcmp(mode, "cluster")) {
 		if (!strcmp(action, "status"))
@@ -332,20 +749,26 @@ int main(int argc, char **argv)
 			}
 			return cluster_wait((int)count, timeout_s, 0);
 		}
-		if (!strcmp(action, "poweroff") || !strcmp(action, "reboot")) {
-			fprintf(stderr, "krgadm: cluster %s: not available yet (it needs every node's agent to agree: docs/cluster.md)\n",
-				action);
-			return 1;
-		}
+		if (!strcmp(action, "poweroff") || !strcmp(action, "reboot"))
+			return cluster_down(!strcmp(action, "reboot"));
 		krg_usage_error("unknown cluster action '%s'", action);
 	}
 	if (!strcmp(mode, "nodes")) {
 		if (!strcmp(action, "status"))
 			return nodes_status(list, lng);
-		if (!strcmp(action, "add") || !strcmp(action, "del")) {
-			fprintf(stderr, "krgadm: nodes %s: not available yet: every member of corosync's membership is a node (docs/cluster.md)\n",
-				action);
-			return 1;
+		if (addel) {
+			if (!sel)
+				krg_usage_error("nodes %s needs -n LIST, -c COUNT, -t TOTAL or -a",
+						action);
+			if (sel & (sel - 1))
+				krg_usage_error("nodes %s: -n, -c, -t and -a are mutually exclusive",
+						action);
+			if (!strcmp(action, "add"))
+				return nodes_add(sel, want, sel == SEL_COUNT ?
+						 (int)count : (int)total,
+						 timeout_s);
+			return nodes_del(sel, want, sel == SEL_COUNT ?
+					 (int)count : (int)total);
 		}
 		krg_usage_error("unknown nodes action '%s'", action);
 	}

@@ -12,8 +12,12 @@
  * closes its netlink socket, so krg.ko marks the membership stale until
  * the next report. Nothing in the kernel ever waits for it. It also
  * exchanges each machine's figures with the other agents (values.c), and
- * serves the agents' own TLS channel in threads of its own (channel.c;
- * the loop here only starts it and hands it corosync's nodelist).
+ * carries out krgadm's cluster-wide operations with them (admin.c: the
+ * nodes taken out of krgsched's use, poweroff, reboot): krg.ko hears
+ * NODES = the members not deleted (this node alone if it is deleted) and
+ * PRESENT = every member. It serves the agents' own TLS channel in
+ * threads of its own (channel.c; the loop here only starts it and hands
+ * it corosync's nodelist).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -35,10 +39,15 @@
 #include "peers.h"
 
 #define KRGD_BACKOFF_MAX	30	/* s */
+#define KRGD_ADMIN_FDS		20	/* admin.c's: cpg, socket, clients */
+
+/* Long options without a short one. */
+enum { OPT_POWEROFF = 256, OPT_REBOOT };
 
 static int foreground;
 static int verbose;
 static int period_ms = 500;
+static const char *poweroff_cmd, *reboot_cmd;	/* NULL: the defaults */
 static volatile sig_atomic_t stopping;
 
 /* What the kernel needs to hear, and whether it heard it. */
@@ -115,14 +124,33 @@ int krgd_genl(void)
 	return -1;
 }
 
-/* Send the view to krg.ko; on failure it is sent again at the next change. */
+const unsigned char *krgd_members(void)
+{
+	return members;
+}
+
+/*
+ * Send the view to krg.ko; on failure it is sent again at the next change.
+ * Not before admin.c synced once: the deleted set is not known before.
+ */
 static void report(void)
 {
+	unsigned char nodes[KRG_MAX_NODES / 8];
+	int self = (int)local_nodeid - 1;
 	char err[256];
 
-	if (!have_view || krgd_genl())
+	if (!have_view || !admin_ready() || krgd_genl())
 		return;
-	if (krg_membership_set(&genl, members, quorate, ring, err,
+	memset(nodes, 0, sizeof(nodes));
+	if (admin_node_deleted(self)) {
+		/* Out of the cluster's use: this node runs alone. */
+		nodes[self / 8] = 1U << (self % 8);
+	} else {
+		for (int n = 0; n < KRG_MAX_NODES; n++)
+			if (!admin_node_deleted(n))
+				nodes[n / 8] |= members[n / 8] & (1U << (n % 8));
+	}
+	if (krg_membership_set(&genl, nodes, members, quorate, ring, err,
 			       sizeof(err))) {
 		say(LOG_ERR, "krg.ko refused the membership: %s%s%s",
 		    strerror(errno), err[0] ? ": " : "", err);
@@ -131,6 +159,12 @@ static void report(void)
 	}
 	reported = 1;
 	say(LOG_DEBUG, "reported ring %llu, quorate %d", ring, quorate);
+}
+
+void krgd_deleted_changed(void)
+{
+	reported = 0;
+	report();
 }
 
 static void on_quorum(quorum_handle_t h, uint32_t q, struct quorum_ring_id id,
@@ -298,7 +332,9 @@ static int follow(unsigned int *wait_s)
 	quorum_handle_t qh;
 	cmap_handle_t cmap;
 	uint32_t type;
-	struct pollfd pfd[2] = { { .events = POLLIN }, { .events = POLLIN } };
+	struct pollfd pfd[2 + KRGD_ADMIN_FDS] = {
+		{ .events = POLLIN }, { .events = POLLIN }
+	};
 	struct timespec next, now;
 	cs_error_t e;
 	int ret = 0;
@@ -337,6 +373,11 @@ static int follow(unsigned int *wait_s)
 		return 1;
 	}
 	pfd[1].fd = values_fd();
+	if (admin_open(local_nodeid, poweroff_cmd, reboot_cmd)) {
+		values_close();
+		quorum_finalize(qh);
+		return 1;
+	}
 	clock_gettime(CLOCK_MONOTONIC, &next);
 	say(LOG_INFO, "following corosync's membership (this is node %u)",
 	    local_nodeid - 1);
@@ -344,7 +385,7 @@ static int follow(unsigned int *wait_s)
 	have_view = 0;
 	while (!stopping) {
 		long wait_ms;
-		int n;
+		int n, na;
 
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		wait_ms = (next.tv_sec - now.tv_sec) * 1000 +
@@ -357,7 +398,13 @@ static int follow(unsigned int *wait_s)
 			next.tv_nsec %= 1000000000;
 			wait_ms = period_ms;
 		}
-		n = poll(pfd, 2, (int)wait_ms);
+		/* Messages corosync was too busy to take: soon again. */
+		if (admin_tick() && wait_ms > 100)
+			wait_ms = 100;
+		na = admin_pollfds(pfd + 2, KRGD_ADMIN_FDS);
+		for (int i = 0; i < 2 + na; i++)
+			pfd[i].revents = 0;
+		n = poll(pfd, 2 + na, (int)wait_ms);
 		if (n < 0 && errno != EINTR) {
 			ret = 1;
 			break;
@@ -377,10 +424,16 @@ static int follow(unsigned int *wait_s)
 			ret = 1;
 			break;
 		}
+		if (n > 0 && admin_dispatch(pfd + 2, na)) {
+			say(LOG_WARNING, "connection to corosync lost (krg_admin); the membership is stale until it is back");
+			ret = 1;
+			break;
+		}
 		/* A report that failed (krg.ko not loaded yet) is retried. */
 		if (have_view && !reported)
 			report();
 	}
+	admin_close();
 	values_close();
 	quorum_finalize(qh);
 	/* The kernel marks the membership stale when this socket closes. */
@@ -405,6 +458,10 @@ static void usage(FILE *f)
 		"                    (default 7079; 0: no channel)\n"
 		"      --key FILE    the channel's pre-shared key (default\n"
 		"                    /etc/krg/authkey; none: no channel)\n"
+		"      --poweroff-command CMD, --reboot-command CMD\n"
+		"                    what krgadm cluster poweroff (reboot) runs here\n"
+		"                    (/bin/sh -c CMD; default: systemctl poweroff\n"
+		"                    (reboot) under systemd, else /sbin/poweroff)\n"
 		"  -h, --help        show this help and exit\n"
 		"  -V, --version     show the version and exit\n"
 		"\n"
@@ -421,6 +478,8 @@ int main(int argc, char **argv)
 		{ "period", required_argument, NULL, 'p' },
 		{ "channel-port", required_argument, NULL, 'P' },
 		{ "key", required_argument, NULL, 'k' },
+		{ "poweroff-command", required_argument, NULL, OPT_POWEROFF },
+		{ "reboot-command", required_argument, NULL, OPT_REBOOT },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -436,6 +495,8 @@ int main(int argc, char **argv)
 		case 'p': period_ms = (int)krg_parse_arg(optarg, "period", 100, 60000); break;
 		case 'P': chan_port = (int)krg_parse_arg(optarg, "channel-port", 0, 65535); break;
 		case 'k': key_file = optarg; break;
+		case OPT_POWEROFF: poweroff_cmd = optarg; break;
+		case OPT_REBOOT: reboot_cmd = optarg; break;
 		case 'h': usage(stdout); return 0;
 		case 'V': return krg_print_version();
 		default: krg_usage_error(NULL);

@@ -32,5 +32,24 @@ void values_close(void);
 void probes_publish(int me, int (*send)(const void *msg, size_t len));
 int probes_is_batch(const void *msg, size_t len);
 void probes_deliver(int node, const void *msg, size_t len);
+/* krgd.c: corosync's members (krg ids, bit n of byte n / 8). */
+const unsigned char *krgd_members(void);
+/* admin.c changed the deleted set: report again. */
+void krgd_deleted_changed(void);
+
+/*
+ * admin.c: the CPG group krg_admin (the deleted set, poweroff, reboot,
+ * agreed by every agent) and krgadm's socket KRG_ADMIN_SOCKET. @poweroff
+ * and @reboot: the administrator's commands, or NULL for the defaults.
+ */
+struct pollfd;
+int admin_open(unsigned int local_nodeid, const char *poweroff,
+	       const char *reboot);	/* 0, or -1 (say()s why) */
+int admin_ready(void);			/* synced once: the set is known */
+int admin_node_deleted(int node);
+int admin_pollfds(struct pollfd *p, int max);	/* how many it filled */
+int admin_dispatch(const struct pollfd *p, int n);	/* -1: corosync lost */
+int admin_tick(void);			/* retries; 1 if some are left */
+void admin_close(void);
 
 #endif /* _KRGD_H */

@@ -209,8 +209,8 @@ int krg_value_set(struct krg_genl *g, int node, const char *probe,
 }
 
 int krg_membership_set(struct krg_genl *g, const unsigned char *nodes,
-		       int quorate, unsigned long long ring, char *err,
-		       size_t errlen)
+		       const unsigned char *present, int quorate,
+		       unsigned long long ring, char *err, size_t errlen)
 {
 	struct krg_nl_msg m;
 	__u8 q = !!quorate;
@@ -222,6 +222,9 @@ int krg_membership_set(struct krg_genl *g, const unsigned char *nodes,
 	if (krg_nl_put(&m, KRG_A_NODES, nodes, KRG_MAX_NODES / 8) ||
 	    krg_nl_put(&m, KRG_A_QUORATE, &q, sizeof(q)) ||
 	    krg_nl_put(&m, KRG_A_RING_ID, &r, sizeof(r)))
+		return -1;
+	if (present &&
+	    krg_nl_put(&m, KRG_A_PRESENT, present, KRG_MAX_NODES / 8))
 		return -1;
 	return krg_nl_talk(g->fd, &m, NULL, err, errlen);
 }

@@ -263,9 +263,14 @@ int krg_nodelist_format(const unsigned long *mask, char *buf, size_t len);
 
 /* ---- nodes.c: node information from KRG_SYSFS_DIR ---- */
 
-/* The online (possible) nodes; EPROTO if the kernel's list does not parse. */
+/*
+ * The online (possible, present) nodes; EPROTO if the kernel's list does
+ * not parse. Present: corosync's members with the cluster backend, of
+ * which the online ones are those in krgsched's use (nodes_present).
+ */
 int krg_nodes_online(unsigned long *mask);
 int krg_nodes_possible(unsigned long *mask);
+int krg_nodes_present(unsigned long *mask);
 /* The node this runs on (the node of its CPU, as krg.ko sees it), or -1. */
 int krg_local_node(void);
 /* The CPU list of @node ("0-3"), without the newline; ERANGE if too long. */
@@ -296,16 +301,70 @@ int krg_value_get(struct krg_genl *g, int node, const char *probe,
 
 /*
  * KRG_CMD_MEMBERSHIP: @nodes is a bitmap of KRG_MAX_NODES bits (bit n in
- * byte n / 8) of krg node ids; @quorate and @ring as corosync reports.
+ * byte n / 8) of krg node ids, the nodes in krgsched's use; @present the
+ * same for every member of corosync's membership (a superset of @nodes),
+ * or NULL to leave it out (the kernel takes @nodes); @quorate and @ring as
+ * corosync reports.
  */
 int krg_membership_set(struct krg_genl *g, const unsigned char *nodes,
-		       int quorate, unsigned long long ring, char *err,
-		       size_t errlen);
+		       const unsigned char *present, int quorate,
+		       unsigned long long ring, char *err, size_t errlen);
 
 /* KRG_CMD_NODE_INFO: what @node published of itself (/proc/nodes). */
 int krg_node_info_set(struct krg_genl *g, int node, unsigned int cpus,
 		      unsigned long long mem_total_kb,
 		      unsigned long long mem_free_kb, const unsigned int load[3],
 		      char *err, size_t errlen);
+
+/* ---- admin.c: krgd's administration socket (krgadm <-> the local krgd) ---- */
+
+#define KRG_ADMIN_SOCKET	"/run/krgd.sock"	/* SOCK_SEQPACKET, 0600 */
+#define KRG_ADMIN_MAGIC		0x4b524751		/* "KRGQ" */
+#define KRG_ADMIN_VERSION	1
+
+enum krg_admin_op {
+	KRG_ADMIN_STATUS = 1,	/* the agent's view: present, deleted */
+	KRG_ADMIN_DEL,		/* take @mask out of krgsched's use */
+	KRG_ADMIN_ADD,		/* give @mask back */
+	KRG_ADMIN_POWEROFF,	/* every agent powers its machine off */
+	KRG_ADMIN_REBOOT,	/* every agent reboots its machine */
+};
+
+/* One request a connection; fixed layout, the same on both sides. */
+struct krg_admin_req {
+	__u32 magic;
+	__u16 version;
+	__u16 size;			/* sizeof(struct krg_admin_req) */
+	__u32 op;			/* enum krg_admin_op */
+	__u32 reserved;
+	__u8 mask[KRG_MAX_NODES / 8];	/* DEL, ADD: bit n of byte n / 8 */
+};
+
+/*
+ * The answer, once the operation was delivered back to the agent through
+ * corosync and applied (so every agent has it, in the same order).
+ */
+struct krg_admin_reply {
+	__u32 magic;
+	__u16 version;
+	__u16 size;			/* sizeof(struct krg_admin_reply) */
+	__s32 status;			/* 0, or -1 */
+	__s32 error;			/* an errno when status is -1 */
+	__u32 synced;			/* the agent has the cluster's state */
+	__u32 local_node;		/* the agent's krg node id */
+	__u8 present[KRG_MAX_NODES / 8];	/* corosync's members */
+	__u8 deleted[KRG_MAX_NODES / 8];	/* taken out of use */
+	char message[192];		/* why it failed, NUL-terminated */
+};
+
+/*
+ * Send @req to the local krgd and wait (at most @timeout_ms) for its
+ * @reply. 0 when a reply came (its status says how the operation went),
+ * else -1 with errno: ENOENT or ECONNREFUSED (krgd is not running or not
+ * connected to corosync), EACCES (not root), ETIMEDOUT, EPROTO (a reply
+ * that is not one).
+ */
+int krg_admin_call(const struct krg_admin_req *req,
+		   struct krg_admin_reply *reply, int timeout_ms);
 
 #endif /* _LIBKRG_H */

@@ -34,6 +34,11 @@ int krg_nodes_possible(unsigned long *mask)
 	return read_nodelist("nodes_possible", mask);
 }
 
+int krg_nodes_present(unsigned long *mask)
+{
+	return read_nodelist("nodes_present", mask);
+}
+
 int krg_local_node(void)
 {
 	char buf[32];

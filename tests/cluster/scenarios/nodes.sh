@@ -40,7 +40,7 @@ check "krgadm nodes status -l -n $me: its address, CPUs, memory" sh -c \
 	"krgadm nodes status -l -n $me | grep -qE '^$me:online	10.77.0.$KRG_NODE_ID	cpus 1	mem [0-9]+ kB\$'"
 fails "krgadm nodes status -n abc" "invalid node list 'abc'" krgadm nodes status -n abc
 fails "krgadm cluster wait -c 0" "invalid count argument '0'" krgadm cluster wait -c 0
-fails "krgadm nodes add" "not available yet" krgadm nodes add -n 1
+fails "krgadm nodes add without a selection" "needs -n LIST, -c COUNT, -t TOTAL or -a" krgadm nodes add
 fails "krgadm frobnicate" "unknown mode 'frobnicate'" krgadm frobnicate
 P=/proc/nodes
 check "/proc/nodes/self is this node" [ "$(readlink $P/self)" = "node$me" ]
