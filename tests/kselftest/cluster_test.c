@@ -250,6 +250,7 @@ TEST_F(cl, bad_present)
 {
 	unsigned char m[KRG_MAX_NODES / 8] = { 0 };
 	unsigned char p[KRG_MAX_NODES / 8] = { 0 };
+	unsigned char big[KRG_MAX_NODES / 8 + 8];	/* too long */
 	char want[64];
 	int other = (me + 1) % nodes;
 
@@ -279,13 +280,9 @@ TEST_F(cl, bad_present)
 	snprintf(want, sizeof(want), "PRESENT must be %d bytes",
 		 KRG_MAX_NODES / 8);
 	EXPECT_STREQ(want, err);
-	{
-		unsigned char big[KRG_MAX_NODES / 8 + 8];
-
-		memset(big, 0, sizeof(big));
-		set_bit_of(big, me);
-		EXPECT_EQ(-ERANGE, raw_report(&self->g, m, big, sizeof(big)));
-	}
+	memset(big, 0, sizeof(big));
+	set_bit_of(big, me);
+	EXPECT_EQ(-ERANGE, raw_report(&self->g, m, big, sizeof(big)));
 	/* The right size by hand: accepted (the sender itself is right). */
 	memset(p, 0, sizeof(p));
 	set_bit_of(p, me);

@@ -6,10 +6,12 @@
 CL_SHARED=/shared
 
 # cluster_barrier NAME [COUNT] [SECONDS]: wait (default 300 s) until COUNT
-# guests (default: all) reached barrier NAME; false on timeout. Guests meet
-# through files in the shared directory.
+# guests (default: all) reached barrier NAME of this scenario; false on
+# timeout. Guests meet through files in the shared directory; a barrier's
+# name is the scenario's own (KRG_TEST_NAME, from the runner), so two
+# scenarios of one cluster never share one.
 cluster_barrier() {
-	_b=$CL_SHARED/barrier.$1
+	_b=$CL_SHARED/barrier.${KRG_TEST_NAME:-}.$1
 	_c=${2:-$KRG_NODES}
 	_t=${3:-300}
 	mkdir -p "$_b" && : > "$_b/$KRG_NODE_ID"
