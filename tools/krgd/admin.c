@@ -630,8 +630,6 @@ int admin_open(unsigned int local_nodeid, const char *poweroff,
 		.cpg_deliver_fn = on_deliver,
 		.cpg_confchg_fn = on_confchg,
 	};
-	struct cpg_name group = { .length = sizeof(ADMIN_GROUP) - 1 };
-	cs_error_t e;
 
 	me = local_nodeid;
 	my_pid = (uint32_t)getpid();
@@ -639,24 +637,8 @@ int admin_open(unsigned int local_nodeid, const char *poweroff,
 	cmd_reboot = reboot;
 	for (int i = 0; i < ADMIN_CLIENTS; i++)
 		clients[i].fd = -1;
-	memcpy(group.value, ADMIN_GROUP, group.length);
-	e = cpg_model_initialize(&cpg, CPG_MODEL_V1, (cpg_model_data_t *)&model,
-				 NULL);
-	if (e != CS_OK) {
-		say(LOG_WARNING, "krg_admin: cpg: error %d", e);
+	if (krgd_cpg_join(&cpg, ADMIN_GROUP, &model))
 		return -1;
-	}
-	for (int i = 0; i < 50; i++) {
-		e = cpg_join(cpg, &group);
-		if (e != CS_ERR_TRY_AGAIN)
-			break;
-		usleep(100 * 1000);
-	}
-	if (e != CS_OK) {
-		say(LOG_WARNING, "krg_admin: cannot join the group: error %d", e);
-		cpg_finalize(cpg);
-		return -1;
-	}
 	cpg_open = 1;
 	synced = 0;
 	listen_open();

@@ -129,6 +129,34 @@ const unsigned char *krgd_members(void)
 	return members;
 }
 
+int krgd_cpg_join(cpg_handle_t *h, const char *group,
+		  cpg_model_v1_data_t *model)
+{
+	struct cpg_name name = { .length = (uint32_t)strlen(group) };
+	cs_error_t e;
+
+	memcpy(name.value, group, name.length);
+	e = cpg_model_initialize(h, CPG_MODEL_V1, (cpg_model_data_t *)model,
+				 NULL);
+	if (e != CS_OK) {
+		say(LOG_WARNING, "%s: cpg: %s (error %d)", group, cs_name(e), e);
+		return -1;
+	}
+	for (int i = 0; i < 50; i++) {
+		e = cpg_join(*h, &name);
+		if (e != CS_ERR_TRY_AGAIN)
+			break;
+		usleep(100 * 1000);
+	}
+	if (e != CS_OK) {
+		say(LOG_WARNING, "%s: cannot join the group: %s (error %d)", group,
+		    cs_name(e), e);
+		cpg_finalize(*h);
+		return -1;
+	}
+	return 0;
+}
+
 /*
  * Send the view to krg.ko; on failure it is sent again at the next change.
  * Not before admin.c synced once: the deleted set is not known before.

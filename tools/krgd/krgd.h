@@ -4,6 +4,7 @@
 #define _KRGD_H
 
 #include <syslog.h>
+#include <corosync/cpg.h>
 #include "libkrg.h"
 
 /* Log at @prio: stderr with -f, else syslog; LOG_DEBUG only with -v. */
@@ -12,6 +13,13 @@ void say(int prio, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* The socket to krg.ko (genl family "krg"); opened on demand, -1: closed. */
 extern struct krg_genl genl;
 int krgd_genl(void);
+
+/*
+ * Connect @h to corosync's CPG with @model and join @group (retrying
+ * while corosync is busy, up to 5 s): 0, or -1 (say()s why).
+ */
+int krgd_cpg_join(cpg_handle_t *h, const char *group,
+		  cpg_model_v1_data_t *model);
 
 /*
  * values.c: the CPG group krg_values. Each agent publishes what its

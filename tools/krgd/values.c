@@ -109,28 +109,10 @@ int values_open(unsigned int local_nodeid)
 		.model = CPG_MODEL_V1,
 		.cpg_deliver_fn = on_deliver,
 	};
-	struct cpg_name group = { .length = sizeof(VALUES_GROUP) - 1 };
-	cs_error_t e;
 
 	me = local_nodeid;
-	memcpy(group.value, VALUES_GROUP, group.length);
-	e = cpg_model_initialize(&cpg, CPG_MODEL_V1, (cpg_model_data_t *)&model,
-				 NULL);
-	if (e != CS_OK) {
-		say(LOG_WARNING, "krg_values: cpg: error %d", e);
+	if (krgd_cpg_join(&cpg, VALUES_GROUP, &model))
 		return -1;
-	}
-	for (int i = 0; i < 50; i++) {
-		e = cpg_join(cpg, &group);
-		if (e != CS_ERR_TRY_AGAIN)
-			break;
-		usleep(100 * 1000);
-	}
-	if (e != CS_OK) {
-		say(LOG_WARNING, "krg_values: cannot join the group: error %d", e);
-		cpg_finalize(cpg);
-		return -1;
-	}
 	cpg_open = 1;
 	return 0;
 }
