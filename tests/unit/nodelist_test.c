@@ -143,4 +143,23 @@ TEST(format_too_small)
 	EXPECT_STREQ("0-3,5", exact);
 }
 
+/* Byte masks in Kerrighed's form: "[]", "[0]", "[1,2,255]"; cut short, NUL-ended. */
+TEST(nodebytes_str)
+{
+	unsigned char m[KRG_MAX_NODES / 8] = { 0 };
+	char buf[64], small[4];
+
+	EXPECT_STREQ("[]", krg_nodebytes_str(m, buf, sizeof(buf)));
+	krg_nodebytes_set(m, 0);
+	EXPECT_STREQ("[0]", krg_nodebytes_str(m, buf, sizeof(buf)));
+	memset(m, 0, sizeof(m));
+	krg_nodebytes_set(m, 1);
+	krg_nodebytes_set(m, 2);
+	krg_nodebytes_set(m, 255);
+	EXPECT_TRUE(krg_nodebytes_isset(m, 255));
+	EXPECT_FALSE(krg_nodebytes_isset(m, 3));
+	EXPECT_STREQ("[1,2,255]", krg_nodebytes_str(m, buf, sizeof(buf)));
+	EXPECT_STREQ("[1,", krg_nodebytes_str(m, small, sizeof(small)));
+}
+
 TEST_HARNESS_MAIN

@@ -205,16 +205,6 @@ static void proc_node(int node, const char *file, const char *key, char *out,
 		snprintf(out, len, "%.*s", (int)strspn(p, "0123456789"), p);
 }
 
-static int byte_isset(const unsigned char *m, int n)
-{
-	return (m[n / 8] >> (n % 8)) & 1;
-}
-
-static void byte_set(unsigned char *m, int n)
-{
-	m[n / 8] |= 1U << (n % 8);
-}
-
 /* The local krgd's view (root only): 0, or -1 if it did not answer. */
 static int agent_status(struct krg_admin_reply *r)
 {
@@ -288,7 +278,7 @@ static int nodes_status(const char *list, int lng)
 		}
 		if (!test_node(present, n) && !test_node(online, n))
 			st = "offline";
-		else if (agent ? byte_isset(ar.deleted, n) : !test_node(online, n))
+		else if (agent ? krg_nodebytes_isset(ar.deleted, n) : !test_node(online, n))
 			st = "present";
 		else
 			st = !strcmp(state, "stale") ? "stale" : "online";
@@ -307,26 +297,12 @@ static int nodes_status(const char *list, int lng)
 	return 0;
 }
 
-/* "[1,2]", Kerrighed's form of a node set. */
-static const char *set_str(const unsigned char *m, char *buf, size_t len)
-{
-	size_t at = snprintf(buf, len, "[");
-
-	for (int n = 0; n < KRG_MAX_NODES && at < len; n++)
-		if (byte_isset(m, n))
-			at += snprintf(buf + at, len - at, "%s%d",
-				       at > 1 ? "," : "", n);
-	if (at < len)
-		snprintf(buf + at, len - at, "]");
-	return buf;
-}
-
 static int set_weight(const unsigned char *m)
 {
 	int w = 0;
 
 	for (int n = 0; n < KRG_MAX_NODES; n++)
-		w += byte_isset(m, n);
+		w += krg_nodebytes_isset(m, n);
 	return w;
 }
 
@@ -392,12 +368,12 @@ static int wait_online(const unsigned char *want, long timeout_s)
 		}
 		agent_online(&r, on);
 		for (n = 0; n < KRG_MAX_NODES; n++)
-			missing += byte_isset(want, n) && !byte_isset(on, n);
+			missing += krg_nodebytes_isset(want, n) && !krg_nodebytes_isset(on, n);
 		if (!missing)
 			break;
 		if (!printed) {
 			printf("Waiting for nodes %s to join... ",
-			       set_str(want, buf, sizeof(buf)));
+			       krg_nodebytes_str(want, buf, sizeof(buf)));
 			fflush(stdout);
 			printed = 1;
 		}
@@ -451,10 +427,30 @@ static int wait_present(int count, long timeout_s, unsigned char *out)
 		printf("done\n");
 	memset(out, 0, MASK_BYTES);
 	for (n = 0, w = 0; n < KRG_MAX_NODES && w < count; n++) {
-		if (byte_isset(cand, n)) {
-			byte_set(out, n);
+		if (krg_nodebytes_isset(cand, n)) {
+			krg_nodebytes_set(out, n);
 			w++;
 		}
+	}
+	return 0;
+}
+
+/*
+ * What nodes add and del start with: root, krg.ko, the possible nodes and
+ * the local agent's view; 0, or 1 (said why).
+ */
+static int nodes_begin(const char *what, unsigned long *possible,
+		       struct krg_admin_reply *r)
+{
+	if (need_krg() || need_root(what))
+		return 1;
+	if (krg_nodes_possible(possible)) {
+		perror("krgadm: " KRG_SYSFS_DIR "/nodes_possible");
+		return 1;
+	}
+	if (agent_status(r)) {
+		agent_error(what);
+		return 1;
 	}
 	return 0;
 }
@@ -468,16 +464,8 @@ static int nodes_add(int sel, const unsigned long *list, int num,
 	char buf[1024];
 	int ret = 0;
 
-	if (need_krg() || need_root("nodes add"))
+	if (nodes_begin("nodes add", possible, &r))
 		return 1;
-	if (krg_nodes_possible(possible)) {
-		perror("krgadm: " KRG_SYSFS_DIR "/nodes_possible");
-		return 1;
-	}
-	if (agent_status(&r)) {
-		agent_error("nodes add");
-		return 1;
-	}
 	agent_online(&r, on);
 	switch (sel) {
 	case SEL_LIST:
@@ -490,7 +478,7 @@ static int nodes_add(int sel, const unsigned long *list, int num,
 				ret = 1;
 				continue;
 			}
-			byte_set(set, n);
+			krg_nodebytes_set(set, n);
 		}
 		break;
 	case SEL_TOTAL:
@@ -513,7 +501,7 @@ static int nodes_add(int sel, const unsigned long *list, int num,
 		printf("No present node to add.\n");
 		return ret;
 	}
-	printf("Adding nodes %s... ", set_str(set, buf, sizeof(buf)));
+	printf("Adding nodes %s... ", krg_nodebytes_str(set, buf, sizeof(buf)));
 	fflush(stdout);
 	if (agent_op(KRG_ADMIN_ADD, set))
 		return 1;
@@ -528,16 +516,8 @@ static int nodes_del(int sel, const unsigned long *list, int num)
 	char buf[1024];
 	int ret = 0, self, want;
 
-	if (need_krg() || need_root("nodes del"))
+	if (nodes_begin("nodes del", possible, &r))
 		return 1;
-	if (krg_nodes_possible(possible)) {
-		perror("krgadm: " KRG_SYSFS_DIR "/nodes_possible");
-		return 1;
-	}
-	if (agent_status(&r)) {
-		agent_error("nodes del");
-		return 1;
-	}
 	self = (int)r.local_node;
 	agent_online(&r, on);
 	memcpy(cand, on, sizeof(cand));
@@ -554,12 +534,12 @@ static int nodes_del(int sel, const unsigned long *list, int num)
 			} else if (n == self) {
 				printf("Unable to suppress current node.\n");
 				ret = 1;
-			} else if (!byte_isset(on, n)) {
+			} else if (!krg_nodebytes_isset(on, n)) {
 				printf("Unable to suppress node %d (must be 'online').\n",
 				       n);
 				ret = 1;
 			} else {
-				byte_set(set, n);
+				krg_nodebytes_set(set, n);
 			}
 		}
 		break;
@@ -576,8 +556,8 @@ static int nodes_del(int sel, const unsigned long *list, int num)
 		}
 		want = num;
 		for (int n = 0; n < KRG_MAX_NODES && want; n++) {
-			if (byte_isset(cand, n)) {
-				byte_set(set, n);
+			if (krg_nodebytes_isset(cand, n)) {
+				krg_nodebytes_set(set, n);
 				want--;
 			}
 		}
@@ -590,7 +570,7 @@ static int nodes_del(int sel, const unsigned long *list, int num)
 		printf("No online node to remove.\n");
 		return ret;
 	}
-	printf("Removing nodes %s... ", set_str(set, buf, sizeof(buf)));
+	printf("Removing nodes %s... ", krg_nodebytes_str(set, buf, sizeof(buf)));
 	fflush(stdout);
 	return agent_op(KRG_ADMIN_DEL, set) || ret;
 }

@@ -142,26 +142,6 @@ static int listen_fd = -1;
 static struct admin_client clients[ADMIN_CLIENTS];
 static uint64_t next_id;
 
-static int mask_isset(const uint8_t *m, int n)
-{
-	return (m[n / 8] >> (n % 8)) & 1;
-}
-
-/* "[1,2]" (Kerrighed's form) of @m into @buf. */
-static const char *mask_str(const uint8_t *m, char *buf, size_t len)
-{
-	size_t at = 0;
-
-	at += snprintf(buf, len, "[");
-	for (int n = 0; n < KRG_MAX_NODES && at < len; n++)
-		if (mask_isset(m, n))
-			at += snprintf(buf + at, len - at, "%s%d",
-				       at > 1 ? "," : "", n);
-	if (at < len)
-		snprintf(buf + at, len - at, "]");
-	return buf;
-}
-
 static const char *type_name(int type)
 {
 	switch (type) {
@@ -318,7 +298,7 @@ static void apply(const struct admin_msg *m)
 			deleted[i] &= ~m->mask[i];
 	}
 	say(LOG_INFO, "nodes %s %s, asked by node %u (pid %u)",
-	    mask_str(m->mask, list, sizeof(list)),
+	    krg_nodebytes_str(m->mask, list, sizeof(list)),
 	    m->type == ADMIN_DEL ? "deleted" : "added", m->nodeid - 1,
 	    m->pid);
 	if (synced)
@@ -442,7 +422,7 @@ static void on_state(const struct admin_msg *m, uint32_t nodeid, uint32_t pid)
 	synced = 1;
 	apply_buffered();
 	say(LOG_INFO, "krg_admin: synced with %d agents, deleted nodes %s",
-	    cfg_n, mask_str(deleted, list, sizeof(list)));
+	    cfg_n, krg_nodebytes_str(deleted, list, sizeof(list)));
 	krgd_deleted_changed();
 }
 
@@ -599,7 +579,7 @@ static void on_request(struct admin_client *c)
 		client_reply(c, -1, EINVAL, "no node given");
 		return;
 	}
-	if (req.op == KRG_ADMIN_DEL && mask_isset(req.mask, (int)me - 1)) {
+	if (req.op == KRG_ADMIN_DEL && krg_nodebytes_isset(req.mask, (int)me - 1)) {
 		client_reply(c, -1, EINVAL, "Unable to suppress current node.");
 		return;
 	}
@@ -652,7 +632,7 @@ int admin_ready(void)
 
 int admin_node_deleted(int node)
 {
-	return mask_isset(deleted, node);
+	return krg_nodebytes_isset(deleted, node);
 }
 
 int admin_pollfds(struct pollfd *p, int max)

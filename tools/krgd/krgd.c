@@ -210,7 +210,7 @@ static void on_quorum(quorum_handle_t h, uint32_t q, struct quorum_ring_id id,
 			    list[i], KRG_MAX_NODES);
 			continue;
 		}
-		members[(list[i] - 1) / 8] |= 1U << ((list[i] - 1) % 8);
+		krg_nodebytes_set(members, (int)list[i] - 1);
 		len += snprintf(line + len, sizeof(line) - len, " %u",
 				list[i] - 1);
 		if (len >= sizeof(line))

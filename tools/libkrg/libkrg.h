@@ -261,6 +261,23 @@ int krg_nodelist_parse(const char *s, unsigned long *mask);
  */
 int krg_nodelist_format(const unsigned long *mask, char *buf, size_t len);
 
+/*
+ * A node byte mask: KRG_MAX_NODES bits, bit n in byte n / 8 (the form of
+ * the krg genl family's NODES and PRESENT, and of krgd's messages).
+ */
+static inline int krg_nodebytes_isset(const unsigned char *m, int node)
+{
+	return (m[node / 8] >> (node % 8)) & 1;
+}
+
+static inline void krg_nodebytes_set(unsigned char *m, int node)
+{
+	m[node / 8] |= 1U << (node % 8);
+}
+
+/* Kerrighed's form of a node set, "[1,2]" ("[]" when empty), into @buf. */
+const char *krg_nodebytes_str(const unsigned char *m, char *buf, size_t len);
+
 /* ---- nodes.c: node information from KRG_SYSFS_DIR ---- */
 
 /*

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * nodelist.c - node masks in the kernel's list format ("0-3,5").
+ * nodelist.c - node masks in the kernel's list format ("0-3,5"), and node
+ * byte masks in Kerrighed's ("[1,2]").
  *
  * The grammar is the subset of bitmap_parselist() the kernel prints with
  * "%*pbl": LIST := "" | RANGE ("," RANGE)*, RANGE := ID | ID "-" ID, ID is
@@ -115,4 +116,17 @@ int krg_nodelist_format(const unsigned long *mask, char *buf, size_t len)
 		pos += n;
 	}
 	return pos;
+}
+
+const char *krg_nodebytes_str(const unsigned char *m, char *buf, size_t len)
+{
+	size_t at = snprintf(buf, len, "[");
+
+	for (int n = 0; n < KRG_MAX_NODES && at < len; n++)
+		if (krg_nodebytes_isset(m, n))
+			at += snprintf(buf + at, len - at, "%s%d",
+				       at > 1 ? "," : "", n);
+	if (at < len)
+		snprintf(buf + at, len - at, "]");
+	return buf;
 }
