@@ -64,9 +64,28 @@ cluster_restart() {
 # The time since boot, in seconds (for figures, never for verdicts).
 cluster_now() { cut -d' ' -f1 /proc/uptime; }
 
-# Load krg.ko in cluster mode (node id: KRG_NODE_ID - 1, every node of
-# the cluster possible) and start krgd; its log in /tmp/krgd.log.
+# cluster_krg_up [KRGD-OPTION...]: load krg.ko in cluster mode (node id:
+# KRG_NODE_ID - 1, every node of the cluster possible) and start krgd
+# with these options; its log in /tmp/krgd.log.
 cluster_krg_up() {
 	modprobe krg cluster_nodes=0-$((KRG_NODES - 1)) node_id=$((KRG_NODE_ID - 1)) &&
-		{ krgd -f -v > /tmp/krgd.log 2>&1 & echo $! > /run/krgd.pid; }
+		{ krgd -f -v "$@" > /tmp/krgd.log 2>&1 & echo $! > /run/krgd.pid; }
 }
+
+# Stop krgd and wait for it (it leaves a read-only tree over the
+# krg_scheduler directories).
+cluster_krgd_stop() {
+	_p=$(cat /run/krgd.pid 2>/dev/null) || return 0
+	kill "$_p" 2>/dev/null
+	wait_until 30 sh -c "! kill -0 $_p 2>/dev/null"
+}
+# ... and take that away, and krgd's private configfs mount (so that the
+# modules can go).
+cluster_krgd_cleanup() {
+	for _m in /config/krg_scheduler $KRG_CFS /run/krgd/cfs; do
+		while grep -q " $_m " /proc/mounts; do umount -l "$_m" || break; done
+	done
+}
+
+# The front of the replicated tree is mounted (krgd's FUSE filesystem).
+cluster_front_up() { grep -q " $KRG_CFS fuse.krgd " /proc/mounts; }

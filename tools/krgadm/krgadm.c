@@ -105,6 +105,37 @@ static int cluster_up(void)
 	return weight(online);
 }
 
+/*
+ * The replicated tree, as this node's krgd says in KRGD_TREE_STATUS:
+ * "tree: writable", "read-only (quorum lost)", "syncing" or
+ * "disconnected", and what failed here only.
+ */
+static void tree_status(void)
+{
+	char line[640], state[64] = "", fail[512] = "";
+	unsigned long failed = 0;
+	FILE *f = fopen(KRGD_TREE_STATUS, "r");
+
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = '\0';
+		if (!strncmp(line, "state ", 6))
+			snprintf(state, sizeof(state), "%.63s", line + 6);
+		else if (!strncmp(line, "failed_records ", 15))
+			failed = strtoul(line + 15, NULL, 10);
+		else if (!strncmp(line, "last_failure ", 13))
+			snprintf(fail, sizeof(fail), "%.511s", line + 13);
+	}
+	fclose(f);
+	if (!state[0])
+		return;
+	printf("tree: %s\n", state);
+	if (failed)
+		printf("tree: %lu change(s) failed on this node only; the last: %s\n",
+		       failed, fail);
+}
+
 static int cluster_status(void)
 {
 	char state[32];
@@ -123,6 +154,7 @@ static int cluster_status(void)
 		printf("membership: stale (krgd is not running)\n");
 	if (!q)
 		printf("quorum: lost\n");
+	tree_status();
 	return 0;
 }
 

@@ -42,12 +42,13 @@
 #define KRGD_ADMIN_FDS		20	/* admin.c's: cpg, socket, clients */
 
 /* Long options without a short one. */
-enum { OPT_POWEROFF = 256, OPT_REBOOT };
+enum { OPT_POWEROFF = 256, OPT_REBOOT, OPT_LOCAL_TREE };
 
 static int foreground;
 static int verbose;
 static int period_ms = 500;
 static const char *poweroff_cmd, *reboot_cmd;	/* NULL: the defaults */
+static int local_tree;		/* --local-tree: no replicated tree */
 static volatile sig_atomic_t stopping;
 
 /* What the kernel needs to hear, and whether it heard it. */
@@ -490,6 +491,9 @@ static void usage(FILE *f)
 		"                    what krgadm cluster poweroff (reboot) runs here\n"
 		"                    (/bin/sh -c CMD; default: systemctl poweroff\n"
 		"                    (reboot) under systemd, else /sbin/poweroff)\n"
+		"      --local-tree  do not replicate the krg_scheduler tree: each\n"
+		"                    node's configfs is its own (default: one tree\n"
+		"                    for the cluster, through a FUSE front)\n"
 		"  -h, --help        show this help and exit\n"
 		"  -V, --version     show the version and exit\n"
 		"\n"
@@ -508,6 +512,7 @@ int main(int argc, char **argv)
 		{ "key", required_argument, NULL, 'k' },
 		{ "poweroff-command", required_argument, NULL, OPT_POWEROFF },
 		{ "reboot-command", required_argument, NULL, OPT_REBOOT },
+		{ "local-tree", no_argument, NULL, OPT_LOCAL_TREE },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -525,6 +530,7 @@ int main(int argc, char **argv)
 		case 'k': key_file = optarg; break;
 		case OPT_POWEROFF: poweroff_cmd = optarg; break;
 		case OPT_REBOOT: reboot_cmd = optarg; break;
+		case OPT_LOCAL_TREE: local_tree = 1; break;
 		case 'h': usage(stdout); return 0;
 		case 'V': return krg_print_version();
 		default: krg_usage_error(NULL);
@@ -547,6 +553,8 @@ int main(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	channel_key();
+	if (!local_tree && tree_start())
+		say(LOG_ERR, "the replicated tree is off: each node's tree is its own");
 
 	while (!stopping) {
 		ret = follow(&wait_s);
@@ -556,6 +564,7 @@ int main(int argc, char **argv)
 			backoff(&wait_s);
 	}
 	say(LOG_INFO, "stopping");
+	tree_stop();
 	chan_server_stop(chan_srv);
 	chan_key_clear(&chan_key);
 	return 0;

@@ -3,7 +3,10 @@
 #ifndef _KRGD_H
 #define _KRGD_H
 
+#include <stddef.h>
+#include <stdint.h>
 #include <syslog.h>
+#include <sys/types.h>
 #include <corosync/cpg.h>
 #include "libkrg.h"
 
@@ -59,5 +62,41 @@ int admin_pollfds(struct pollfd *p, int max);	/* how many it filled */
 int admin_dispatch(const struct pollfd *p, int n);	/* -1: corosync lost */
 int admin_tick(void);			/* retries; 1 if some are left */
 void admin_close(void);
+
+/*
+ * tree.c: the replicated krg_scheduler tree (the CPG group krg_tree), in
+ * a thread of its own; front.c: the FUSE front users reach it through.
+ */
+#define TREE_PRIVATE	"/run/krgd/cfs"		/* krgd's own configfs mount */
+#define TREE_STATUS	KRGD_TREE_STATUS	/* krgadm cluster status reads it */
+
+enum tree_op { TREE_MKDIR = 1, TREE_RMDIR, TREE_SYMLINK, TREE_UNLINK, TREE_WRITE };
+
+int tree_start(void);		/* 0, or -1 (say()s why) */
+void tree_stop(void);		/* and leave the tree read-only */
+const char *tree_private(void);	/* TREE_PRIVATE/krg_scheduler */
+/*
+ * A change through the front (@path relative to the subsystem; for
+ * TREE_SYMLINK @arg is the target relative to it, or absolute outside
+ * it): ordered, applied on every node, and its result here: 0, a write's
+ * count, or -errno (EROFS without quorum or corosync).
+ */
+int tree_change(uint32_t op, const char *path, const char *arg, size_t alen);
+/* Apply a change to the private tree at once (records, local changes). */
+int tree_apply(uint32_t op, const char *path, const char *arg, size_t alen,
+	       mode_t mode);
+int front_start(void);		/* mount the front: 0, or -1 */
+void front_stop(int read_only);	/* read_only: leave a read-only bind */
+
+/* snapshot.c: the replicated part of the tree, canonical (tree.c only). */
+struct snapshot;
+int snapshot_is_local(const char *rel);
+struct snapshot *snapshot_take(const char *root);
+void snapshot_free(struct snapshot *s);
+char *snapshot_text(const struct snapshot *s, size_t *len);
+uint64_t snapshot_hash(const char *text, size_t len);
+struct snapshot *snapshot_parse(const char *text, size_t len);
+int snapshot_restore(const char *root, const struct snapshot *want,
+		     char *log, size_t loglen);
 
 #endif /* _KRGD_H */

@@ -336,6 +336,8 @@ int krg_node_info_set(struct krg_genl *g, int node, unsigned int cpus,
 /* ---- admin.c: krgd's administration socket (krgadm <-> the local krgd) ---- */
 
 #define KRG_ADMIN_SOCKET	"/run/krgd.sock"	/* SOCK_SEQPACKET, 0600 */
+/* The replicated tree's state, written by krgd (docs/cluster.md). */
+#define KRGD_TREE_STATUS	"/run/krgd/tree"
 #define KRG_ADMIN_MAGIC		0x4b524751		/* "KRGQ" */
 #define KRG_ADMIN_VERSION	1
 
