@@ -94,9 +94,16 @@ static int fs_readdir(const char *path, void *buf, fuse_fill_dir_t fill,
 	d = opendir(p);
 	if (!d)
 		return -errno;
-	while ((de = readdir(d)))
-		if (fill(buf, de->d_name, NULL, 0, 0))
+	while ((de = readdir(d))) {
+		/* the entry's type, for readdir's d_type (DT_UNKNOWN without) */
+		struct stat st = {
+			.st_ino = de->d_ino,
+			.st_mode = (mode_t)DTTOIF(de->d_type),
+		};
+
+		if (fill(buf, de->d_name, &st, 0, 0))
 			break;
+	}
 	closedir(d);
 	return 0;
 }

@@ -211,7 +211,10 @@ void probes_publish(int me, int (*send)(const void *, size_t))
 	static struct batch b;
 	char root[PATH_MAX], value[KRG_GENL_VALUE_MAX];
 
-	if (snprintf(root, sizeof(root), "%s/probes", krg_cfs_root()) >=
+	/* krgd's private mount when the tree is replicated: no FUSE hop */
+	if (snprintf(root, sizeof(root), "%s/probes",
+		     is_dir(TREE_PRIVATE "/krg_scheduler") ?
+		     TREE_PRIVATE "/krg_scheduler" : krg_cfs_root()) >=
 	    (int)sizeof(root))
 		return;
 	if (rescan_now || periods++ % PROBES_RESCAN == 0) {

@@ -9,7 +9,8 @@
 # a deleted node: still deleted (the others' state); cluster poweroff and
 # reboot from node 1: every agent (the deleted one too) ran its command
 # (here one that writes a file in /shared, so that the guests stay up); a
-# partition and its merge keep the deletions of both sides.
+# partition and its merge keep the deletions of both sides. Each node's
+# tree is its own here (krgd --local-tree): the checks are per node.
 . /krg/lib/krg.sh
 . /krg/lib/cluster.sh
 K=/sys/kernel/krg
@@ -54,7 +55,7 @@ op() {
 	check "$op_n: every node says $op_st" wait_until 60 status_is "$op_st"
 }
 agent_up() {
-	krgd -f -v --poweroff-command "echo $me > $S/admin.poweroff.$me" \
+	krgd -f -v --local-tree --poweroff-command "echo $me > $S/admin.poweroff.$me" \
 		--reboot-command "echo $me > $S/admin.reboot.$me" >> /tmp/krgd.log 2>&1 &
 	echo $! > /run/krgd.pid
 }

@@ -38,7 +38,10 @@ wait_until 120 sh -c "[ \"\$(cat $K/nodes_online)\" = 0-$((KRG_NODES - 1)) ]"
 cluster_barrier formed > /dev/null
 agent_cpu "no probes"
 krg_load krg_scheduler
-krgsched apply /krg/examples/mosix.cfg > /dev/null
+wait_until 60 cluster_front_up
+cluster_barrier front > /dev/null
+[ "$me" = 0 ] && krgsched apply /krg/examples/mosix.cfg > /dev/null
+wait_until 60 test -d $C/schedulers/mosix/mosix_load_balancer
 cluster_barrier ready > /dev/null
 check "every node's value here" wait_until 60 sh -c \
 	"for n in \$(seq 0 $((KRG_NODES - 1))); do grep -qE '^[0-9]+\$' $P/nodes/\$n/age_ms || exit 1; done"
@@ -57,6 +60,9 @@ sort -n /tmp/ages | awk '{ a[NR] = $1 } END {
 check "krgd ran throughout" kill -0 "$(cat /run/krgd.pid)"
 agent_cpu "with the MOSIX set-up's probes"
 cluster_barrier done > /dev/null
-krgsched destroy mosix
-kill "$(cat /run/krgd.pid)"
+[ "$me" = 0 ] && krgsched destroy mosix
+wait_until 60 test ! -d $C/schedulers/mosix
+cluster_barrier removed > /dev/null
+cluster_krgd_stop
+cluster_krgd_cleanup
 tap_done

@@ -7,7 +7,8 @@
 # verdict); its probe values are dropped from the others' value cache.
 # Then the host boots the third guest again (KRG_BOOT=2): it comes back
 # online with the same id, on every node, both schedulers have it again,
-# and so do the others' caches.
+# and so do the others' caches. The tree (one for the cluster) is made on
+# node 0; the guest booted again gets it whole from the others.
 . /krg/lib/krg.sh
 . /krg/lib/cluster.sh
 K=/sys/kernel/krg
@@ -21,31 +22,40 @@ has_value() { grep -qE '^[0-9]+$' $P/nodes/2/value && grep -qE '^[0-9]+$' $P/nod
 
 if [ "${KRG_BOOT:-1}" -gt 1 ]; then
 	# The third guest, booted again after its crash.
-	tap_plan 6
+	tap_plan 7
 	check "booted again as corosync nodeid 3" [ "$KRG_NODE_ID" = 3 ]
 	check "krg.ko in cluster mode, krgd running" cluster_krg_up
 	krg_load krg_scheduler
-	check "mosix_probe again" mkdir $C/probes/mosix_probe
+	check "it gets the cluster's tree: the probe and both schedulers" wait_until 120 \
+		test -d $C/probes/mosix_probe -a -d $C/schedulers/fit -a -d $C/schedulers/fixed
+	check "... with their attributes" wait_until 30 sh -c \
+		"[ \"\$(cat $C/schedulers/fixed/node_set)\$(cat $C/schedulers/fit/node_set_max_fit)\" = 0-21 ]"
 	check "this is node 2 again" [ "$(cat $K/local_node)" = 2 ]
 	check "every node online here" wait_until 180 online_is 0-2
 	check "krgadm nodes status: 2:online" [ "$(status_line)" = 2:online ]
 	cluster_barrier back > /dev/null
-	rmdir $C/probes/mosix_probe
-	kill "$(cat /run/krgd.pid)"
+	wait_until 60 test ! -d $C/probes/mosix_probe
+	cluster_barrier removed > /dev/null
+	cluster_krgd_stop
+	cluster_krgd_cleanup
 	tap_done
 	exit 0
 fi
 
-tap_plan 19
+tap_plan 20
 check "krg.ko in cluster mode, krgd running" cluster_krg_up
 check "every node online" wait_until 120 online_is 0-2
 krg_load krg_scheduler
-mkdir $C/probes/mosix_probe
+check "the front is up" wait_until 60 cluster_front_up
+cluster_barrier front > /dev/null
+if [ "$KRG_NODE_ID" = 1 ]; then
+	mkdir $C/probes/mosix_probe $C/schedulers/fit $C/schedulers/fixed
+	echo 1 > $C/schedulers/fit/node_set_max_fit
+	echo 0-2 > $C/schedulers/fixed/node_set
+fi
 check "node 2's probe value reached this node" wait_until 60 has_value
-mkdir $C/schedulers/fit $C/schedulers/fixed
-echo 1 > $C/schedulers/fit/node_set_max_fit
-echo 0-2 > $C/schedulers/fixed/node_set
-check "schedulers over 0-2" sh -c "[ \"\$(cat $C/schedulers/fit/node_set)\" = 0-2 ]"
+check "schedulers over 0-2" wait_until 30 sh -c \
+	"[ \"\$(cat $C/schedulers/fit/node_set 2>/dev/null)\$(cat $C/schedulers/fixed/node_set 2>/dev/null)\" = 0-20-2 ]"
 check "every node ready" cluster_barrier ready
 if [ "$KRG_NODE_ID" = 3 ]; then
 	sleep 600	# killed meanwhile: its next boot gives the verdict
@@ -81,6 +91,9 @@ check "the other no longer says it is offline" sh -c \
 	"! grep -q '^offline' $C/schedulers/fixed/status"
 check "node 2's probe values reach this node again" wait_until 60 has_value
 cluster_barrier back > /dev/null
-rmdir $C/schedulers/fit $C/schedulers/fixed $C/probes/mosix_probe
-kill "$(cat /run/krgd.pid)"
+[ "$KRG_NODE_ID" = 1 ] && rmdir $C/schedulers/fit $C/schedulers/fixed $C/probes/mosix_probe
+wait_until 60 test ! -d $C/probes/mosix_probe
+cluster_barrier removed > /dev/null
+cluster_krgd_stop
+cluster_krgd_cleanup
 tap_done

@@ -4,7 +4,8 @@
 # quorate on each; the probes measure this machine only (other nodes'
 # values come from the value cache); a node_set_max_fit scheduler covers
 # the cluster; krgd killed: the membership goes stale, nothing waits for
-# it (a fork loop runs); krgd back: fresh again.
+# it (a fork loop runs); krgd back: fresh again. Each node's tree is its
+# own here (krgd --local-tree): the checks are per node.
 . /krg/lib/krg.sh
 . /krg/lib/cluster.sh
 K=/sys/kernel/krg
@@ -25,7 +26,7 @@ check "corosync formed the membership" wait_until 120 sh -c \
 	'[ "$(. /krg/lib/cluster.sh; cluster_members)" = "$0" ]' "$(seq 1 "$KRG_NODES" | tr '\n' ' ' | sed 's/ $//')"
 
 check "krgadm: down before the agent" [ "$(krgadm cluster status)" = "status: down" ]
-krgd -f -v > /tmp/krgd.log 2>&1 &
+krgd -f -v --local-tree > /tmp/krgd.log 2>&1 &
 agent=$!
 check "with krgd every node is online" wait_until 60 sh -c "[ \"\$(cat $K/nodes_online)\" = $all ]"
 check "... the membership fresh and quorate" sh -c \
@@ -70,7 +71,7 @@ check "... krgadm says stale" sh -c "krgadm nodes status -n $me | grep -q '^$me:
 i=0
 while [ $i -lt 50 ] && /bin/true; do i=$((i + 1)); done
 check "... and processes fork on (50 forks)" [ $i = 50 ]
-krgd -f > /tmp/krgd.log 2>&1 &
+krgd -f --local-tree > /tmp/krgd.log 2>&1 &
 agent=$!
 check "krgd back: fresh again" wait_until 60 grep -q '^membership fresh' $K/cluster
 check "every node got here" cluster_barrier agent

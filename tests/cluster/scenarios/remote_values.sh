@@ -1,11 +1,11 @@
 #!/bin/sh
-# Three guests, each with the same probes (the legacy MOSIX set-up made on
-# each: the tree is not replicated yet): every node's value reaches every
+# Three guests, one tree: the legacy MOSIX set-up applied on node 0 is
+# every node's (krgd's replicated tree), and every node's value reaches every
 # other node's value cache through krgd (CPG). A CPU-bound job on node 1
 # shows as node 1's load on nodes 0 and 2, each value with its age; the
 # age is printed (bench/README.md; never a verdict). A node's own value is
 # read here, never taken from the others. The legacy MOSIX set-up
-# (examples/mosix.cfg, applied on each node) reads the other machines:
+# (examples/mosix.cfg) reads the other machines:
 # its remote_load's remote_cache_filter holds every node's value.
 . /krg/lib/krg.sh
 . /krg/lib/cluster.sh
@@ -24,8 +24,15 @@ loaded() { is_number "$1" && [ "$(value_of "$1")" -ge 700 ]; }
 check "krg.ko in cluster mode, krgd running" cluster_krg_up
 check "every node online" wait_until 120 sh -c "[ \"\$(cat $K/nodes_online)\" = 0-2 ]"
 krg_load krg_scheduler
-check "the legacy MOSIX set-up applies (examples/mosix.cfg)" krgsched apply /krg/examples/mosix.cfg
-check "... mosix_probe's period 200 ms" sh -c "echo 200 > $C/probes/mosix_probe/probe_period"
+wait_until 60 cluster_front_up
+cluster_barrier front > /dev/null
+if [ "$me" = 0 ]; then
+	check "the legacy MOSIX set-up applies (examples/mosix.cfg)" krgsched apply /krg/examples/mosix.cfg
+	check "... mosix_probe's period 200 ms" sh -c "echo 200 > $C/probes/mosix_probe/probe_period"
+else
+	check "node 0's set-up is here" wait_until 60 test -d $C/schedulers/mosix/mosix_load_balancer/remote_load
+	check "... mosix_probe's period 200 ms" wait_until 30 grep -qx 200 $C/probes/mosix_probe/probe_period
+fi
 R=$C/schedulers/mosix/mosix_load_balancer/remote_load/remote_cache_filter
 cluster_barrier probes > /dev/null
 check "every node's value reaches this node" wait_until 60 sh -c \
@@ -51,9 +58,11 @@ sed 's/^/# remote_load cache: /' $R/cache
 cluster_barrier loaded > /dev/null
 [ -z "${job:-}" ] || { kill $job; wait $job 2>/dev/null; }
 cluster_barrier done > /dev/null
-krgsched destroy mosix
-rmdir $C/probes/mosix_probe $C/probes/migration_probe
-kill "$(cat /run/krgd.pid)"
+[ "$me" = 0 ] && krgsched destroy mosix && rmdir $C/probes/mosix_probe $C/probes/migration_probe
+wait_until 60 test ! -d $C/probes/migration_probe
+cluster_barrier removed > /dev/null
+cluster_krgd_stop
+cluster_krgd_cleanup
 rmmod mosix_load_balancer remote_cache_filter freq_limit_filter threshold_filter \
 	mosix_probe migration_probe krg_scheduler krg
 tap_done
