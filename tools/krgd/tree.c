@@ -147,9 +147,6 @@ static struct {
 	int res;
 } results[TREE_RESULTS];
 
-/* Results of our own records to multicast after the dispatch. */
-static struct tree_msg *out_results;
-static size_t out_n, out_cap;
 
 static void kmsg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void kmsg(const char *fmt, ...)
@@ -192,19 +189,89 @@ static void write_status(void)
 		unlink(tmp);
 }
 
-/* Multicast, retrying while corosync is busy: 0, or -1. */
-static int send_iov(struct iovec *iov, int n)
+/*
+ * Multicast, trying @tries times 5 ms apart while corosync is busy (it is
+ * during a membership change, for seconds): 0, 1 (still busy), or -1.
+ */
+static int send_iov(struct iovec *iov, int n, int tries)
 {
 	cs_error_t e = CS_ERR_TRY_AGAIN;
 
-	for (int i = 0; i < 2000 && e == CS_ERR_TRY_AGAIN; i++) {
+	for (int i = 0; i < tries && e == CS_ERR_TRY_AGAIN; i++) {
 		e = cpg_mcast_joined(cpg, CPG_TYPE_AGREED, iov, (unsigned int)n);
-		if (e == CS_ERR_TRY_AGAIN)
+		if (e == CS_ERR_TRY_AGAIN && i + 1 < tries)
 			usleep(5000);
 	}
+	if (e == CS_ERR_TRY_AGAIN)
+		return 1;
 	if (e != CS_OK)
 		say(LOG_WARNING, "krg_tree: cannot multicast: error %d", e);
 	return e == CS_OK ? 0 : -1;
+}
+
+/*
+ * What this thread sends (STATE, SNAP, SYNC, RESULT) goes through a queue,
+ * in order, sent from its loop: a message is never dropped because
+ * corosync is busy (a round whose STATE was lost would never end), and
+ * the dispatch never waits for it.
+ */
+struct outgoing {
+	struct tree_msg m;
+	char *payload;
+	size_t len;
+	struct outgoing *next;
+};
+static struct outgoing *out_head, **out_tail = &out_head;
+
+static void queue_msg(const struct tree_msg *m, const char *payload, size_t len)
+{
+	struct outgoing *o = calloc(1, sizeof(*o));
+
+	if (!o || (len && !(o->payload = malloc(len)))) {
+		free(o);
+		say(LOG_ERR, "tree: out of memory: a message of type %u not sent",
+		    m->type);
+		return;
+	}
+	o->m = *m;
+	if (len)
+		memcpy(o->payload, payload, len);
+	o->len = len;
+	*out_tail = o;
+	out_tail = &o->next;
+}
+
+/* Send what is queued: 0 when all went, 1 if corosync is busy. */
+static int flush_out(void)
+{
+	while (out_head) {
+		struct outgoing *o = out_head;
+		struct iovec iov[2] = {
+			{ &o->m, sizeof(o->m) }, { o->payload, o->len },
+		};
+		int r = send_iov(iov, o->len ? 2 : 1, 1);
+
+		if (r > 0)
+			return 1;
+		out_head = o->next;
+		if (!out_head)
+			out_tail = &out_head;
+		free(o->payload);
+		free(o);
+	}
+	return 0;
+}
+
+static void drop_out(void)
+{
+	while (out_head) {
+		struct outgoing *o = out_head;
+
+		out_head = o->next;
+		free(o->payload);
+		free(o);
+	}
+	out_tail = &out_head;
 }
 
 static void msg_init(struct tree_msg *m, int type)
@@ -288,7 +355,6 @@ static void diverged(const char *fmt, ...) __attribute__((format(printf, 1, 2)))
 static void diverged(const char *fmt, ...)
 {
 	struct tree_msg m;
-	struct iovec iov = { &m, sizeof(m) };
 	va_list ap;
 
 	va_start(ap, fmt);
@@ -303,7 +369,7 @@ static void diverged(const char *fmt, ...)
 	write_status();
 	msg_init(&m, T_SYNC);
 	m.seq = ++sync_ids;
-	send_iov(&iov, 1);
+	queue_msg(&m, NULL, 0);
 }
 
 /* A record delivered in its place in the order: apply it. */
@@ -338,20 +404,15 @@ static void do_record(const struct tree_msg *m, const char *payload)
 		}
 	pthread_cond_broadcast(&tree_cond);
 	pthread_mutex_unlock(&tree_lock);
-	if (out_n == out_cap) {
-		size_t cap = out_cap ? out_cap * 2 : 16;
-		struct tree_msg *o = realloc(out_results, cap * sizeof(*o));
+	{
+		struct tree_msg r;
 
-		if (!o)
-			return;
-		out_results = o;
-		out_cap = cap;
+		msg_init(&r, T_RESULT);
+		r.seq = m->seq;
+		r.res = res;
+		r.op = m->op;
+		queue_msg(&r, NULL, 0);
 	}
-	msg_init(&out_results[out_n], T_RESULT);
-	out_results[out_n].seq = m->seq;
-	out_results[out_n].res = res;
-	out_results[out_n].op = m->op;
-	out_n++;
 }
 
 /* The writer's result of its record: ours should be the same kind. */
@@ -457,7 +518,6 @@ static char *own_snapshot(size_t *len, uint64_t *hash)
 static void round_start(uint64_t tag)
 {
 	struct tree_msg m;
-	struct iovec iov = { &m, sizeof(m) };
 	size_t len;
 	char *text;
 
@@ -477,7 +537,7 @@ static void round_start(uint64_t tag)
 	m.quorate = (uint32_t)quorate;
 	pthread_mutex_unlock(&tree_lock);
 	write_status();
-	send_iov(&iov, 1);
+	queue_msg(&m, NULL, 0);
 }
 
 static void round_done(const struct tree_msg *l)
@@ -528,7 +588,6 @@ static void on_state(const struct tree_msg *m)
 	}
 	if (cfg[leader].nodeid == me && cfg[leader].pid == my_pid) {
 		struct tree_msg s;
-		struct iovec iov[2] = { { &s, sizeof(s) } };
 		size_t len;
 		char *text = own_snapshot(&len, &s.hash);
 
@@ -540,9 +599,7 @@ static void on_state(const struct tree_msg *m)
 			len = 0;
 		}
 		s.len1 = (uint32_t)len;
-		iov[1].iov_base = text;
-		iov[1].iov_len = len;
-		send_iov(iov, 2);
+		queue_msg(&s, text, len);
 		free(text);
 	}
 	/* those whose tree is the leader's are done; the others wait */
@@ -738,7 +795,8 @@ int tree_change(uint32_t op, const char *path, const char *arg, size_t alen)
 	m.op = op;
 	m.len1 = (uint32_t)iov[1].iov_len;
 	m.len2 = (uint32_t)alen;
-	res = send_iov(iov, 3) ? -EROFS : 0;
+	/* busy through a membership change: wait (60 s), never EAGAIN */
+	res = send_iov(iov, 3, 12000) ? -EROFS : 0;
 
 	pthread_mutex_lock(&tree_lock);
 	while (!res && !w.done && gen == conn_gen)
@@ -828,7 +886,7 @@ static void serve(void)
 	if (front_start())
 		say(LOG_ERR, "tree: the front is not mounted: changes are local to this node");
 	while (!stopping) {
-		int n = poll(pfd, 2, 500);
+		int n = poll(pfd, 2, out_head ? 20 : 500);
 
 		if (n < 0 && errno != EINTR)
 			break;
@@ -838,12 +896,7 @@ static void serve(void)
 		if (n > 0 && pfd[1].revents &&
 		    cpg_dispatch(cpg, CS_DISPATCH_ALL) != CS_OK)
 			break;
-		for (size_t i = 0; i < out_n; i++) {
-			struct iovec iov = { &out_results[i], sizeof(out_results[i]) };
-
-			send_iov(&iov, 1);
-		}
-		out_n = 0;
+		flush_out();
 		if (!subsystem_here()) {
 			say(LOG_WARNING, "tree: krg_scheduler is gone (module unloaded): the front is taken down");
 			gone = 1;
@@ -851,6 +904,7 @@ static void serve(void)
 		}
 	}
 	connection_lost();
+	drop_out();
 	if (gone)
 		front_stop(0);
 	if (!stopping)

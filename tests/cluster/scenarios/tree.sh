@@ -8,26 +8,15 @@
 # single machine gives (never EAGAIN, EIO, EROFS, ENOTCONN) and the three
 # trees end the same. Then node 2 is cut off (a partition of 1 from 2):
 # its changes are refused with EROFS while it reads on, the two go on
-# changing the tree, and after the merge node 2 has their tree.
+# changing the tree, and after the merge node 2 has their tree. (A node
+# killed during the writers: tree_loss, not in the suite yet.)
 . /krg/lib/krg.sh
 . /krg/lib/cluster.sh
+. /krg/lib/tree.sh
 C=$KRG_CFS
 me=$((KRG_NODE_ID - 1))
 S=$CL_SHARED/tree
-tap_plan 24
-
-# The whole tree as text: every path (links with their targets), then
-# what krgsched show --cfg says (every attribute that is configuration).
-dump() {
-	(cd $C && find . | sort | while read -r p; do
-		if [ -L "$p" ]; then echo "$p -> $(readlink "$p")"; else echo "$p"; fi
-	done)
-	krgsched show --cfg
-}
-# same_as NAME: this node's tree is the one saved as $S/NAME
-same_as() { dump > /tmp/dump 2>&1 && cmp -s /tmp/dump "$S/$1"; }
-# show_diff NAME: what differs (a failed check's diagnostics)
-show_diff() { dump 2>&1 | diff "$S/$1" - | head -20 | sed 's/^/# /'; }
+tap_plan 22
 
 check "krg.ko in cluster mode, krgd running" cluster_krg_up
 check "every node online" wait_until 120 sh -c "[ \"\$(cat /sys/kernel/krg/nodes_online)\" = 0-2 ]"
@@ -65,28 +54,9 @@ check "gone everywhere" wait_until 30 sh -c "[ ! -e $C/schedulers/mosix -a ! -e 
 cluster_barrier destroyed > /dev/null
 
 # --- two writers at once ---
-# One random change on the names s0..s3; its error message, if any, to
-# stderr. Every error must be one a single machine gives for the change.
-one_change() {
-	i=$((RANDOM % 4)); d=$C/schedulers/s$i
-	case $((RANDOM % 10)) in
-	0|1) mkdir $d ;;
-	2) rmdir $d ;;
-	3) mkdir $d/mosix_load_balancer ;;
-	4) rmdir $d/mosix_load_balancer ;;
-	5) echo $((RANDOM % 2)) > $d/node_set_exclusive ;;
-	6) ln -s $C/probes/mosix_probe/process_load $d/mosix_load_balancer/process_load/p ;;
-	7) rm $d/mosix_load_balancer/process_load/p ;;
-	8) mkdir $C/probes/mosix_probe ;;
-	9) rmdir $C/probes/mosix_probe ;;
-	esac
-}
 if [ $me -lt 2 ]; then
-	n=0
-	while [ $n -lt 200 ]; do one_change 2>> /tmp/errors; n=$((n + 1)); done
-	grep -vE 'File exists|No such file or directory|nonexistent directory|Directory not empty|Device or resource busy|Invalid argument|Operation not permitted' /tmp/errors > /tmp/bad || true
-	check "200 changes on node $me: only errors one machine gives ($(wc -l < /tmp/errors) errors)" test ! -s /tmp/bad
-	sed 's/^/# /' /tmp/bad | head
+	writers
+	check_writers
 else
 	check "(nodes 0 and 1 write)" true
 fi
@@ -108,13 +78,16 @@ else
 	check "node 2 cut off" wait_until 120 sh -c "[ \"\$(cat /sys/kernel/krg/nodes_online)\" = 0-1 ]"
 	[ $me = 0 ] && mkdir $C/schedulers/majority
 	check "the majority changes the tree" wait_until 30 test -d $C/schedulers/majority
+	check "(node 2 is cut off)" true
 fi
 cluster_barrier split > /dev/null
 [ $me = 0 ] && { dump > $S/majority 2>&1; cluster_host join 3; }
 check "merged: all three online" wait_until 120 sh -c "[ \"\$(cat /sys/kernel/krg/nodes_online)\" = 0-2 ]"
 check "every node has the majority's tree" wait_until 60 same_as majority
 same_as majority || show_diff majority
-cluster_barrier done > /dev/null
+cluster_barrier merged > /dev/null
+
+cluster_barrier merged > /dev/null
 if [ $me = 0 ]; then
 	for i in 0 1 2 3; do
 		rm -f $C/schedulers/s$i/mosix_load_balancer/process_load/p
