@@ -106,9 +106,10 @@ static int cluster_up(void)
 }
 
 /*
- * The replicated tree, as this node's krgd says in KRGD_TREE_STATUS:
- * "tree: writable", "read-only (quorum lost)", "syncing" or
- * "disconnected", and what failed here only.
+ * The replicated tree, as this node's krgd says in KRGD_TREE_STATUS,
+ * when something is wrong with it (as "quorum: lost"; Kerrighed's
+ * scripts read the first line): "tree: read-only (quorum lost)",
+ * "syncing" or "disconnected", and what failed here only.
  */
 static void tree_status(void)
 {
@@ -128,9 +129,8 @@ static void tree_status(void)
 			snprintf(fail, sizeof(fail), "%.511s", line + 13);
 	}
 	fclose(f);
-	if (!state[0])
-		return;
-	printf("tree: %s\n", state);
+	if (state[0] && strcmp(state, "writable"))
+		printf("tree: %s\n", state);
 	if (failed)
 		printf("tree: %lu change(s) failed on this node only; the last: %s\n",
 		       failed, fail);

@@ -23,7 +23,7 @@ check "every node online" wait_until 120 sh -c "[ \"\$(cat /sys/kernel/krg/nodes
 krg_load krg_scheduler
 check "the front is mounted over $C" wait_until 60 cluster_front_up
 check "... and over /config/krg_scheduler" grep -q " /config/krg_scheduler fuse.krgd " /proc/mounts
-check "krgadm cluster status: the tree is writable" wait_until 60 sh -c "krgadm cluster status | grep -q '^tree: writable'"
+check "krgadm cluster status: nothing wrong with the tree" wait_until 60 sh -c "! krgadm cluster status | grep -q '^tree:'"
 mkdir -p $S
 cluster_barrier ready > /dev/null
 
