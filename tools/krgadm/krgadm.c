@@ -109,7 +109,8 @@ static int cluster_up(void)
  * The replicated tree, as this node's krgd says in KRGD_TREE_STATUS,
  * when something is wrong with it (as "quorum: lost"; Kerrighed's
  * scripts read the first line): "tree: read-only (quorum lost)",
- * "syncing" or "disconnected", and what failed here only.
+ * "syncing" or "disconnected" (not while krg_scheduler.ko is not loaded:
+ * "off"), and what failed here only.
  */
 static void tree_status(void)
 {
@@ -129,7 +130,7 @@ static void tree_status(void)
 			snprintf(fail, sizeof(fail), "%.511s", line + 13);
 	}
 	fclose(f);
-	if (state[0] && strcmp(state, "writable"))
+	if (state[0] && strcmp(state, "writable") && strncmp(state, "off", 3))
 		printf("tree: %s\n", state);
 	if (failed)
 		printf("tree: %lu change(s) failed on this node only; the last: %s\n",

@@ -112,6 +112,7 @@ static struct waiter *waiters;
 
 static pthread_t thread;
 static int started;
+static int no_module = 1;	/* krg_scheduler's directory is not there */
 static volatile int stopping;
 static uint32_t me, my_pid;
 static char priv_root[PATH_MAX];	/* TREE_PRIVATE/krg_scheduler */
@@ -175,7 +176,8 @@ static void write_status(void)
 
 	if (!f)
 		return;
-	fprintf(f, "state %s\n", !joined ? "disconnected" :
+	fprintf(f, "state %s\n", no_module ? "off (krg_scheduler.ko is not loaded)" :
+		!joined ? "disconnected" :
 		!synced ? "syncing" : !quorate ? "read-only (quorum lost)" :
 		"writable");
 	fprintf(f, "epoch %llu\nversion %llu\n", (unsigned long long)epoch,
@@ -921,13 +923,17 @@ static void *tree_main(void *arg)
 	(void)arg;
 	while (!stopping) {
 		if (!subsystem_here()) {
-			if (!said++)
+			if (!said++) {
 				say(LOG_INFO, "tree: waiting for krg_scheduler.ko (%s)",
 				    priv_root);
+				no_module = 1;
+				write_status();
+			}
 			sleep(1);
 			continue;
 		}
 		said = 0;
+		no_module = 0;
 		serve();
 		for (unsigned int i = 0; i < wait_s * 10 && !stopping; i++)
 			usleep(100 * 1000);
