@@ -8,7 +8,22 @@ set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+fails=$(mktemp)
+trap 'rm -f "$log" "$fails"' EXIT
+
+# What failed in the part whose output is in $log, one line each, named by
+# its scenario ("# ==== NAME" before it) and guest prefix: the summary at
+# the end repeats them, so that the last lines of a long run say what failed.
+failures() {	# $1: the part
+	awk -v part="$1" '
+	{ l = $0; sub(/\r$/, "", l); pre = "" }
+	match(l, /^\[[^]]*\] /) { pre = substr(l, 1, RLENGTH); l = substr(l, RLENGTH + 1) }
+	l ~ /^# ==== / { name[pre] = substr(l, 8); next }
+	l ~ /^not ok [0-9]+/ && l !~ /# TODO/ {
+		print part ": " pre (name[pre] != "" ? name[pre] ": " : "") l; next }
+	l ~ /^vm: hard timeout|verdict=no-token|^vm: the guest panicked/ { print part ": " pre l }
+	' "$log" >> "$fails"
+}
 
 echo "== host unit tests"
 make --no-print-directory -C tests run-unit 2>&1 | tee "$log"
@@ -18,6 +33,7 @@ us=$(grep -cE '^ok [0-9]+.*# SKIP' "$log")
 uf=$(grep -cE '^not ok [0-9]+' "$log")
 up=$((up - us))
 [ "$unit_rc" = 0 ] || [ "$uf" -gt 0 ] || uf=1
+failures unit
 
 echo "== VM suite"
 tests/vm/run "$@" 2>&1 | tee "$log"
@@ -28,6 +44,7 @@ vf=$(sed -n 's/.* \([0-9]*\) failed.*/\1/p' <<< "$line")
 [ -n "$vp" ] || vp=0
 [ -n "$vf" ] || vf=1
 [ "$vm_rc" = 0 ] || [ "$vf" -gt 0 ] || vf=1
+failures vm
 
 cp=0 cf=0
 if [ $# -eq 0 ]; then
@@ -41,8 +58,13 @@ if [ $# -eq 0 ]; then
 	[ -n "$cp" ] || cp=0
 	[ -n "$cf" ] || cf=1
 	[ "$cl_rc" = 0 ] || [ "$cf" -gt 0 ] || cf=1
+	failures cluster
 	echo "== cluster suite took $(( $(date +%s) - start ))s"
 fi
 
+if [ -s "$fails" ]; then
+	echo "== what failed"
+	cat "$fails"
+fi
 echo "$((up + vp + cp)) passed, $((uf + vf + cf)) failed"
 [ $((uf + vf + cf)) = 0 ]

@@ -5,6 +5,12 @@
 . /krg/run.conf		# KRG_NODE_ID, KRG_NODES, KRG_TOKEN_MS
 CL_SHARED=/shared
 
+# krgd's log, /tmp/krgd.log, is a file of the shared directory (one per
+# guest, boot and scenario), so that the host keeps it even when the guest
+# hangs or is killed (tests/cluster/run copies them into build/cluster/).
+mkdir -p $CL_SHARED/log &&
+	ln -sfn "$CL_SHARED/log/krgd-$KRG_NODE_ID-boot${KRG_BOOT:-1}-${KRG_TEST_NAME:-none}.log" /tmp/krgd.log
+
 # cluster_barrier NAME [COUNT] [SECONDS]: wait (default 300 s) until COUNT
 # guests (default: all) reached barrier NAME of this scenario; false on
 # timeout. Guests meet through files in the shared directory; a barrier's
@@ -66,7 +72,7 @@ cluster_now() { cut -d' ' -f1 /proc/uptime; }
 
 # cluster_krg_up [KRGD-OPTION...]: load krg.ko in cluster mode (node id:
 # KRG_NODE_ID - 1, every node of the cluster possible) and start krgd
-# with these options; its log in /tmp/krgd.log.
+# with these options; its log in /tmp/krgd.log (above).
 cluster_krg_up() {
 	modprobe krg cluster_nodes=0-$((KRG_NODES - 1)) node_id=$((KRG_NODE_ID - 1)) &&
 		{ krgd -f -v "$@" > /tmp/krgd.log 2>&1 & echo $! > /run/krgd.pid; }

@@ -110,12 +110,14 @@ static int cluster_up(void)
  * when something is wrong with it (as "quorum: lost"; Kerrighed's
  * scripts read the first line): "tree: read-only (quorum lost)",
  * "syncing" or "disconnected" (not while krg_scheduler.ko is not loaded:
- * "off"), and what failed here only.
+ * "off"), what failed here only while the tree differs from the
+ * cluster's for it (until a state exchange mends it), and changes a merge
+ * undid (two_node).
  */
 static void tree_status(void)
 {
-	char line[640], state[64] = "", fail[512] = "";
-	unsigned long failed = 0;
+	char line[640], state[64] = "", fail[512] = "", lost[256] = "";
+	int partial = 0;
 	FILE *f = fopen(KRGD_TREE_STATUS, "r");
 
 	if (!f)
@@ -124,17 +126,20 @@ static void tree_status(void)
 		line[strcspn(line, "\n")] = '\0';
 		if (!strncmp(line, "state ", 6))
 			snprintf(state, sizeof(state), "%.63s", line + 6);
-		else if (!strncmp(line, "failed_records ", 15))
-			failed = strtoul(line + 15, NULL, 10);
+		else if (!strncmp(line, "partial ", 8))
+			partial = atoi(line + 8);
 		else if (!strncmp(line, "last_failure ", 13))
 			snprintf(fail, sizeof(fail), "%.511s", line + 13);
+		else if (!strncmp(line, "lost ", 5))
+			snprintf(lost, sizeof(lost), "%.255s", line + 5);
 	}
 	fclose(f);
 	if (state[0] && strcmp(state, "writable") && strncmp(state, "off", 3))
 		printf("tree: %s\n", state);
-	if (failed)
-		printf("tree: %lu change(s) failed on this node only; the last: %s\n",
-		       failed, fail);
+	if (partial && fail[0])
+		printf("tree: this node differs from the cluster: %s\n", fail);
+	if (lost[0])
+		printf("tree: %s\n", lost);
 }
 
 static int cluster_status(void)

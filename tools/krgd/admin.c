@@ -332,32 +332,6 @@ static int buffer(const struct admin_msg *m)
 	return 0;
 }
 
-static int addr_cmp(const void *a, const void *b)
-{
-	const struct cpg_address *x = a, *y = b;
-
-	if (x->nodeid != y->nodeid)
-		return x->nodeid < y->nodeid ? -1 : 1;
-	return x->pid < y->pid ? -1 : x->pid > y->pid;
-}
-
-/* FNV-1a of the sorted configuration: the tag of its round. */
-static uint64_t cfg_hash(void)
-{
-	uint64_t h = 0xcbf29ce484222325ULL;
-
-	for (int i = 0; i < cfg_n; i++) {
-		uint32_t v[2] = { cfg[i].nodeid, cfg[i].pid };
-		const unsigned char *p = (const unsigned char *)v;
-
-		for (size_t j = 0; j < sizeof(v); j++) {
-			h ^= p[j];
-			h *= 0x100000001b3ULL;
-		}
-	}
-	return h;
-}
-
 static void send_state(void)
 {
 	if (state_unsent && send_msg(&state_msg) <= 0)
@@ -373,12 +347,7 @@ static void on_confchg(cpg_handle_t h, const struct cpg_name *group,
 	/* A round cut short: what it delivered is applied to our own set. */
 	if (!synced)
 		apply_buffered();
-	if (n > CPG_MEMBERS_MAX)
-		n = CPG_MEMBERS_MAX;
-	memcpy(cfg, members, n * sizeof(*cfg));
-	cfg_n = (int)n;
-	qsort(cfg, cfg_n, sizeof(*cfg), addr_cmp);
-	cfg_tag = cfg_hash();
+	cfg_n = krgd_cpg_config(cfg, members, n, &cfg_tag);
 	memset(cfg_got, 0, sizeof(cfg_got));
 	memset(round_union, 0, sizeof(round_union));
 	memset(round_all, 0, sizeof(round_all));

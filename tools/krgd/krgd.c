@@ -58,6 +58,7 @@ static int quorate;
 static unsigned long long ring;
 static int have_view;		/* a notification came since we connected */
 static int reported;		/* the kernel has the current view */
+static unsigned int reports;	/* views it accepted; atomic (krgd_reports) */
 static unsigned int local_nodeid;
 
 /* The channel: off without a key or with --channel-port 0. */
@@ -187,7 +188,13 @@ static void report(void)
 		return;
 	}
 	reported = 1;
+	__atomic_add_fetch(&reports, 1, __ATOMIC_RELEASE);
 	say(LOG_DEBUG, "reported ring %llu, quorate %d", ring, quorate);
+}
+
+unsigned int krgd_reports(void)
+{
+	return __atomic_load_n(&reports, __ATOMIC_ACQUIRE);
 }
 
 void krgd_deleted_changed(void)

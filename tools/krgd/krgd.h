@@ -43,8 +43,25 @@ void values_close(void);
 void probes_publish(int me, int (*send)(const void *msg, size_t len));
 int probes_is_batch(const void *msg, size_t len);
 void probes_deliver(int node, const void *msg, size_t len);
+/* hash.c: FNV-1a, 64 bits, of @n bytes on from @h (KRGD_FNV_INIT first). */
+#define KRGD_FNV_INIT	0xcbf29ce484222325ULL
+uint64_t krgd_fnv(uint64_t h, const void *p, size_t n);
+/*
+ * hash.c: a CPG group's configuration, @n @members (at most
+ * CPG_MEMBERS_MAX), copied into @cfg sorted by (nodeid, pid): how many.
+ * *@tag: the FNV-1a of that list, the same on every member, the tag of
+ * the state exchange it starts (admin.c's and tree.c's rounds).
+ */
+int krgd_cpg_config(struct cpg_address *cfg, const struct cpg_address *members,
+		    size_t n, uint64_t *tag);
 /* krgd.c: corosync's members (krg ids, bit n of byte n / 8). */
 const unsigned char *krgd_members(void);
+/*
+ * krgd.c: how many views krg.ko accepted since krgd started (read from any
+ * thread): the tree waits for the first, so that what it applies is
+ * checked against the cluster's online nodes, not this node's alone.
+ */
+unsigned int krgd_reports(void);
 /* admin.c changed the deleted set: report again. */
 void krgd_deleted_changed(void);
 
@@ -91,11 +108,17 @@ void front_stop(int read_only);	/* read_only: leave a read-only bind */
 /* snapshot.c: the replicated part of the tree, canonical (tree.c only). */
 struct snapshot;
 int snapshot_is_local(const char *rel);
+int snapshot_path_ok(const char *rel);	/* inside the subsystem, no ".." */
 struct snapshot *snapshot_take(const char *root);
 void snapshot_free(struct snapshot *s);
 char *snapshot_text(const struct snapshot *s, size_t *len);
 uint64_t snapshot_hash(const char *text, size_t len);
 struct snapshot *snapshot_parse(const char *text, size_t len);
+/*
+ * Make the tree at @root @want's, changing only what differs: how many
+ * entries could not be made (what lies under a directory that could not
+ * be made is not tried), each said in @log.
+ */
 int snapshot_restore(const char *root, const struct snapshot *want,
 		     char *log, size_t loglen);
 

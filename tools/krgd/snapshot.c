@@ -86,6 +86,31 @@ int snapshot_is_local(const char *rel)
 	return 0;
 }
 
+/*
+ * Is @rel a path inside the subsystem: not empty, relative, without empty,
+ * "." or ".." components? What comes from another node (a record's path, a
+ * snapshot's paths and relative link targets) must be, before it is joined
+ * to the private mount's root: a peer's bug never reaches outside it.
+ */
+int snapshot_path_ok(const char *rel)
+{
+	const char *c = rel;
+
+	if (!*rel || *rel == '/')
+		return 0;
+	while (*c) {
+		size_t n = strcspn(c, "/");
+
+		if (!n || (n == 1 && c[0] == '.') ||
+		    (n == 2 && c[0] == '.' && c[1] == '.'))
+			return 0;
+		c += n;
+		if (*c == '/' && !*++c)
+			return 0;	/* a trailing slash */
+	}
+	return 1;
+}
+
 static int snap_add(struct snapshot *s, char kind, const char *path,
 		    const char *data)
 {
@@ -270,13 +295,7 @@ char *snapshot_text(const struct snapshot *s, size_t *len)
 
 uint64_t snapshot_hash(const char *text, size_t len)
 {
-	uint64_t h = 0xcbf29ce484222325ULL;
-
-	for (size_t i = 0; i < len; i++) {
-		h ^= (unsigned char)text[i];
-		h *= 0x100000001b3ULL;
-	}
-	return h;
+	return krgd_fnv(KRGD_FNV_INIT, text, len);
 }
 
 /* Undo put_escaped() from @s up to @end into a new string. */
@@ -298,7 +317,10 @@ static char *unescape(const char *s, const char *end)
 	return out;
 }
 
-/* A snapshot from its text form, or NULL (EINVAL: not one). */
+/*
+ * A snapshot from its text form, or NULL (EINVAL: not one, or a path that
+ * is not inside the subsystem: snapshot_path_ok()).
+ */
 struct snapshot *snapshot_parse(const char *text, size_t len)
 {
 	struct snapshot *s = calloc(1, sizeof(*s));
@@ -321,7 +343,14 @@ struct snapshot *snapshot_parse(const char *text, size_t len)
 		}
 		path = unescape(t1 + 1, t2);
 		data = unescape(t2 + 1, nl);
-		r = !path || !data || snap_add(s, *p, path, data);
+		r = !path || !data;
+		if (!r && (!snapshot_path_ok(path) ||
+			   (*p == 'L' && data[0] != '/' && !snapshot_path_ok(data)) ||
+			   (*p == 'D' && data[0]))) {
+			errno = EINVAL;
+			r = 1;
+		}
+		r = r || snap_add(s, *p, path, data);
 		free(path);
 		free(data);
 		if (r) {
@@ -365,18 +394,39 @@ static int note_failure(char *log, size_t loglen, size_t *used,
  * fails is logged, described in @log, and counted. Returns the number of
  * failures.
  */
+/*
+ * Is @path under one of the @n directories of @want whose indexes are in
+ * @failed (they could not be made): then it is not tried, nor counted.
+ */
+static int under_failed(const struct snapshot *want, const size_t *failed,
+			size_t n, const char *path)
+{
+	for (size_t i = 0; i < n; i++) {
+		const char *d = want->e[failed[i]].path;
+		size_t len = strlen(d);
+
+		if (!strncmp(path, d, len) && path[len] == '/')
+			return 1;
+	}
+	return 0;
+}
+
 int snapshot_restore(const char *root, const struct snapshot *want,
 		     char *log, size_t loglen)
 {
 	struct snapshot *have = snapshot_take(root);
 	char path[PATH_MAX], target[PATH_MAX], cur[SNAP_VALUE_MAX];
-	size_t used = 0;
+	size_t used = 0, nfailed = 0, *failed;
 	int fail = 0;
 
 	if (loglen)
 		log[0] = '\0';
-	if (!have) {
+	/* the directories that could not be made, indexes in @want */
+	failed = calloc(want->n ? want->n : 1, sizeof(*failed));
+	if (!have || !failed) {
 		note_failure(log, loglen, &used, "read", root);
+		snapshot_free(have);
+		free(failed);
 		return 1;
 	}
 	for (size_t i = 0; i < have->n; i++) {
@@ -409,17 +459,19 @@ int snapshot_restore(const char *root, const struct snapshot *want,
 	for (size_t i = 0; i < want->n; i++) {
 		const struct snap_entry *e = &want->e[i];
 
-		if (e->kind != 'D')
+		if (e->kind != 'D' || under_failed(want, failed, nfailed, e->path))
 			continue;
 		if (join(path, sizeof(path), root, e->path))
 			continue;
-		if (mkdir(path, 0755) && errno != EEXIST)
+		if (mkdir(path, 0755) && errno != EEXIST) {
 			fail += note_failure(log, loglen, &used, "mkdir", e->path);
+			failed[nfailed++] = i;
+		}
 	}
 	for (size_t i = 0; i < want->n; i++) {
 		const struct snap_entry *e = &want->e[i], *h;
 
-		if (e->kind != 'L')
+		if (e->kind != 'L' || under_failed(want, failed, nfailed, e->path))
 			continue;
 		h = find(have, 'L', e->path);
 		if (h && !strcmp(h->data, e->data))
@@ -437,7 +489,7 @@ int snapshot_restore(const char *root, const struct snapshot *want,
 		ssize_t n;
 		int fd;
 
-		if (e->kind != 'A')
+		if (e->kind != 'A' || under_failed(want, failed, nfailed, e->path))
 			continue;
 		if (join(path, sizeof(path), root, e->path))
 			continue;
@@ -451,5 +503,6 @@ int snapshot_restore(const char *root, const struct snapshot *want,
 			close(fd);
 	}
 	snapshot_free(have);
+	free(failed);
 	return fail;
 }

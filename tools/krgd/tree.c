@@ -128,10 +128,15 @@ static int leader = -1;			/* index in cfg, once known */
 
 /* What this node's tree is. */
 static uint64_t epoch, weight, version;
+static uint64_t round_version;		/* version when the last round ended */
 static int partial;			/* some change failed here only */
 static unsigned long failed_records;
 static char last_failure[512];
+static char last_lost[256];	/* our side's changes a merge undid */
 static uint64_t sync_ids;
+/* The leader's tree could not be taken whole: ask again then (backoff). */
+static struct timespec resync_at;
+static unsigned int resync_s;
 
 /* Records and results delivered during a round. */
 struct buffered {
@@ -187,6 +192,8 @@ static void write_status(void)
 	fprintf(f, "partial %d\n", partial);
 	if (last_failure[0])
 		fprintf(f, "last_failure %s\n", last_failure);
+	if (last_lost[0])
+		fprintf(f, "lost %s\n", last_lost);
 	if (fclose(f) || rename(tmp, TREE_STATUS))
 		unlink(tmp);
 }
@@ -286,6 +293,16 @@ static void msg_init(struct tree_msg *m, int type)
 	m->pid = my_pid;
 }
 
+/* Ask every member for a state exchange (a round of its own). */
+static void ask_sync(void)
+{
+	struct tree_msg m;
+
+	msg_init(&m, T_SYNC);
+	m.seq = ++sync_ids;
+	queue_msg(&m, NULL, 0);
+}
+
 static const char *op_name(uint32_t op)
 {
 	switch (op) {
@@ -356,7 +373,6 @@ static void remember_result(uint32_t nodeid, uint64_t seq, int res)
 static void diverged(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void diverged(const char *fmt, ...)
 {
-	struct tree_msg m;
 	va_list ap;
 
 	va_start(ap, fmt);
@@ -369,9 +385,7 @@ static void diverged(const char *fmt, ...)
 	kmsg("krgd: krg_scheduler tree: %s; this node's tree differs from the cluster's\n",
 	     last_failure);
 	write_status();
-	msg_init(&m, T_SYNC);
-	m.seq = ++sync_ids;
-	queue_msg(&m, NULL, 0);
+	ask_sync();
 }
 
 /* A record delivered in its place in the order: apply it. */
@@ -388,8 +402,18 @@ static void do_record(const struct tree_msg *m, const char *payload)
 		    (unsigned long long)m->seq, m->nodeid - 1);
 		return;
 	}
-	/* arg is NUL-terminated by on_deliver's copy */
-	res = tree_apply(m->op, path, arg, m->len2, 0755);
+	/*
+	 * arg is NUL-terminated by on_deliver's copy. A path outside the
+	 * subsystem is refused alike on every node (front.c never makes one).
+	 */
+	if (!snapshot_path_ok(path) || (m->op == TREE_SYMLINK && arg[0] != '/' &&
+					!snapshot_path_ok(arg))) {
+		say(LOG_WARNING, "tree: record %llu of node %u names a path outside krg_scheduler: refused",
+		    (unsigned long long)m->seq, m->nodeid - 1);
+		res = -EINVAL;
+	} else {
+		res = tree_apply(m->op, path, arg, m->len2, 0755);
+	}
 	say(LOG_DEBUG, "tree: %s %s from node %u: %s", op_name(m->op), path,
 	    m->nodeid - 1, res < 0 ? strerror(-res) : "done");
 	if (m->nodeid != me || m->pid != my_pid) {
@@ -477,26 +501,6 @@ static void apply_buffered(void)
 	buf_tail = &buf_head;
 }
 
-static uint64_t fnv(uint64_t h, const void *p, size_t n)
-{
-	const unsigned char *c = p;
-
-	for (size_t i = 0; i < n; i++) {
-		h ^= c[i];
-		h *= 0x100000001b3ULL;
-	}
-	return h;
-}
-
-static int addr_cmp(const void *a, const void *b)
-{
-	const struct cpg_address *x = a, *y = b;
-
-	if (x->nodeid != y->nodeid)
-		return x->nodeid < y->nodeid ? -1 : 1;
-	return x->pid < y->pid ? -1 : x->pid > y->pid;
-}
-
 /* This node's snapshot text and hash; NULL text if it cannot be read. */
 static char *own_snapshot(size_t *len, uint64_t *hash)
 {
@@ -514,6 +518,44 @@ static char *own_snapshot(size_t *len, uint64_t *hash)
 	if (text)
 		*hash = snapshot_hash(text, *len);
 	return text;
+}
+
+/*
+ * Our tree is the leader's (its hash): so is our partial flag, and there
+ * is nothing to ask again.
+ */
+static void same_as_leader(void)
+{
+	partial = (int)states[leader].partial;
+	resync_s = 0;
+	resync_at.tv_sec = 0;
+}
+
+/*
+ * Some of the leader's tree failed here (a node-local condition, often one
+ * that passes: the online nodes krg.ko knows lagging the membership): ask
+ * for a state exchange again in 1, 2, 4... 60 s. The exchange, not a
+ * retry of the failed entries alone, since records went on meanwhile.
+ */
+static void resync_later(void)
+{
+	resync_s = resync_s ? (resync_s * 2 > 60 ? 60 : resync_s * 2) : 1;
+	clock_gettime(CLOCK_MONOTONIC, &resync_at);
+	resync_at.tv_sec += resync_s;
+}
+
+static void resync_due(void)
+{
+	struct timespec now;
+
+	if (!resync_at.tv_sec || !synced)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (now.tv_sec < resync_at.tv_sec)
+		return;
+	resync_at.tv_sec = 0;
+	say(LOG_INFO, "tree: asking again for the cluster's tree (some of it failed here)");
+	ask_sync();
 }
 
 /* Start a round tagged @tag: send our STATE, buffer what comes. */
@@ -547,6 +589,7 @@ static void round_done(const struct tree_msg *l)
 	epoch = l->epoch + (l->quorate ? 1 : 0);
 	weight = l->quorate ? (uint64_t)cfg_n : l->weight;
 	version = l->tree_version;
+	round_version = version;
 	synced = 1;
 	apply_buffered();
 	say(LOG_INFO, "tree: synced with %d agents (epoch %llu, version %llu, the tree of node %u)",
@@ -585,6 +628,7 @@ static void on_state(const struct tree_msg *m)
 	for (int j = 0; j < cfg_n; j++)
 		differ |= states[j].hash != states[leader].hash;
 	if (!differ) {
+		same_as_leader();
 		round_done(&states[leader]);
 		return;
 	}
@@ -606,8 +650,10 @@ static void on_state(const struct tree_msg *m)
 	}
 	/* those whose tree is the leader's are done; the others wait */
 	i = member_index(me, my_pid);
-	if (i >= 0 && states[i].hash == states[leader].hash)
+	if (i >= 0 && states[i].hash == states[leader].hash) {
+		same_as_leader();
 		round_done(&states[leader]);
+	}
 }
 
 static void on_snap(const struct tree_msg *m, const char *text)
@@ -633,15 +679,38 @@ static void on_snap(const struct tree_msg *m, const char *text)
 		round_done(&states[leader]);
 		return;
 	}
+	/*
+	 * A merge whose sides both went on (two_node: both stayed quorate,
+	 * the same epoch; the lower node id won), and ours changed since the
+	 * split (records applied since the last round): those changes are
+	 * gone. Said, never silent.
+	 */
+	if (i >= 0 && round_tag == cfg_tag && states[i].epoch &&
+	    states[i].epoch == states[leader].epoch &&
+	    states[i].tree_version > round_version) {
+		snprintf(last_lost, sizeof(last_lost),
+			 "at the merge, the tree of node %u replaced this one (epoch %llu, version %llu): the changes made on this side since the split are lost",
+			 m->nodeid - 1, (unsigned long long)states[i].epoch,
+			 (unsigned long long)states[i].tree_version);
+		say(LOG_WARNING, "tree: %s", last_lost);
+		kmsg("krgd: krg_scheduler tree: %s\n", last_lost);
+	}
 	fail = snapshot_restore(priv_root, want, log, sizeof(log));
 	snapshot_free(want);
 	partial = fail > 0;
-	if (fail) {
+	if (!fail) {
+		resync_s = 0;
+	} else {
+		char was[sizeof(last_failure)];
+
+		memcpy(was, last_failure, sizeof(was));
 		snprintf(last_failure, sizeof(last_failure),
-			 "the tree of node %u, %d change(s) failed here: %s",
+			 "node %u's tree, %d part(s) of it failed: %s",
 			 m->nodeid - 1, fail, log);
-		failed_records += (unsigned long)fail;
-		kmsg("krgd: krg_scheduler tree: %s\n", last_failure);
+		/* said once, not at every exchange asked again */
+		if (strcmp(was, last_failure))
+			kmsg("krgd: krg_scheduler tree: %s\n", last_failure);
+		resync_later();
 	}
 	say(fail ? LOG_ERR : LOG_INFO, "tree: took the tree of node %u%s",
 	    m->nodeid - 1, fail ? ", not all of it (krgadm cluster status)" : "");
@@ -657,17 +726,7 @@ static void on_confchg(cpg_handle_t h, const struct cpg_name *group,
 	/* A round cut short: what it buffered is applied to our tree. */
 	if (!synced)
 		apply_buffered();
-	if (n > CPG_MEMBERS_MAX)
-		n = CPG_MEMBERS_MAX;
-	memcpy(cfg, members, n * sizeof(*cfg));
-	cfg_n = (int)n;
-	qsort(cfg, (size_t)cfg_n, sizeof(*cfg), addr_cmp);
-	cfg_tag = 0xcbf29ce484222325ULL;
-	for (int i = 0; i < cfg_n; i++) {
-		uint32_t v[2] = { cfg[i].nodeid, cfg[i].pid };
-
-		cfg_tag = fnv(cfg_tag, v, sizeof(v));
-	}
+	cfg_n = krgd_cpg_config(cfg, members, n, &cfg_tag);
 	say(LOG_DEBUG, "krg_tree: %zu agents (%zu left, %zu joined): syncing",
 	    n, nl, nj);
 	round_start(cfg_tag);
@@ -729,8 +788,8 @@ static void on_deliver(cpg_handle_t h, const struct cpg_name *group,
 		say(LOG_INFO, "tree: node %u asked for a state exchange", nodeid - 1);
 		if (!synced)
 			apply_buffered();
-		round_start(fnv(fnv(cfg_tag, &m.nodeid, sizeof(m.nodeid)), &m.seq,
-				sizeof(m.seq)));
+		round_start(krgd_fnv(krgd_fnv(cfg_tag, &m.nodeid, sizeof(m.nodeid)),
+				     &m.seq, sizeof(m.seq)));
 		break;
 	default:
 		say(LOG_WARNING, "krg_tree: a message of unknown type %u from nodeid %u: dropped",
@@ -898,6 +957,7 @@ static void serve(void)
 		if (n > 0 && pfd[1].revents &&
 		    cpg_dispatch(cpg, CS_DISPATCH_ALL) != CS_OK)
 			break;
+		resync_due();
 		flush_out();
 		if (!subsystem_here()) {
 			say(LOG_WARNING, "tree: krg_scheduler is gone (module unloaded): the front is taken down");
@@ -918,7 +978,7 @@ static void serve(void)
 
 static void *tree_main(void *arg)
 {
-	unsigned int wait_s = 1, said = 0;
+	unsigned int wait_s = 1, said = 0, said_view = 0;
 
 	(void)arg;
 	while (!stopping) {
@@ -934,6 +994,12 @@ static void *tree_main(void *arg)
 		}
 		said = 0;
 		no_module = 0;
+		if (!krgd_reports()) {
+			if (!said_view++)
+				say(LOG_INFO, "tree: waiting for krg.ko to have the cluster's membership");
+			usleep(100 * 1000);
+			continue;
+		}
 		serve();
 		for (unsigned int i = 0; i < wait_s * 10 && !stopping; i++)
 			usleep(100 * 1000);

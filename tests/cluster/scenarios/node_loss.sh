@@ -30,6 +30,8 @@ if [ "${KRG_BOOT:-1}" -gt 1 ]; then
 		test -d $C/probes/mosix_probe -a -d $C/schedulers/fit -a -d $C/schedulers/fixed
 	check "... with their attributes" wait_until 30 sh -c \
 		"[ \"\$(cat $C/schedulers/fixed/node_set)\$(cat $C/schedulers/fit/node_set_max_fit)\" = 0-21 ]"
+	echo "# fixed/node_set $(cat $C/schedulers/fixed/node_set), fit/node_set_max_fit" \
+		"$(cat $C/schedulers/fit/node_set_max_fit), online $(cat $K/nodes_online)"
 	check "this is node 2 again" [ "$(cat $K/local_node)" = 2 ]
 	check "every node online here" wait_until 180 online_is 0-2
 	check "krgadm nodes status: 2:online" [ "$(status_line)" = 2:online ]

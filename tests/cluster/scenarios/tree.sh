@@ -9,7 +9,7 @@
 # trees end the same. Then node 2 is cut off (a partition of 1 from 2):
 # its changes are refused with EROFS while it reads on, the two go on
 # changing the tree, and after the merge node 2 has their tree. (A node
-# killed during the writers: tree_loss, not in the suite yet.)
+# killed during the writers: tree_loss.)
 . /krg/lib/krg.sh
 . /krg/lib/cluster.sh
 . /krg/lib/tree.sh
