@@ -16,7 +16,7 @@ if [ "${KRG_BOOT:-1}" -gt 1 ]; then
 	check "the front is mounted" wait_until 60 cluster_front_up
 	check "the tree the writers left is here, whole" wait_until 120 same_as killed
 	same_as killed || show_diff killed
-	check "krgadm cluster status: nothing wrong with the tree" sh -c \
+	check "krgadm cluster status: nothing wrong with the tree" wait_until 30 sh -c \
 		"! krgadm cluster status | grep -q '^tree:'"
 	cluster_barrier back > /dev/null
 	check "removed here too" wait_until 60 sh -c "[ -z \"\$(ls $C/schedulers)\$(ls $C/probes)\" ]"

@@ -42,7 +42,8 @@ if [ $me = 2 ]; then
 	tree_line | sed 's/^/# /'
 else
 	check "node $me has both" test -d $C/probes/cpuspeed_probe
-	check "... and nothing to report" sh -c "[ -z \"\$(krgadm cluster status | grep '^tree:')\" ]"
+	# (a moment "tree: syncing" while node 2 asks for its exchanges)
+	check "... and nothing to report" wait_until 30 sh -c "[ -z \"\$(krgadm cluster status | grep '^tree:')\" ]"
 	check "(node 2 reports)" true
 	check "(node 2 gets the probe)" true
 	check "(...)" true

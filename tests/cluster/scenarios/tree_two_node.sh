@@ -36,7 +36,7 @@ if [ $me = 1 ]; then
 		"krgadm cluster status | grep -q '^tree: at the merge, the tree of node 0 replaced this one.*lost'"
 	check "... in the kernel log too" sh -c "dmesg | grep -q 'krg_scheduler tree: at the merge'"
 else
-	check "node 0 has nothing to say" sh -c "! krgadm cluster status | grep -q '^tree:'"
+	check "node 0 has nothing to say" wait_until 30 sh -c "! krgadm cluster status | grep -q '^tree:'"
 	check "(node 1 lost its changes)" true
 fi
 krgadm cluster status | sed 's/^/# /'
