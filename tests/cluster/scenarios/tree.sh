@@ -3,7 +3,9 @@
 # krg_scheduler directories; Kerrighed's legacy set-up (kerrighed-tools'
 # krg_legacy_scheduler, relative paths after cd /config/krg_scheduler),
 # typed on node 0 only, is the same tree on all three; `krgsched destroy`
-# on node 2 removes it everywhere. Then nodes 0 and 1 make 200 random
+# on node 2 removes it everywhere; `krgsched apply` of balanced.cfg on
+# node 1 gives the same `krgsched show --cfg` on all three, and its
+# policies run on each. Then nodes 0 and 1 make 200 random
 # changes each at once on a bounded set of names: every error is one a
 # single machine gives (never EAGAIN, EIO, EROFS, ENOTCONN) and the three
 # trees end the same. Then node 2 is cut off (a partition of 1 from 2):
@@ -16,7 +18,7 @@
 C=$KRG_CFS
 me=$((KRG_NODE_ID - 1))
 S=$CL_SHARED/tree
-tap_plan 22
+tap_plan 27
 
 check "krg.ko in cluster mode, krgd running" cluster_krg_up
 check "every node online" wait_until 120 sh -c "[ \"\$(cat /sys/kernel/krg/nodes_online)\" = 0-2 ]"
@@ -52,6 +54,27 @@ else
 fi
 check "gone everywhere" wait_until 30 sh -c "[ ! -e $C/schedulers/mosix -a ! -e $C/schedulers/rr -a ! -e $C/probes/mosix_probe ]"
 cluster_barrier destroyed > /dev/null
+
+# --- krgsched apply on node 1: the same krgsched show everywhere ---
+if [ $me = 1 ]; then
+	check "krgsched apply examples/balanced.cfg on node 1" krgsched apply /krg/examples/balanced.cfg
+	krgsched show --cfg > $S/applied 2>&1
+else
+	check "(node 1 applies)" true
+fi
+cluster_barrier applied > /dev/null
+check "krgsched show --cfg: the same on every node" wait_until 30 sh -c "krgsched show --cfg 2>&1 | cmp -s - $S/applied"
+krgsched show --cfg 2>&1 | diff $S/applied - | head -10 | sed 's/^/# /'
+check "... balanced's policy runs here" wait_until 30 grep -q active $C/schedulers/balanced/status
+cluster_barrier compared2 > /dev/null
+if [ $me = 0 ]; then
+	check "krgsched destroy on node 0" krgsched destroy balanced balanced_fork
+	rmdir $C/probes/mosix_probe $C/probes/migration_probe
+else
+	check "(node 0 destroys)" true
+fi
+check "gone everywhere" wait_until 30 sh -c "[ -z \"\$(ls $C/schedulers)\$(ls $C/probes)\" ]"
+cluster_barrier destroyed2 > /dev/null
 
 # --- two writers at once ---
 if [ $me -lt 2 ]; then
