@@ -69,22 +69,87 @@ static int priv(char *out, size_t n, const char *path)
 	       -ENAMETOOLONG : 0;
 }
 
+/*
+ * Members by pid, group or session (members.c): is @rel one, `<pid>` or
+ * `<node>:<pid>`? Then (1) @local is its path as on its node, @dir its
+ * directory, and *@node the node, -1 for this one; 0: it is not; -errno:
+ * a plain number that names no process of the caller's namespace.
+ */
+static int member(const char *rel, char *local, char *dir, size_t n, int *node)
+{
+	const char *kind;
+	long nr;
+	int k = members_name(rel, dir, n, node, &nr);
+
+	if (!k)
+		return 0;
+	if (k == 2 && *node == tree_node())
+		*node = -1;
+	/* a plain number is the caller's, in its pid namespace (pidns.c) */
+	kind = strrchr(dir, '/') + 1;
+	if (k == 1 &&
+	    pidns_translate(fuse_get_context()->pid,
+			    !strcmp(kind, "process_groups") ? PIDNS_PGID :
+			    !strcmp(kind, "process_sessions") ? PIDNS_SID :
+			    PIDNS_PID, nr, &nr))
+		return -ESRCH;
+	return snprintf(local, n, "%s/%ld", dir, nr) < (int)n ? 1 : -ENAMETOOLONG;
+}
+
 static int fs_getattr(const char *path, struct stat *st,
 		      struct fuse_file_info *fi)
 {
-	char p[PATH_MAX];
+	char p[PATH_MAX], local[PATH_MAX], dir[PATH_MAX];
+	int node, m;
 
 	(void)fi;
+	m = member(path + 1, local, dir, sizeof(local), &node);
+	if (m < 0)
+		return m == -ESRCH ? -ENOENT : m;
+	if (m) {
+		if (node >= 0) {
+			/* another node's: a directory like its parent */
+			if (!members_has(node, local))
+				return -ENOENT;
+			if (priv(p, sizeof(p), "/") ||
+			    strlen(p) + strlen(dir) >= sizeof(p))
+				return -ENAMETOOLONG;
+			strcat(p, dir);
+			if (lstat(p, st))
+				return -errno;
+			st->st_nlink = 2;
+			return 0;
+		}
+		if (snprintf(p, sizeof(p), "%s/%s", tree_private(), local) >=
+		    (int)sizeof(p))
+			return -ENAMETOOLONG;
+		return lstat(p, st) ? -errno : 0;
+	}
 	if (priv(p, sizeof(p), path))
 		return -ENAMETOOLONG;
 	return lstat(p, st) ? -errno : 0;
+}
+
+struct fill_ctx {
+	void *buf;
+	fuse_fill_dir_t fill;
+};
+
+static int fill_member(void *arg, const char *name)
+{
+	struct fill_ctx *c = arg;
+	struct stat st = { .st_mode = S_IFDIR };
+
+	return c->fill(c->buf, name, &st, 0, 0);
 }
 
 static int fs_readdir(const char *path, void *buf, fuse_fill_dir_t fill,
 		      off_t off, struct fuse_file_info *fi,
 		      enum fuse_readdir_flags fl)
 {
-	char p[PATH_MAX];
+	struct fill_ctx c = { buf, fill };
+	int members = members_is_dir(path + 1), here = tree_node(), full = 0;
+	char p[PATH_MAX], name[NAME_MAX + 16];
 	struct dirent *de;
 	DIR *d;
 
@@ -100,11 +165,21 @@ static int fs_readdir(const char *path, void *buf, fuse_fill_dir_t fill,
 			.st_ino = de->d_ino,
 			.st_mode = (mode_t)DTTOIF(de->d_type),
 		};
+		const char *n = de->d_name;
 
-		if (fill(buf, de->d_name, &st, 0, 0))
+		/* this node's members, named after it as the others see them */
+		if (members && here >= 0 && n[0] != '.') {
+			snprintf(name, sizeof(name), "%d:%s", here, n);
+			n = name;
+		}
+		if (fill(buf, n, &st, 0, 0)) {
+			full = 1;
 			break;
+		}
 	}
 	closedir(d);
+	if (members && !full)
+		members_each(path + 1, fill_member, &c);
 	return 0;
 }
 
@@ -122,14 +197,89 @@ static int fs_readlink(const char *path, char *buf, size_t size)
 	return 0;
 }
 
+/*
+ * What the kernel of one machine would refuse because of members of
+ * another node: a scheduler removed while it has some (ENOTEMPTY), or
+ * handle_all set (EPERM). The writer's node answers for them; what
+ * changes meanwhile elsewhere is a record failed there (reported).
+ */
+static int refused_for_members(uint32_t op, const char *rel, const char *arg,
+			       size_t alen)
+{
+	char dir[PATH_MAX];
+	const char *s;
+	size_t l;
+
+	if (op == TREE_RMDIR && !strncmp(rel, "schedulers/", 11) &&
+	    !strchr(rel + 11, '/'))
+		return members_under(rel) ? -ENOTEMPTY : 0;
+	s = strrchr(rel, '/');
+	if (op != TREE_WRITE || !s || strcmp(s, "/handle_all") ||
+	    !(alen == 1 || (alen == 2 && arg[1] == '\n')) || arg[0] != '1')
+		return 0;
+	l = (size_t)(s - rel);
+	if (l >= sizeof(dir))
+		return 0;
+	memcpy(dir, rel, l);
+	dir[l] = '\0';
+	return members_under(dir) ? -EPERM : 0;
+}
+
+/*
+ * A probe's `pid` (the only local attribute): a number of the writer's
+ * pid namespace, written as krgd's namespace numbers it (pidns.c).
+ */
+static int write_pid(const char *rel, const char *arg, size_t alen)
+{
+	char text[32], *end;
+	long nr, here;
+	int r;
+
+	if (alen >= sizeof(text))
+		return tree_apply(TREE_WRITE, rel, arg, alen, 0);
+	memcpy(text, arg, alen);
+	text[alen] = '\0';
+	nr = strtol(text, &end, 10);
+	/* what is not a positive number is the kernel's to refuse */
+	if (end == text || nr <= 0 || (*end && strcmp(end, "\n")))
+		return tree_apply(TREE_WRITE, rel, arg, alen, 0);
+	r = pidns_translate(fuse_get_context()->pid, PIDNS_PID, nr, &here);
+	if (r)
+		return r;
+	snprintf(text, sizeof(text), "%ld\n", here);
+	r = tree_apply(TREE_WRITE, rel, text, strlen(text), 0);
+	return r < 0 ? r : (int)alen;
+}
+
 /* A change: this node's own, applied here, or a record for everyone. */
 static int change(uint32_t op, const char *path, const char *arg, size_t alen)
 {
+	char local[PATH_MAX], dir[PATH_MAX];
 	const char *rel = path + 1;
+	int node, r = member(rel, local, dir, sizeof(local), &node);
 
+	if (r == -ESRCH)
+		return op == TREE_MKDIR ? -ESRCH : -ENOENT;
+	if (r < 0)
+		return r;
+	if (r) {
+		if (node >= 0 && (op == TREE_MKDIR || op == TREE_RMDIR))
+			return tree_member_op(node, op, local);
+		if (node >= 0)	/* what one machine says for a directory */
+			return members_has(node, local) ?
+			       (op == TREE_UNLINK ? -EISDIR : -EEXIST) :
+			       (op == TREE_UNLINK ? -ENOENT : -EPERM);
+		r = tree_apply(op, local, arg, alen, 0755);
+		if (!r)
+			tree_members_changed();
+		return r;
+	}
+	if (snapshot_is_local(rel) && op == TREE_WRITE)
+		return write_pid(rel, arg, alen);
 	if (snapshot_is_local(rel))
 		return tree_apply(op, rel, arg, alen, 0755);
-	return tree_change(op, rel, arg, alen);
+	r = refused_for_members(op, rel, arg, alen);
+	return r ? r : tree_change(op, rel, arg, alen);
 }
 
 static int fs_mkdir(const char *path, mode_t mode)

@@ -102,8 +102,48 @@ int tree_change(uint32_t op, const char *path, const char *arg, size_t alen);
 /* Apply a change to the private tree at once (records, local changes). */
 int tree_apply(uint32_t op, const char *path, const char *arg, size_t alen,
 	       mode_t mode);
+/*
+ * A change of node @node's process-set member (TREE_MKDIR or TREE_RMDIR
+ * of @path as on that node: .../process_set/<kind>/<pid>), carried out
+ * there: its result, -ESRCH (mkdir) or -ENOENT (rmdir) if that node is
+ * not in the cluster or leaves first, -EROFS without corosync.
+ */
+int tree_member_op(int node, uint32_t op, const char *path);
+/* This node's own members changed (through the front): announce them. */
+void tree_members_changed(void);
+int tree_node(void);		/* this node's krg id, -1 before corosync */
 int front_start(void);		/* mount the front: 0, or -1 */
 void front_stop(int read_only);	/* read_only: leave a read-only bind */
+
+/*
+ * members.c: process-set members by pid, group or session of the other
+ * nodes (tree.c keeps the table, front.c shows it).
+ */
+/* Is @rel a member directory (.../process_set/single_processes, ...)? */
+int members_is_dir(const char *rel);
+/*
+ * Is @rel a member of such a directory: 1 named `<pid>` (*@node -1), 2
+ * named `<node>:<pid>`, else 0; @dir gets the directory, *@nr the number.
+ */
+int members_name(const char *rel, char *dir, size_t n, int *node, long *nr);
+/* This node's members in the tree at @root: one path a line (malloc'd). */
+char *members_local_text(const char *root, size_t *len);
+/* Node @node's members are those of @text: how many lines were refused. */
+int members_set(int node, const char *text, size_t len);
+/* Forget the nodes not in @present (a node byte mask; NULL: all). */
+void members_keep(const unsigned char *present);
+int members_has(int node, const char *path);	/* path as on @node */
+int members_under(const char *prefix);	/* some member under @prefix/ */
+/* @fn(@arg, "<node>:<pid>") for the other nodes' members of @dir. */
+int members_each(const char *dir, int (*fn)(void *arg, const char *name),
+		 void *arg);
+
+/*
+ * pidns.c: number @nr (a pid, process group or session) of @caller's pid
+ * namespace as krgd's namespace numbers it, in *@out: 0 or -ESRCH.
+ */
+enum pidns_kind { PIDNS_PID, PIDNS_PGID, PIDNS_SID };
+int pidns_translate(pid_t caller, enum pidns_kind kind, long nr, long *out);
 
 /* snapshot.c: the replicated part of the tree, canonical (tree.c only). */
 struct snapshot;

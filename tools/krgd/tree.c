@@ -68,11 +68,15 @@
 
 #define TREE_GROUP	"krg_tree"
 #define TREE_MAGIC	0x4b524754	/* "KRGT" */
-#define TREE_VERSION	1
+#define TREE_VERSION	2
 #define TREE_MSG_MAX	(1 << 20)	/* corosync's limit is about this */
 #define TREE_RESULTS	4096		/* own results kept for comparison */
 
-enum tree_type { T_REC = 1, T_RESULT, T_STATE, T_SNAP, T_SYNC };
+enum tree_type {
+	T_REC = 1, T_RESULT, T_STATE, T_SNAP, T_SYNC,
+	T_MEMBERS,	/* the sender's process-set members (members.c) */
+	T_MEMBER_OP,	/* a change of one of them, for its node to make */
+};
 
 struct tree_msg {
 	uint32_t magic;
@@ -87,9 +91,14 @@ struct tree_msg {
 	uint32_t len1, len2;		/* REC: path, argument; SNAP: text, 0 */
 	uint64_t epoch, weight, tree_version, hash;	/* STATE */
 	uint32_t partial, quorate;	/* STATE */
+	/*
+	 * MEMBER_OP: the agent asked; MEMBERS: the one whose MEMBER_OP
+	 * (its seq) this list answers with res, or 0.
+	 */
+	uint32_t to_nodeid, to_pid;
 };
 
-_Static_assert(sizeof(struct tree_msg) == 80, "tree_msg layout");
+_Static_assert(sizeof(struct tree_msg) == 88, "tree_msg layout");
 
 /* ---- shared with front.c, under tree_lock ---- */
 
@@ -104,9 +113,18 @@ static uint64_t next_seq = 1;
 struct waiter {
 	uint64_t seq;
 	int done, res;
+	/* MEMBER_OP: the agent asked (krg node, pid), and the errno if it goes */
+	int target;			/* -1: a record */
+	uint32_t target_pid;
+	int gone;
 	struct waiter *next;
 };
 static struct waiter *waiters;
+/* The agents of the group, by krg node: their pid, 0 when none. */
+static uint32_t agent_pid[KRG_MAX_NODES];
+/* tree_members_changed(): a byte in wake[1] wakes the thread's poll. */
+static int members_dirty;
+static int wake[2] = { -1, -1 };
 
 /* ---- this thread's ---- */
 
@@ -558,6 +576,85 @@ static void resync_due(void)
 	ask_sync();
 }
 
+/*
+ * Multicast this node's process-set members (members.c), answering @req
+ * (a MEMBER_OP) with @res if it is not NULL.
+ */
+static void announce_members(const struct tree_msg *req, int res)
+{
+	struct tree_msg m;
+	size_t len;
+	char *text = members_local_text(priv_root, &len);
+
+	msg_init(&m, T_MEMBERS);
+	if (!text || len > TREE_MSG_MAX - sizeof(m)) {
+		say(LOG_ERR, "tree: cannot send this node's process-set members (%zu bytes)",
+		    len);
+		len = 0;
+	}
+	if (req) {
+		m.seq = req->seq;
+		m.res = res;
+		m.to_nodeid = req->nodeid;
+		m.to_pid = req->pid;
+	}
+	m.len1 = (uint32_t)len;
+	queue_msg(&m, text, len);
+	free(text);
+}
+
+/* Another agent's members, and maybe the answer to our MEMBER_OP. */
+static void on_members(const struct tree_msg *m, const char *text)
+{
+	struct waiter *w;
+	int bad;
+
+	if (m->nodeid == me && m->pid == my_pid)
+		return;
+	if (member_index(m->nodeid, m->pid) < 0)
+		return;		/* from an agent that has left */
+	bad = members_set((int)m->nodeid - 1, text, m->len1);
+	if (bad)
+		say(LOG_WARNING, "tree: %d member(s) node %u announced are not process-set members: ignored",
+		    bad, m->nodeid - 1);
+	if (m->to_nodeid != me || m->to_pid != my_pid || !m->seq)
+		return;
+	pthread_mutex_lock(&tree_lock);
+	for (w = waiters; w; w = w->next)
+		if (w->seq == m->seq && w->target == (int)m->nodeid - 1) {
+			w->done = 1;
+			w->res = m->res;
+		}
+	pthread_cond_broadcast(&tree_cond);
+	pthread_mutex_unlock(&tree_lock);
+}
+
+/* Another agent asks this one to change one of this node's members. */
+static void on_member_op(const struct tree_msg *m, const char *payload)
+{
+	char *path, dir[PATH_MAX];
+	int node, res;
+	long nr;
+
+	if (m->to_nodeid != me || m->to_pid != my_pid)
+		return;
+	path = strndup(payload, m->len1);
+	if (!path) {
+		res = -ENOMEM;
+	} else if (!snapshot_path_ok(path) || (m->op != TREE_MKDIR && m->op != TREE_RMDIR) ||
+		   members_name(path, dir, sizeof(dir), &node, &nr) != 1) {
+		say(LOG_WARNING, "tree: node %u asked for %s of %s here, which is no process-set member: refused",
+		    m->nodeid - 1, op_name(m->op), path);
+		res = -EINVAL;
+	} else {
+		res = tree_apply(m->op, path, "", 0, 0755);
+		say(LOG_DEBUG, "tree: %s %s asked by node %u: %s", op_name(m->op),
+		    path, m->nodeid - 1, res < 0 ? strerror(-res) : "done");
+	}
+	free(path);
+	announce_members(m, res);
+}
+
 /* Start a round tagged @tag: send our STATE, buffer what comes. */
 static void round_start(uint64_t tag)
 {
@@ -592,6 +689,7 @@ static void round_done(const struct tree_msg *l)
 	round_version = version;
 	synced = 1;
 	apply_buffered();
+	announce_members(NULL, 0);
 	say(LOG_INFO, "tree: synced with %d agents (epoch %llu, version %llu, the tree of node %u)",
 	    cfg_n, (unsigned long long)epoch, (unsigned long long)version,
 	    l->nodeid - 1);
@@ -717,6 +815,33 @@ static void on_snap(const struct tree_msg *m, const char *text)
 	round_done(&states[leader]);
 }
 
+/*
+ * The group's agents changed: forget the members of the nodes gone, and
+ * fail the MEMBER_OPs asked of agents that are no longer there.
+ */
+static void agents_changed(void)
+{
+	unsigned char present[KRG_MAX_NODES / 8] = { 0 };
+	struct waiter *w;
+
+	pthread_mutex_lock(&tree_lock);
+	memset(agent_pid, 0, sizeof(agent_pid));
+	for (int i = 0; i < cfg_n; i++)
+		if (cfg[i].nodeid >= 1 && cfg[i].nodeid <= KRG_MAX_NODES) {
+			agent_pid[cfg[i].nodeid - 1] = cfg[i].pid;
+			krg_nodebytes_set(present, (int)cfg[i].nodeid - 1);
+		}
+	for (w = waiters; w; w = w->next)
+		if (w->target >= 0 && !w->done &&
+		    agent_pid[w->target] != w->target_pid) {
+			w->done = 1;
+			w->res = w->gone;
+		}
+	pthread_cond_broadcast(&tree_cond);
+	pthread_mutex_unlock(&tree_lock);
+	members_keep(present);
+}
+
 static void on_confchg(cpg_handle_t h, const struct cpg_name *group,
 		       const struct cpg_address *members, size_t n,
 		       const struct cpg_address *left, size_t nl,
@@ -727,6 +852,7 @@ static void on_confchg(cpg_handle_t h, const struct cpg_name *group,
 	if (!synced)
 		apply_buffered();
 	cfg_n = krgd_cpg_config(cfg, members, n, &cfg_tag);
+	agents_changed();
 	say(LOG_DEBUG, "krg_tree: %zu agents (%zu left, %zu joined): syncing",
 	    n, nl, nj);
 	round_start(cfg_tag);
@@ -781,6 +907,12 @@ static void on_deliver(cpg_handle_t h, const struct cpg_name *group,
 	case T_STATE:
 		on_state(&m);
 		break;
+	case T_MEMBERS:
+		on_members(&m, payload);
+		break;
+	case T_MEMBER_OP:
+		on_member_op(&m, payload);
+		break;
 	case T_SNAP:
 		on_snap(&m, payload);
 		break;
@@ -822,9 +954,42 @@ static void connection_lost(void)
 	pthread_mutex_lock(&tree_lock);
 	joined = 0;
 	conn_gen++;
+	memset(agent_pid, 0, sizeof(agent_pid));
 	pthread_cond_broadcast(&tree_cond);
 	pthread_mutex_unlock(&tree_lock);
+	members_keep(NULL);
 	write_status();
+}
+
+/* Under tree_lock: @w waits for its answer; the connection's generation. */
+static unsigned int add_waiter(struct waiter *w)
+{
+	w->seq = next_seq++;
+	w->next = waiters;
+	waiters = w;
+	return conn_gen;
+}
+
+/* Send @iov and wait for @w's answer: its result, or -EROFS / -EIO. */
+static int send_and_wait(struct iovec *iov, int n, struct waiter *w,
+			 unsigned int gen)
+{
+	struct waiter **pp;
+	/* busy through a membership change: wait (60 s), never EAGAIN */
+	int res = send_iov(iov, n, 12000) ? -EROFS : 0;
+
+	pthread_mutex_lock(&tree_lock);
+	while (!res && !w->done && gen == conn_gen)
+		pthread_cond_wait(&tree_cond, &tree_lock);
+	if (!res)
+		res = w->done ? w->res : -EIO;
+	for (pp = &waiters; *pp; pp = &(*pp)->next)
+		if (*pp == w) {
+			*pp = w->next;
+			break;
+		}
+	pthread_mutex_unlock(&tree_lock);
+	return res;
 }
 
 int tree_change(uint32_t op, const char *path, const char *arg, size_t alen)
@@ -834,9 +999,8 @@ int tree_change(uint32_t op, const char *path, const char *arg, size_t alen)
 		{ &m, sizeof(m) }, { (void *)path, strlen(path) },
 		{ (void *)arg, alen },
 	};
-	struct waiter w = { 0 }, **pp;
+	struct waiter w = { .target = -1 };
 	unsigned int gen;
-	int res;
 
 	if (alen > TREE_MSG_MAX / 2 || iov[1].iov_len >= PATH_MAX)
 		return -EFBIG;
@@ -845,10 +1009,7 @@ int tree_change(uint32_t op, const char *path, const char *arg, size_t alen)
 		pthread_mutex_unlock(&tree_lock);
 		return -EROFS;
 	}
-	w.seq = next_seq++;
-	w.next = waiters;
-	waiters = &w;
-	gen = conn_gen;
+	gen = add_waiter(&w);
 	pthread_mutex_unlock(&tree_lock);
 
 	msg_init(&m, T_REC);
@@ -856,21 +1017,58 @@ int tree_change(uint32_t op, const char *path, const char *arg, size_t alen)
 	m.op = op;
 	m.len1 = (uint32_t)iov[1].iov_len;
 	m.len2 = (uint32_t)alen;
-	/* busy through a membership change: wait (60 s), never EAGAIN */
-	res = send_iov(iov, 3, 12000) ? -EROFS : 0;
+	return send_and_wait(iov, 3, &w, gen);
+}
 
+int tree_member_op(int node, uint32_t op, const char *path)
+{
+	struct tree_msg m;
+	struct iovec iov[2] = {
+		{ &m, sizeof(m) }, { (void *)path, strlen(path) },
+	};
+	struct waiter w = { .gone = op == TREE_MKDIR ? -ESRCH : -ENOENT };
+	unsigned int gen;
+
+	if (node < 0 || node >= KRG_MAX_NODES)
+		return w.gone;
+	if (iov[1].iov_len >= PATH_MAX)
+		return -ENAMETOOLONG;
 	pthread_mutex_lock(&tree_lock);
-	while (!res && !w.done && gen == conn_gen)
-		pthread_cond_wait(&tree_cond, &tree_lock);
-	if (!res)
-		res = w.done ? w.res : -EIO;
-	for (pp = &waiters; *pp; pp = &(*pp)->next)
-		if (*pp == &w) {
-			*pp = w.next;
-			break;
-		}
+	if (!joined) {
+		pthread_mutex_unlock(&tree_lock);
+		return -EROFS;
+	}
+	if (!agent_pid[node]) {
+		pthread_mutex_unlock(&tree_lock);
+		return w.gone;
+	}
+	w.target = node;
+	w.target_pid = agent_pid[node];
+	gen = add_waiter(&w);
 	pthread_mutex_unlock(&tree_lock);
-	return res;
+
+	msg_init(&m, T_MEMBER_OP);
+	m.seq = w.seq;
+	m.op = op;
+	m.len1 = (uint32_t)iov[1].iov_len;
+	m.to_nodeid = (uint32_t)node + 1;
+	m.to_pid = w.target_pid;
+	return send_and_wait(iov, 2, &w, gen);
+}
+
+void tree_members_changed(void)
+{
+	__atomic_store_n(&members_dirty, 1, __ATOMIC_RELEASE);
+	if (wake[1] >= 0) {
+		ssize_t r = write(wake[1], "", 1);
+
+		(void)r;	/* EAGAIN: a wake-up is pending already */
+	}
+}
+
+int tree_node(void)
+{
+	return me ? (int)me - 1 : -1;
 }
 
 const char *tree_private(void)
@@ -916,7 +1114,10 @@ static void serve(void)
 	};
 	quorum_callbacks_t qcb = { .quorum_notify_fn = on_quorum };
 	quorum_handle_t qh;
-	struct pollfd pfd[2] = { { .events = POLLIN }, { .events = POLLIN } };
+	struct pollfd pfd[3] = {
+		{ .events = POLLIN }, { .events = POLLIN },
+		{ .fd = wake[0], .events = POLLIN },
+	};
 	uint32_t qtype;
 	int q = 0, gone = 0;
 
@@ -947,7 +1148,7 @@ static void serve(void)
 	if (front_start())
 		say(LOG_ERR, "tree: the front is not mounted: changes are local to this node");
 	while (!stopping) {
-		int n = poll(pfd, 2, out_head ? 20 : 500);
+		int n = poll(pfd, 3, out_head ? 20 : 500);
 
 		if (n < 0 && errno != EINTR)
 			break;
@@ -957,6 +1158,14 @@ static void serve(void)
 		if (n > 0 && pfd[1].revents &&
 		    cpg_dispatch(cpg, CS_DISPATCH_ALL) != CS_OK)
 			break;
+		if (n > 0 && pfd[2].revents) {
+			char b[64];
+
+			while (read(wake[0], b, sizeof(b)) > 0)
+				;
+		}
+		if (__atomic_exchange_n(&members_dirty, 0, __ATOMIC_ACQ_REL))
+			announce_members(NULL, 0);
 		resync_due();
 		flush_out();
 		if (!subsystem_here()) {
@@ -1016,6 +1225,10 @@ int tree_start(void)
 	snprintf(priv_root, sizeof(priv_root), "%s/krg_scheduler", TREE_PRIVATE);
 	if (private_mount())
 		return -1;
+	if (pipe2(wake, O_NONBLOCK | O_CLOEXEC)) {
+		say(LOG_ERR, "tree: pipe: %s", strerror(errno));
+		return -1;
+	}
 	write_status();
 	/* signals go to the main thread (its loop stops krgd) */
 	sigemptyset(&block);

@@ -359,7 +359,9 @@ static void show_members(const char *sdir, bool cfg, FILE *out)
 			else
 				fprintf(out, shown ? "," : " %s ",
 					member_dirs[k][1]);
-			fprintf(out, k == 3 && cfg ? "\"%s\"" : "%s", m);
+			/* cgroups, and members named after their node */
+			fprintf(out, cfg && (k == 3 || strchr(m, ':')) ?
+				"\"%s\"" : "%s", m);
 			shown++;
 		}
 		if (shown && cfg)

@@ -73,7 +73,7 @@ if [ $me = 0 ]; then
 else
 	check "(node 0 destroys)" true
 fi
-check "gone everywhere" wait_until 30 sh -c "[ -z \"\$(ls $C/schedulers)\$(ls $C/probes)\" ]"
+check "gone everywhere" wait_until 30 sh -c "[ -z \"\$(ls $C/schedulers 2>/dev/null)\$(ls $C/probes 2>/dev/null)\" ]"
 cluster_barrier destroyed2 > /dev/null
 
 # --- two writers at once ---
@@ -120,7 +120,7 @@ if [ $me = 0 ]; then
 	rmdir $C/schedulers/majority
 	[ ! -d $C/probes/mosix_probe ] || rmdir $C/probes/mosix_probe
 fi
-check "removed on every node" wait_until 60 sh -c "[ -z \"\$(ls $C/schedulers)\$(ls $C/probes)\" ]"
+check "removed on every node" wait_until 60 sh -c "[ -z \"\$(ls $C/schedulers 2>/dev/null)\$(ls $C/probes 2>/dev/null)\" ]"
 ls $C/schedulers $C/probes | sed 's/^/# left: /'
 cluster_barrier removed > /dev/null
 cluster_krgd_stop
