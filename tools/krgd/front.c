@@ -69,6 +69,13 @@ static int priv(char *out, size_t n, const char *path)
 	       -ENAMETOOLONG : 0;
 }
 
+/* The private path of @rel (relative to the subsystem): 0 or -ENAMETOOLONG. */
+static int priv_rel(char *out, size_t n, const char *rel)
+{
+	return snprintf(out, n, "%s/%s", tree_private(), rel) >= (int)n ?
+	       -ENAMETOOLONG : 0;
+}
+
 /*
  * Members by pid, group or session (members.c): is @rel one, `<pid>` or
  * `<node>:<pid>`? Then (1) @local is its path as on its node, @dir its
@@ -111,17 +118,14 @@ static int fs_getattr(const char *path, struct stat *st,
 			/* another node's: a directory like its parent */
 			if (!members_has(node, local))
 				return -ENOENT;
-			if (priv(p, sizeof(p), "/") ||
-			    strlen(p) + strlen(dir) >= sizeof(p))
+			if (priv_rel(p, sizeof(p), dir))
 				return -ENAMETOOLONG;
-			strcat(p, dir);
 			if (lstat(p, st))
 				return -errno;
 			st->st_nlink = 2;
 			return 0;
 		}
-		if (snprintf(p, sizeof(p), "%s/%s", tree_private(), local) >=
-		    (int)sizeof(p))
+		if (priv_rel(p, sizeof(p), local))
 			return -ENAMETOOLONG;
 		return lstat(p, st) ? -errno : 0;
 	}
