@@ -76,14 +76,24 @@ static struct remote_cache_filter *rc_of(struct config_item *item)
 	return krg_filter_priv(krg_filter_from_item(item));
 }
 
-/* Queue the next poll in @delay jiffies unless exit started. */
-static void rc_schedule(struct remote_cache_filter *rc, unsigned long delay)
+/*
+ * Queue a poll in @delay jiffies unless exit started. @now moves a poll
+ * already queued to @delay (a new period polls at once); otherwise a queued
+ * poll stays where it is: a poll ending while a write of polling_period
+ * queued the next one at once must not push that one a period away.
+ */
+static void rc_schedule(struct remote_cache_filter *rc, unsigned long delay,
+			bool now)
 {
 	unsigned long flags;
 
 	spin_lock_irqsave(&rc->lock, flags);
-	if (!rc->stopping)
-		mod_delayed_work(system_wq, &rc->poll, delay);
+	if (!rc->stopping) {
+		if (now)
+			mod_delayed_work(system_wq, &rc->poll, delay);
+		else
+			queue_delayed_work(system_wq, &rc->poll, delay);
+	}
 	spin_unlock_irqrestore(&rc->lock, flags);
 }
 
@@ -131,7 +141,7 @@ static void rc_poll(struct work_struct *work)
 		krg_filter_publish(rc->filter);
 	/* Counted once its effects are visible (tests wait on it). */
 	atomic64_inc(&rc->polls);
-	rc_schedule(rc, msecs_to_jiffies(READ_ONCE(rc->period_ms)));
+	rc_schedule(rc, msecs_to_jiffies(READ_ONCE(rc->period_ms)), false);
 }
 
 static ssize_t remote_cache_filter_polling_period_show(struct config_item *item,
@@ -161,7 +171,7 @@ static ssize_t remote_cache_filter_polling_period_store(struct config_item *item
 		return -ERANGE;
 	}
 	WRITE_ONCE(rc->period_ms, ms);
-	rc_schedule(rc, 0);
+	rc_schedule(rc, 0, true);
 	return count;
 }
 CONFIGFS_ATTR(remote_cache_filter_, polling_period);
@@ -242,7 +252,7 @@ static int rc_init(struct krg_filter *filter)
 	spin_lock_init(&rc->lock);
 	rc->period_ms = RC_PERIOD_DEFAULT;
 	INIT_DELAYED_WORK(&rc->poll, rc_poll);
-	rc_schedule(rc, 0);
+	rc_schedule(rc, 0, true);
 	return 0;
 }
 
