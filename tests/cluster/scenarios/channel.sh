@@ -102,8 +102,14 @@ krgd_off() {
 		grep -q "^krgd: channel off: $_w" /tmp/krgd-off.log &&
 		! grep -q "listening" /tmp/krgd-off.log
 	_r=$?
+	if [ $_r != 0 ]; then
+		# where krgd is when it said nothing (seen once: an empty log)
+		echo "# krgd $_a: $(grep ^State /proc/$_a/status 2>&1)," \
+			"wchan $(cat /proc/$_a/wchan 2>&1)"
+		sed 's/^/# stack: /' /proc/$_a/stack 2>/dev/null
+		sed 's/^/# /' /tmp/krgd-off.log
+	fi
 	kill $_a; wait $_a 2>/dev/null
-	[ $_r = 0 ] || sed 's/^/# /' /tmp/krgd-off.log
 	return $_r
 }
 check "krgd without a key file: channel off, one line, membership followed" \
