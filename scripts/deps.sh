@@ -71,6 +71,9 @@ pkgs=(
 	# the replicated tree's front filesystem (issue 16; its spike prototype,
 	# bench/replication_bench.c): libfuse3, whose .so reaches the cluster guests
 	libfuse3-dev
+	# processes crossing machines (issue 17): CRIU dumps and restores them; it
+	# runs in the cluster guests only (tests/vm/mkinitramfs copies it there)
+	criu
 )
 bp_pkgs=(libbpf-dev bpftool)
 
