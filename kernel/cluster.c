@@ -19,20 +19,28 @@
  * Only this machine is measured here: its CPUs are all of this machine's
  * and its memory is the machine's; the others' values come from the value
  * cache, which the agent fills. Within the machine Linux's own scheduler
- * places processes, as in Kerrighed. Moving a process to another machine
- * (CRIU, through the agent) is not there yet: migrate refuses with
- * EOPNOTSUPP and distant fork places only on this machine.
+ * places processes, as in Kerrighed. A process moves to another machine
+ * through the agent (CRIU, docs/cluster.md "Migration"): the request is
+ * sent to the agent's socket (KRG_CMD_MIGRATE) and kept in krg_cluster_moves
+ * until the agent ends it (MIGRATE_DONE), its socket is released
+ * (FAILED -ECONNRESET: the agent that restarts undoes what it left) or
+ * krg.ko unloads. Distant fork places only on this machine.
  *
  * Locking: krg_cluster_lock (a mutex) serialises the reports, the release
  * of the agent's socket and the state below; the online set itself is
  * published by nodes.c (krg_nodes_set_online(): process context).
+ * krg_cluster_moves_lock (a spinlock, never held while completing)
+ * protects krg_cluster_moves; each listed request holds a reference.
  */
+#include <linux/list.h>
 #include <linux/mm.h>
 #include <linux/moduleparam.h>
 #include <linux/mutex.h>
 #include <linux/netlink.h>
 #include <linux/notifier.h>
 #include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
 #include <linux/string.h>
 #include <net/genetlink.h>
 #include <krg/genl.h>
@@ -55,6 +63,16 @@ static bool krg_cluster_stale_flag;	/* its agent went away since */
 static bool krg_cluster_reported;	/* an agent reported once */
 static u64 krg_cluster_ring;		/* corosync's ring id, as reported */
 static u32 krg_cluster_agent;		/* netlink port id of that agent */
+
+/* A migration handed to the agent, until it ends. */
+struct krg_cluster_move {
+	struct list_head node;		/* in krg_cluster_moves */
+	struct krg_request *req;	/* a reference of its own */
+	u32 agent;			/* the port id it was sent to */
+};
+
+static DEFINE_SPINLOCK(krg_cluster_moves_lock);
+static LIST_HEAD(krg_cluster_moves);
 
 bool krg_cluster_selected(void)
 {
@@ -88,8 +106,33 @@ static int krg_cluster_init(struct krg_nodemask *possible,
 	return 0;
 }
 
+/*
+ * Take the moves that match (@all, or those sent to @agent) off the list
+ * and end them FAILED @err with @reason.
+ */
+static void krg_cluster_moves_fail(bool all, u32 agent, int err,
+				   const char *reason)
+{
+	struct krg_cluster_move *m, *tmp;
+	LIST_HEAD(gone);
+
+	spin_lock(&krg_cluster_moves_lock);
+	list_for_each_entry_safe(m, tmp, &krg_cluster_moves, node)
+		if (all || m->agent == agent)
+			list_move(&m->node, &gone);
+	spin_unlock(&krg_cluster_moves_lock);
+	list_for_each_entry_safe(m, tmp, &gone, node) {
+		list_del(&m->node);
+		krg_request_complete_why(m->req, KRG_REQUEST_FAILED, err,
+					 reason);
+		krg_request_put(m->req);
+		kfree(m);
+	}
+}
+
 static void krg_cluster_uninit(void)
 {
+	krg_cluster_moves_fail(true, 0, -ESHUTDOWN, "krg.ko was unloaded");
 }
 
 static int krg_cluster_local_node(void)
@@ -122,17 +165,79 @@ static int krg_cluster_numa_node(int node)
 	return NUMA_NO_NODE;
 }
 
+/* KRG_CMD_MIGRATE for @req to the agent's port @agent: 0 or -errno. */
+static int krg_cluster_send_move(struct krg_request *req, u32 agent)
+{
+	struct sk_buff *skb;
+	void *hdr;
+
+	skb = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	if (!skb)
+		return -ENOMEM;
+	hdr = genlmsg_put(skb, 0, 0, &krg_genl_family, 0, KRG_CMD_MIGRATE);
+	if (!hdr ||
+	    nla_put_u64_64bit(skb, KRG_A_REQUEST_ID, req->id, KRG_A_UNSPEC) ||
+	    nla_put_u32(skb, KRG_A_PID, req->tgid) ||
+	    nla_put_u32(skb, KRG_A_NODE, req->to) ||
+	    nla_put_u8(skb, KRG_A_ORIGIN, req->origin == KRG_MIGRATE_USER)) {
+		nlmsg_free(skb);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(skb, hdr);
+	return genlmsg_unicast(&init_net, skb, agent);
+}
+
 /*
- * Across machines, a process moves by CRIU through the agent: not yet, so
- * a request to move one is refused, saying so. Within this machine it is
- * already where it runs (Linux places it on the machine's CPUs).
+ * Across machines, the agent moves the process (CRIU): the request goes
+ * to it and ends when it says. Within this machine the process is already
+ * where it runs (Linux places it on the machine's CPUs). Process context
+ * (the migration worker).
  */
 static void krg_cluster_migrate(struct krg_request *req, struct task_struct *p)
 {
-	if (req->to == node_id)
+	struct krg_cluster_move *m;
+	bool ok;
+	u32 agent;
+	int err;
+
+	if (req->to == node_id) {
 		krg_request_complete(req, KRG_REQUEST_DONE, 0);
-	else
-		krg_request_complete(req, KRG_REQUEST_REFUSED, -EOPNOTSUPP);
+		return;
+	}
+	mutex_lock(&krg_cluster_lock);
+	ok = krg_cluster_reported && !krg_cluster_stale_flag;
+	agent = krg_cluster_agent;
+	mutex_unlock(&krg_cluster_lock);
+	if (!ok) {
+		krg_request_complete_why(req, KRG_REQUEST_REFUSED, -EHOSTUNREACH,
+					 "no node agent (krgd) runs on this machine");
+		return;
+	}
+	m = kzalloc(sizeof(*m), GFP_KERNEL);
+	if (!m) {
+		krg_request_complete(req, KRG_REQUEST_FAILED, -ENOMEM);
+		return;
+	}
+	m->req = krg_request_get(req);
+	m->agent = agent;
+	spin_lock(&krg_cluster_moves_lock);
+	list_add_tail(&m->node, &krg_cluster_moves);
+	spin_unlock(&krg_cluster_moves_lock);
+	err = krg_cluster_send_move(req, agent);
+	if (err) {
+		/* Unless the agent's release already took it. */
+		spin_lock(&krg_cluster_moves_lock);
+		ok = !list_empty(&m->node);
+		if (ok)
+			list_del_init(&m->node);
+		spin_unlock(&krg_cluster_moves_lock);
+		if (!ok)
+			return;
+		krg_request_complete_why(req, KRG_REQUEST_FAILED, err,
+					 "the node agent cannot be reached");
+		krg_request_put(req);
+		kfree(m);
+	}
 }
 
 static void krg_cluster_place_child(struct krg_request *req,
@@ -254,12 +359,104 @@ static int krg_cluster_nl_event(struct notifier_block *nb, unsigned long event,
 			  krg_cluster_ring);
 	}
 	mutex_unlock(&krg_cluster_lock);
+	krg_cluster_moves_fail(false, n->portid, -ECONNRESET,
+			       "the node agent (krgd) exited during the migration");
 	return NOTIFY_OK;
 }
 
 static struct notifier_block krg_cluster_nl_nb = {
 	.notifier_call = krg_cluster_nl_event,
 };
+
+/*
+ * The move REQUEST_ID, or NULL. Under the moves lock. The answer may come
+ * from any socket with CAP_NET_ADMIN (the agent's workers have their own):
+ * the ids are krg.ko's, and only the agent knows them.
+ */
+static struct krg_cluster_move *krg_cluster_move_lookup(struct genl_info *info)
+{
+	u64 id = nla_get_u64(info->attrs[KRG_A_REQUEST_ID]);
+	struct krg_cluster_move *m;
+
+	lockdep_assert_held(&krg_cluster_moves_lock);
+	list_for_each_entry(m, &krg_cluster_moves, node)
+		if (m->req->id == id)
+			return m;
+	return NULL;
+}
+
+/* KRG_CMD_MIGRATE_BEGIN: the agent commits unless the request ended. */
+int krg_cluster_migrate_begin(struct sk_buff *skb, struct genl_info *info)
+{
+	struct krg_cluster_move *m;
+	int ret = 0;
+
+	if (GENL_REQ_ATTR_CHECK(info, KRG_A_REQUEST_ID))
+		return -EINVAL;
+	spin_lock(&krg_cluster_moves_lock);
+	m = krg_cluster_move_lookup(info);
+	if (!m)
+		ret = -ENOENT;
+	else if (!krg_request_begin(m->req))
+		ret = -ECANCELED;
+	spin_unlock(&krg_cluster_moves_lock);
+	if (ret == -ENOENT)
+		GENL_SET_ERR_MSG(info, "no such migration handed to the agent");
+	else if (ret)
+		GENL_SET_ERR_MSG(info, "the migration already ended");
+	return ret;
+}
+
+/* KRG_CMD_MIGRATE_DONE: the agent's outcome of a move. */
+int krg_cluster_migrate_done(struct sk_buff *skb, struct genl_info *info)
+{
+	enum krg_request_outcome outcome = KRG_REQUEST_DONE;
+	struct krg_cluster_move *m;
+	const char *reason = NULL;
+	int err;
+
+	if (GENL_REQ_ATTR_CHECK(info, KRG_A_REQUEST_ID) ||
+	    GENL_REQ_ATTR_CHECK(info, KRG_A_ERROR))
+		return -EINVAL;
+	err = nla_get_s32(info->attrs[KRG_A_ERROR]);
+	if (err) {
+		if (err < -MAX_ERRNO || err > 0 || !info->attrs[KRG_A_OUTCOME]) {
+			GENL_SET_ERR_MSG(info, "ERROR must be 0 or -errno with an OUTCOME");
+			return -EINVAL;
+		}
+		outcome = nla_get_u8(info->attrs[KRG_A_OUTCOME]);
+		if (outcome != KRG_REQUEST_REFUSED &&
+		    outcome != KRG_REQUEST_FAILED) {
+			GENL_SET_ERR_MSG(info, "OUTCOME must be 2 (refused) or 3 (failed)");
+			return -EINVAL;
+		}
+	} else if (info->attrs[KRG_A_OUTCOME]) {
+		GENL_SET_ERR_MSG(info, "a done migration has no OUTCOME");
+		return -EINVAL;
+	}
+	if (info->attrs[KRG_A_REASON])
+		reason = nla_data(info->attrs[KRG_A_REASON]);
+	spin_lock(&krg_cluster_moves_lock);
+	m = krg_cluster_move_lookup(info);
+	/* Done only after BEGIN (the agent committed). */
+	if (m && (err || atomic_read(&m->req->state) == KRG_REQ_STATE_STARTED))
+		list_del_init(&m->node);
+	else if (m)
+		err = 1;
+	spin_unlock(&krg_cluster_moves_lock);
+	if (!m) {
+		GENL_SET_ERR_MSG(info, "no such migration handed to the agent");
+		return -ENOENT;
+	}
+	if (err == 1) {
+		GENL_SET_ERR_MSG(info, "a migration is done only after MIGRATE_BEGIN");
+		return -EINVAL;
+	}
+	krg_request_complete_why(m->req, outcome, err, reason);
+	krg_request_put(m->req);
+	kfree(m);
+	return 0;
+}
 
 /* Is the membership stale (its agent went away since it reported)? */
 bool krg_cluster_stale(void)

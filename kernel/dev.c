@@ -148,9 +148,19 @@ static long krg_dev_migrate(void __user *uarg)
 	struct task_struct *p;
 	int ret;
 
-	ret = krg_dev_copy_in(&req, sizeof(req), uarg);
-	if (ret)
-		return ret;
+	/*
+	 * The reason is out only (whatever the caller left there): the
+	 * first part is read, and a caller without a reason is served all
+	 * the same.
+	 */
+	if (get_user(req.size, (const u32 __user *)uarg))
+		return -EFAULT;
+	if (req.size < offsetof(struct krg_migrate_req, reason))
+		return -EINVAL;
+	if (req.size > PAGE_SIZE)
+		return -E2BIG;
+	if (copy_from_user(&req, uarg, offsetof(struct krg_migrate_req, reason)))
+		return -EFAULT;
 	if ((req.flags & ~KRG_MIGRATE_ALL) || req.pid <= 0 ||
 	    hweight32(req.flags & (KRG_MIGRATE_NOWAIT | KRG_MIGRATE_CHECK |
 				   KRG_MIGRATE_RECORD)) > 1)
@@ -177,6 +187,11 @@ static long krg_dev_migrate(void __user *uarg)
 	if (ret || !waiter)
 		return ret;
 	ret = krg_request_wait(waiter);
+	/* Its reason, when the caller has room (its size says: > the base). */
+	if (ret != -EINTR && req.size >= sizeof(req) &&
+	    copy_to_user(((struct krg_migrate_req __user *)uarg)->reason,
+			 waiter->reason, sizeof(waiter->reason)))
+		ret = -EFAULT;
 	krg_request_put(waiter);
 	return ret;
 }

@@ -87,6 +87,12 @@ static int krg_genl_doit(struct sk_buff *skb, struct genl_info *info)
 	return ret;
 }
 
+static int krg_genl_not_accepted(struct sk_buff *skb, struct genl_info *info)
+{
+	GENL_SET_ERR_MSG(info, "krg.ko sends this command; it takes none");
+	return -EOPNOTSUPP;
+}
+
 static const struct nla_policy krg_genl_policy[KRG_A_MAX + 1] = {
 	[KRG_A_NODE]	= NLA_POLICY_MAX(NLA_U32, KRG_MAX_NODES - 1),
 	[KRG_A_PROBE]	= { .type = NLA_NUL_STRING, .len = KRG_GENL_NAME_MAX },
@@ -101,6 +107,12 @@ static const struct nla_policy krg_genl_policy[KRG_A_MAX + 1] = {
 	[KRG_A_MEM_FREE] = { .type = NLA_U64 },
 	[KRG_A_LOADAVG]	= { .type = NLA_BINARY, .len = 3 * sizeof(u32) },
 	[KRG_A_PRESENT]	= { .type = NLA_BINARY, .len = KRG_MAX_NODES / 8 },
+	[KRG_A_REQUEST_ID] = { .type = NLA_U64 },
+	[KRG_A_PID]	= NLA_POLICY_MIN(NLA_U32, 1),
+	[KRG_A_ORIGIN]	= NLA_POLICY_MAX(NLA_U8, 1),
+	[KRG_A_ERROR]	= { .type = NLA_S32 },
+	[KRG_A_OUTCOME]	= NLA_POLICY_RANGE(NLA_U8, 2, 3),
+	[KRG_A_REASON]	= { .type = NLA_NUL_STRING, .len = KRG_REASON_LEN - 1 },
 };
 
 static const struct genl_small_ops krg_genl_ops[] = {
@@ -122,6 +134,22 @@ static const struct genl_small_ops krg_genl_ops[] = {
 	{
 		.cmd	= KRG_CMD_NODE_INFO,
 		.doit	= krg_procnodes_info,
+		.flags	= GENL_ADMIN_PERM,
+	},
+	{
+		/* Sent by krg.ko to the agent only. */
+		.cmd	= KRG_CMD_MIGRATE,
+		.doit	= krg_genl_not_accepted,
+		.flags	= GENL_ADMIN_PERM,
+	},
+	{
+		.cmd	= KRG_CMD_MIGRATE_BEGIN,
+		.doit	= krg_cluster_migrate_begin,
+		.flags	= GENL_ADMIN_PERM,
+	},
+	{
+		.cmd	= KRG_CMD_MIGRATE_DONE,
+		.doit	= krg_cluster_migrate_done,
 		.flags	= GENL_ADMIN_PERM,
 	},
 };

@@ -72,6 +72,8 @@ struct krg_request {
 	atomic_t state;
 	enum krg_request_outcome outcome;
 	int error;
+	/* Set by the completion that wins, before done; "" if none said. */
+	char reason[KRG_REASON_LEN];
 	struct completion done;
 	union {
 		struct {
@@ -169,6 +171,8 @@ struct genl_info;
 extern const struct krg_node_backend krg_backend_cluster;
 bool krg_cluster_selected(void);
 int krg_cluster_membership(struct sk_buff *skb, struct genl_info *info);
+int krg_cluster_migrate_begin(struct sk_buff *skb, struct genl_info *info);
+int krg_cluster_migrate_done(struct sk_buff *skb, struct genl_info *info);
 ssize_t krg_cluster_show(char *buf);
 void krg_cluster_nodes_present(struct krg_nodemask *out);
 int krg_cluster_events_init(void);
@@ -256,6 +260,9 @@ void krg_request_put(struct krg_request *req);
 bool krg_request_begin(struct krg_request *req);
 bool krg_request_complete(struct krg_request *req,
 			  enum krg_request_outcome outcome, int err);
+bool krg_request_complete_why(struct krg_request *req,
+			      enum krg_request_outcome outcome, int err,
+			      const char *reason);
 bool krg_request_completed(struct krg_request *req);
 int krg_request_wait(struct krg_request *req);
 

@@ -196,9 +196,13 @@ static int krg_check(struct task_struct *p, int node,
 	else if (origin == KRG_MIGRATE_POLICY &&
 		 krg_group_pinned(p, READ_ONCE(e->node)))
 		ret = -EBUSY;
-	else if (by_krg && !krg_group_unconfined(p))
+	/*
+	 * An affinity's rules, on this machine's nodes; another machine's
+	 * (cluster) are its agent's to check: its CPUs, the cgroup there.
+	 */
+	else if (by_krg && krg_node_measured(node) && !krg_group_unconfined(p))
 		ret = origin == KRG_MIGRATE_POLICY ? -EBUSY : -EPERM;
-	else if (by_krg && !krg_node_has_usable(node))
+	else if (by_krg && krg_node_measured(node) && !krg_node_has_usable(node))
 		ret = -EINVAL;
 	rcu_read_unlock();
 	return ret;

@@ -175,6 +175,18 @@ bool krg_request_begin(struct krg_request *req)
 bool krg_request_complete(struct krg_request *req,
 			  enum krg_request_outcome outcome, int err)
 {
+	return krg_request_complete_why(req, outcome, err, NULL);
+}
+
+/*
+ * krg_request_complete() with @reason (NULL or a sentence, truncated to
+ * KRG_REASON_LEN - 1), kept with the outcome for the waiters (migrate(1)
+ * prints it).
+ */
+bool krg_request_complete_why(struct krg_request *req,
+			      enum krg_request_outcome outcome, int err,
+			      const char *reason)
+{
 	int old = atomic_read(&req->state);
 
 	do {
@@ -191,6 +203,8 @@ bool krg_request_complete(struct krg_request *req,
 	}
 	req->outcome = outcome;
 	req->error = err;
+	if (reason)
+		strscpy(req->reason, reason, sizeof(req->reason));
 	if (req->kind == KRG_REQUEST_MIGRATION) {
 		krg_migration_finish(req);
 		krg_request_announce(req, outcome == KRG_REQUEST_DONE ?

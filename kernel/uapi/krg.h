@@ -119,6 +119,9 @@ struct krg_cap_req {
 	struct krg_caps caps;	/* out for GET, in for SET */
 };
 
+/* The longest reason a migration request gives back, with its NUL. */
+#define KRG_REASON_LEN		128
+
 /* Flags of struct krg_migrate_req (at most one of them). */
 #define KRG_MIGRATE_NOWAIT	(1U << 0)	/* return once queued */
 #define KRG_MIGRATE_CHECK	(1U << 1)	/* only check; the caller moves */
@@ -160,6 +163,13 @@ struct krg_migrate_req {
 	__u32 flags;		/* KRG_MIGRATE_* */
 	__s32 pid;		/* process (thread group) to move */
 	__s32 node;		/* destination node id */
+	/*
+	 * Out (since 0.2; a caller passing the first 16 bytes only gets
+	 * none): why a waited-for migration was refused or failed, as the
+	 * backend said it (the cluster's node agent: "pid 123 is taken on
+	 * node 2"), NUL-terminated; "" when it said nothing.
+	 */
+	char reason[KRG_REASON_LEN];
 };
 
 /*
@@ -276,6 +286,24 @@ struct krg_state_req {
  *	(a measured node is read, another one's comes from the cache), in a
  *	reply with NODE, PROBE, SOURCE, VALUE and AGE_MS (how old the cached
  *	value is; 0 for a fresh read). EAGAIN: no value yet; ENODATA: none.
+ * KRG_CMD_MIGRATE (kernel -> agent, cluster backend; never accepted from
+ *	user space: EOPNOTSUPP): carry out the migration REQUEST_ID of the
+ *	thread group PID (initial pid namespace) to NODE; ORIGIN is 1 for a
+ *	user's request, 0 for a policy's. Sent to the socket of the agent
+ *	that last reported the membership; the agent answers with
+ *	MIGRATE_BEGIN and MIGRATE_DONE (docs/cluster.md, "Migration").
+ * KRG_CMD_MIGRATE_BEGIN (agent -> kernel): the agent is about to commit
+ *	REQUEST_ID (the copy on the target is restored, stopped): from now
+ *	on the request waits for its DONE. ECANCELED: it already ended (its
+ *	task exited, krg.ko gave up on it): the agent must abort; ENOENT:
+ *	no such request handed to an agent.
+ * KRG_CMD_MIGRATE_DONE (agent -> kernel): REQUEST_ID ended: ERROR 0
+ *	(done: the process runs on the target), or -errno with OUTCOME
+ *	(2, refused: a check said no before anything was frozen; 3, failed:
+ *	tried and undone, the original runs again) and
+ *	REASON (optional, a sentence for migrate(1)). ENOENT: no such request
+ *	(it ended already); EINVAL: ERROR 0 before MIGRATE_BEGIN, or an
+ *	OUTCOME that does not match ERROR.
  */
 #define KRG_GENL_NAME		"krg"
 #define KRG_GENL_VERSION	1
@@ -288,6 +316,9 @@ enum krg_genl_cmd {
 	KRG_CMD_VALUE_GET,
 	KRG_CMD_MEMBERSHIP,
 	KRG_CMD_NODE_INFO,
+	KRG_CMD_MIGRATE,
+	KRG_CMD_MIGRATE_BEGIN,
+	KRG_CMD_MIGRATE_DONE,
 	__KRG_CMD_MAX,
 };
 
@@ -308,6 +339,12 @@ enum krg_genl_attr {
 	KRG_A_MEM_FREE,		/* u64, kB */
 	KRG_A_LOADAVG,		/* binary: three u32, x 100 */
 	KRG_A_PRESENT,		/* binary: KRG_MAX_NODES bits */
+	KRG_A_REQUEST_ID,	/* u64 */
+	KRG_A_PID,		/* u32 */
+	KRG_A_ORIGIN,		/* u8: 0 policy, 1 user */
+	KRG_A_ERROR,		/* s32: 0 or -errno */
+	KRG_A_OUTCOME,		/* u8: 2 refused, 3 failed */
+	KRG_A_REASON,		/* NUL-terminated string, < KRG_REASON_LEN */
 	__KRG_A_MAX,
 };
 

@@ -556,6 +556,28 @@ static int send_error(struct chan_conn *c, int code, const char *text,
 			  deadline);
 }
 
+int chan_send_error(struct chan_conn *c, int code, const char *text)
+{
+	return send_error(c, code, text, now_ms() + c->io_ms);
+}
+
+void chan_conn_set_timeout(struct chan_conn *c, int ms)
+{
+	c->io_ms = ms;
+}
+
+int chan_conn_addrs(const struct chan_conn *c, struct sockaddr_storage *local,
+		    struct sockaddr_storage *peer, socklen_t *len)
+{
+	socklen_t l = sizeof(*local);
+
+	if (getsockname(c->fd, (struct sockaddr *)local, &l))
+		return -1;
+	*len = l;
+	l = sizeof(*peer);
+	return getpeername(c->fd, (struct sockaddr *)peer, &l);
+}
+
 const char *chan_conn_error(const struct chan_conn *c)
 {
 	return c->err;

@@ -155,6 +155,13 @@ int chan_request(struct chan_conn *c, uint16_t type, const void *body,
 /* Raw bytes inside the session (tests: a malformed frame). */
 int chan_write(struct chan_conn *c, const void *buf, size_t len);
 const char *chan_conn_error(const struct chan_conn *c);
+/* An error frame (@code an errno value, @text NUL-terminated). */
+int chan_send_error(struct chan_conn *c, int code, const char *text);
+/* The bound on each chan_send()/chan_recv() of @c from now on. */
+void chan_conn_set_timeout(struct chan_conn *c, int ms);
+/* The addresses of @c's TCP connection, this end's and the peer's. */
+int chan_conn_addrs(const struct chan_conn *c, struct sockaddr_storage *local,
+		    struct sockaddr_storage *peer, socklen_t *len);
 void chan_close(struct chan_conn *c);
 
 #endif /* _KRG_CHANNEL_H */

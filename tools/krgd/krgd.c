@@ -35,6 +35,7 @@
 #include <corosync/corotypes.h>
 #include <corosync/quorum.h>
 #include "krgd.h"
+#include "mover.h"
 #include "channel.h"
 #include "peers.h"
 
@@ -336,6 +337,7 @@ static void channel_update(cmap_handle_t cmap)
 		.port = chan_port,
 		.version = "krgd from " KRG_PACKAGE_STRING,
 		.log = chan_log,
+		.handle = mover_chan_handle,
 	};
 	struct chan_peers *peers;
 	char err[512];
@@ -350,12 +352,32 @@ static void channel_update(cmap_handle_t cmap)
 		    "keeps the nodelist it had" : "off", err);
 	} else if (chan_srv) {
 		chan_server_set_peers(chan_srv, peers);
+		mover_set_channel(&chan_key, chan_port, peers, (int)local_nodeid - 1);
 	} else {
 		chan_srv = chan_server_start(&cfg, peers, err, sizeof(err));
 		if (!chan_srv)
 			say(LOG_ERR, "channel off: %s", err);
+		else
+			mover_set_channel(&chan_key, chan_port, peers, (int)local_nodeid - 1);
 	}
 	free(peers);
+}
+
+/* krg.ko's migration orders: each to a worker of mover.c. */
+static void orders(void)
+{
+	struct krg_migrate_order o;
+	int r;
+
+	while ((r = krg_genl_next_order(&genl, &o)) > 0)
+		mover_order(&o);
+	if (genl.lost_orders) {
+		say(LOG_ERR, "krg.ko: %lu migration orders lost (more than %d at once)",
+		    genl.lost_orders, KRG_GENL_ORDERS);
+		genl.lost_orders = 0;
+	}
+	if (r < 0)
+		krg_genl_close(&genl);
 }
 
 /* One connection to corosync, until it is lost or we stop. */
@@ -368,7 +390,7 @@ static int follow(unsigned int *wait_s)
 	quorum_handle_t qh;
 	cmap_handle_t cmap;
 	uint32_t type;
-	struct pollfd pfd[2 + KRGD_ADMIN_FDS] = {
+	struct pollfd pfd[3 + KRGD_ADMIN_FDS] = {
 		{ .events = POLLIN }, { .events = POLLIN }
 	};
 	struct timespec next, now;
@@ -438,9 +460,13 @@ static int follow(unsigned int *wait_s)
 		if (admin_tick() && wait_ms > 100)
 			wait_ms = 100;
 		na = admin_pollfds(pfd + 2, KRGD_ADMIN_FDS);
-		for (int i = 0; i < 2 + na; i++)
+		/* krg.ko's orders come on the socket that reported */
+		pfd[2 + na] = (struct pollfd){ .fd = genl.fd, .events = POLLIN };
+		for (int i = 0; i < 3 + na; i++)
 			pfd[i].revents = 0;
-		n = poll(pfd, 2 + na, (int)wait_ms);
+		if (genl.fd >= 0 && genl.norders)
+			wait_ms = 0;
+		n = poll(pfd, 3 + na, (int)wait_ms);
 		if (n < 0 && errno != EINTR) {
 			ret = 1;
 			break;
@@ -468,6 +494,8 @@ static int follow(unsigned int *wait_s)
 		/* A report that failed (krg.ko not loaded yet) is retried. */
 		if (have_view && !reported)
 			report();
+		if (genl.fd >= 0)
+			orders();
 	}
 	admin_close();
 	values_close();
@@ -560,6 +588,8 @@ int main(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	channel_key();
+	if (mover_start())
+		say(LOG_ERR, "move: processes do not cross machines from here");
 	if (!local_tree && tree_start())
 		say(LOG_ERR, "the replicated tree is off: each node's tree is its own");
 
@@ -572,6 +602,7 @@ int main(int argc, char **argv)
 	}
 	say(LOG_INFO, "stopping");
 	tree_stop();
+	mover_stop();
 	chan_server_stop(chan_srv);
 	chan_key_clear(&chan_key);
 	return 0;

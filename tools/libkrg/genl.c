@@ -98,13 +98,53 @@ static void krg_nl_extack(const struct nlmsghdr *nh, char *err, size_t len)
 	}
 }
 
+/* A KRG_CMD_MIGRATE of krg.ko in @nh as an order: 0, or -1 (not one). */
+static int krg_nl_order(const struct krg_genl *g, const struct nlmsghdr *nh,
+			struct krg_migrate_order *o)
+{
+	struct nlattr *tb[KRG_A_MAX + 1];
+	const struct genlmsghdr *gh = NLMSG_DATA(nh);
+	__u8 origin = 0;
+
+	if (nh->nlmsg_type != g->family ||
+	    nh->nlmsg_len < NLMSG_LENGTH(GENL_HDRLEN) ||
+	    gh->cmd != KRG_CMD_MIGRATE)
+		return -1;
+	krg_nl_parse(nh, tb, KRG_A_MAX);
+	if (!tb[KRG_A_REQUEST_ID] || !tb[KRG_A_PID] || !tb[KRG_A_NODE])
+		return -1;
+	memset(o, 0, sizeof(*o));
+	memcpy(&o->id, NLA_DATA(tb[KRG_A_REQUEST_ID]), sizeof(o->id));
+	memcpy(&o->pid, NLA_DATA(tb[KRG_A_PID]), sizeof(o->pid));
+	memcpy(&o->node, NLA_DATA(tb[KRG_A_NODE]), sizeof(o->node));
+	if (tb[KRG_A_ORIGIN])
+		memcpy(&origin, NLA_DATA(tb[KRG_A_ORIGIN]), 1);
+	o->user = origin;
+	return 0;
+}
+
+/* An order that came in during a request, kept (the oldest are served). */
+static void krg_nl_keep_order(struct krg_genl *g, const struct nlmsghdr *nh)
+{
+	struct krg_migrate_order o;
+
+	if (krg_nl_order(g, nh, &o))
+		return;
+	if (g->norders == KRG_GENL_ORDERS) {
+		g->lost_orders++;
+		return;
+	}
+	g->orders[g->norders++] = o;
+}
+
 /*
  * Send @m, then read until its ack: the reply (if any) is copied to @reply
  * (room for KRG_NL_BUF bytes). 0, or -1 with errno and @err set.
  */
-static int krg_nl_talk(int fd, struct krg_nl_msg *m, void *reply, char *err,
-		       size_t errlen)
+static int krg_nl_talk(struct krg_genl *g, struct krg_nl_msg *m, void *reply,
+		       char *err, size_t errlen)
 {
+	int fd = g->fd;
 	static unsigned int seq;
 	char buf[KRG_NL_BUF];
 	struct sockaddr_nl to = { .nl_family = AF_NETLINK };
@@ -121,6 +161,11 @@ static int krg_nl_talk(int fd, struct krg_nl_msg *m, void *reply, char *err,
 			return -1;
 		for (nh = (struct nlmsghdr *)buf; NLMSG_OK(nh, n);
 		     nh = NLMSG_NEXT(nh, n)) {
+			/* krg.ko's own messages wait for krg_genl_next_order() */
+			if (!nh->nlmsg_seq) {
+				krg_nl_keep_order(g, nh);
+				continue;
+			}
 			if (nh->nlmsg_seq != m->nh.nlmsg_seq)
 				continue;
 			if (nh->nlmsg_type == NLMSG_ERROR) {
@@ -146,6 +191,8 @@ int krg_genl_open(struct krg_genl *g)
 	struct krg_nl_msg m;
 	int one = 1;
 
+	g->norders = 0;
+	g->lost_orders = 0;
 	g->fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
 	if (g->fd < 0)
 		return -1;
@@ -160,7 +207,7 @@ int krg_genl_open(struct krg_genl *g)
 		goto fail;
 	memset(reply, 0, sizeof(reply));
 	/* ENOENT: no such family (krg.ko not loaded, or another netns). */
-	if (krg_nl_talk(g->fd, &m, reply, err, sizeof(err)))
+	if (krg_nl_talk(g, &m, reply, err, sizeof(err)))
 		goto fail;
 	krg_nl_parse((struct nlmsghdr *)reply, tb, CTRL_ATTR_MAX);
 	if (!tb[CTRL_ATTR_FAMILY_ID]) {
@@ -205,7 +252,7 @@ int krg_value_set(struct krg_genl *g, int node, const char *probe,
 	    krg_nl_put(&m, KRG_A_VALUE, value, len) ||
 	    krg_nl_put(&m, KRG_A_AGE_MS, &age_ms, sizeof(age_ms)))
 		return -1;
-	return krg_nl_talk(g->fd, &m, NULL, err, errlen);
+	return krg_nl_talk(g, &m, NULL, err, errlen);
 }
 
 int krg_membership_set(struct krg_genl *g, const unsigned char *nodes,
@@ -226,7 +273,7 @@ int krg_membership_set(struct krg_genl *g, const unsigned char *nodes,
 	if (present &&
 	    krg_nl_put(&m, KRG_A_PRESENT, present, KRG_MAX_NODES / 8))
 		return -1;
-	return krg_nl_talk(g->fd, &m, NULL, err, errlen);
+	return krg_nl_talk(g, &m, NULL, err, errlen);
 }
 
 int krg_node_info_set(struct krg_genl *g, int node, unsigned int cpus,
@@ -247,7 +294,7 @@ int krg_node_info_set(struct krg_genl *g, int node, unsigned int cpus,
 	    krg_nl_put(&m, KRG_A_MEM_FREE, &f, sizeof(f)) ||
 	    krg_nl_put(&m, KRG_A_LOADAVG, l, sizeof(l)))
 		return -1;
-	return krg_nl_talk(g->fd, &m, NULL, err, errlen);
+	return krg_nl_talk(g, &m, NULL, err, errlen);
 }
 
 int krg_value_get(struct krg_genl *g, int node, const char *probe,
@@ -265,7 +312,7 @@ int krg_value_get(struct krg_genl *g, int node, const char *probe,
 	if (krg_nl_name(&m, node, probe, source))
 		return -1;
 	memset(reply, 0, sizeof(reply));
-	if (krg_nl_talk(g->fd, &m, reply, err, errlen))
+	if (krg_nl_talk(g, &m, reply, err, errlen))
 		return -1;
 	krg_nl_parse((struct nlmsghdr *)reply, tb, KRG_A_MAX);
 	if (!tb[KRG_A_VALUE] || !tb[KRG_A_AGE_MS]) {
@@ -281,4 +328,70 @@ int krg_value_get(struct krg_genl *g, int node, const char *probe,
 	*len = n;
 	memcpy(age_ms, NLA_DATA(tb[KRG_A_AGE_MS]), sizeof(*age_ms));
 	return 0;
+}
+
+int krg_genl_next_order(struct krg_genl *g, struct krg_migrate_order *o)
+{
+	char buf[KRG_NL_BUF];
+	struct nlmsghdr *nh;
+	ssize_t n;
+
+	for (;;) {
+		if (g->norders) {
+			*o = g->orders[0];
+			memmove(g->orders, g->orders + 1,
+				--g->norders * sizeof(*o));
+			return 1;
+		}
+		n = recv(g->fd, buf, sizeof(buf), MSG_DONTWAIT);
+		if (n < 0)
+			return errno == EAGAIN || errno == EINTR ? 0 : -1;
+		for (nh = (struct nlmsghdr *)buf; NLMSG_OK(nh, n);
+		     nh = NLMSG_NEXT(nh, n))
+			if (!nh->nlmsg_seq)
+				krg_nl_keep_order(g, nh);
+	}
+}
+
+static void krg_nl_id(struct krg_nl_msg *m, unsigned long long id)
+{
+	__u64 v = id;
+
+	krg_nl_put(m, KRG_A_REQUEST_ID, &v, sizeof(v));
+}
+
+int krg_migrate_begin(struct krg_genl *g, unsigned long long id, char *err,
+		      size_t errlen)
+{
+	struct krg_nl_msg m;
+
+	if (errlen)
+		err[0] = '\0';
+	krg_nl_init(&m, g->family, KRG_CMD_MIGRATE_BEGIN);
+	krg_nl_id(&m, id);
+	return krg_nl_talk(g, &m, NULL, err, errlen);
+}
+
+int krg_migrate_done(struct krg_genl *g, unsigned long long id, int error,
+		     int refused, const char *reason, char *err, size_t errlen)
+{
+	struct krg_nl_msg m;
+	__s32 e = error;
+	__u8 outcome = refused ? 2 : 3;
+	char r[KRG_REASON_LEN];
+
+	if (errlen)
+		err[0] = '\0';
+	krg_nl_init(&m, g->family, KRG_CMD_MIGRATE_DONE);
+	krg_nl_id(&m, id);
+	if (krg_nl_put(&m, KRG_A_ERROR, &e, sizeof(e)))
+		return -1;
+	if (error && krg_nl_put(&m, KRG_A_OUTCOME, &outcome, 1))
+		return -1;
+	if (error && reason && reason[0]) {
+		snprintf(r, sizeof(r), "%s", reason);
+		if (krg_nl_put(&m, KRG_A_REASON, r, strlen(r) + 1))
+			return -1;
+	}
+	return krg_nl_talk(g, &m, NULL, err, errlen);
 }

@@ -189,6 +189,9 @@ int krg_state_load(const char *path, struct krg_state *st);
 
 /* Move process @pid to @node; @flags is KRG_MIGRATE_*. */
 int krg_migrate(pid_t pid, int node, unsigned int flags);
+/* krg_migrate(), and the reason the backend gave for a failure in @why. */
+int krg_migrate_why(pid_t pid, int node, unsigned int flags, char *why,
+		    size_t len);
 
 #ifdef _GNU_SOURCE	/* cpu_set_t */
 /*
@@ -295,9 +298,23 @@ int krg_node_cpulist(int node, char *buf, size_t len);
 
 /* ---- genl.c: the generic netlink family "krg" (the node agent's channel) ---- */
 
+/* KRG_CMD_MIGRATE: krg.ko asks the agent to move a process. */
+struct krg_migrate_order {
+	unsigned long long id;	/* the request's */
+	unsigned int pid;	/* its thread group, initial pid namespace */
+	unsigned int node;	/* where to */
+	int user;		/* a user asked (migrate(1)), not a policy */
+};
+
+#define KRG_GENL_ORDERS	64	/* kept while a request is answered */
+
 struct krg_genl {
 	int fd;
 	unsigned short family;	/* the family's id, resolved at open */
+	/* orders that came in during a request, oldest first */
+	struct krg_migrate_order orders[KRG_GENL_ORDERS];
+	unsigned int norders;
+	unsigned long lost_orders;	/* more than KRG_GENL_ORDERS at once */
 };
 
 /* Open a socket and resolve the family; ENOENT if krg.ko does not offer it. */
@@ -326,6 +343,22 @@ int krg_value_get(struct krg_genl *g, int node, const char *probe,
 int krg_membership_set(struct krg_genl *g, const unsigned char *nodes,
 		       const unsigned char *present, int quorate,
 		       unsigned long long ring, char *err, size_t errlen);
+
+/*
+ * The next order krg.ko sent to this socket (the one that reported the
+ * membership): 1 and *@o, 0 if there is none now (never waits), -1 with
+ * errno on a socket error.
+ */
+int krg_genl_next_order(struct krg_genl *g, struct krg_migrate_order *o);
+/*
+ * KRG_CMD_MIGRATE_BEGIN and KRG_CMD_MIGRATE_DONE (uapi/krg.h) of the
+ * request @id: done is @error 0, or -errno, @refused (else failed) and
+ * @reason (may be NULL).
+ */
+int krg_migrate_begin(struct krg_genl *g, unsigned long long id, char *err,
+		      size_t errlen);
+int krg_migrate_done(struct krg_genl *g, unsigned long long id, int error,
+		     int refused, const char *reason, char *err, size_t errlen);
 
 /* KRG_CMD_NODE_INFO: what @node published of itself (/proc/nodes). */
 int krg_node_info_set(struct krg_genl *g, int node, unsigned int cpus,

@@ -17,8 +17,14 @@
 
 int krg_migrate(pid_t pid, int node, unsigned int flags)
 {
+	return krg_migrate_why(pid, node, flags, NULL, 0);
+}
+
+int krg_migrate_why(pid_t pid, int node, unsigned int flags, char *why,
+		    size_t len)
+{
 	struct krg_migrate_req req;
-	int fd;
+	int fd, ret;
 
 	if (pid <= 0 || node < 0 || node >= KRG_MAX_NODES ||
 	    (flags & ~KRG_MIGRATE_ALL)) {
@@ -33,7 +39,10 @@ int krg_migrate(pid_t pid, int node, unsigned int flags)
 	req.flags = flags;
 	req.pid = pid;
 	req.node = node;
-	return ioctl(fd, KRG_IOC_MIGRATE, &req) < 0 ? -1 : 0;
+	ret = ioctl(fd, KRG_IOC_MIGRATE, &req) < 0 ? -1 : 0;
+	if (why && len)
+		snprintf(why, len, "%.*s", (int)sizeof(req.reason) - 1, req.reason);
+	return ret;
 }
 
 int krg_cpulist_parse(const char *s, cpu_set_t *set, size_t setsize)

@@ -21,6 +21,7 @@
 #include <stdbool.h>
 #include <string.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "libkrg.h"
@@ -259,6 +260,36 @@ static int move(const struct migrate_control *ctl, char *msg, size_t len)
 	return (err || round == MOVE_ROUNDS) ? -1 : 0;
 }
 
+/*
+ * Is @node another machine (krg.ko's cluster backend)? Then krg.ko's node
+ * agent moves the process (CRIU), not an affinity.
+ */
+static bool other_machine(int node)
+{
+	char backend[32];
+
+	return !krg_sysfs_read("backend", backend, sizeof(backend)) &&
+	       !strncmp(backend, "cluster", 7) && node != krg_local_node();
+}
+
+/* The move to another machine, waited for: 0, or -1 with @msg. */
+static int across(const struct migrate_control *ctl, char *msg, size_t len)
+{
+	struct timespec a, b;
+	char why[KRG_REASON_LEN], buf[128];
+
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	if (krg_migrate_why(ctl->pid, ctl->node, 0, why, sizeof(why))) {
+		snprintf(msg, len, "%s", why[0] ? why :
+			 reason(errno, ctl->node, buf, sizeof(buf)));
+		return -1;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	printf("process %d migrated to node %d in %ld ms\n", ctl->pid, ctl->node,
+	       (long)((b.tv_sec - a.tv_sec) * 1000 + (b.tv_nsec - a.tv_nsec) / 1000000));
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct migrate_control ctl = { 0 };
@@ -270,7 +301,13 @@ int main(int argc, char **argv)
 	if (krg_open() < 0)
 		errx(EXIT_FAILURE, "%s",
 		     krg_abi_strerror(errno, msg, sizeof(msg)));
-	if (krg_migrate(ctl.pid, ctl.node, KRG_MIGRATE_CHECK)) {
+	if (other_machine(ctl.node)) {
+		if (across(&ctl, msg, sizeof(msg))) {
+			warnx("cannot migrate process %d to node %d: %s", ctl.pid,
+			      ctl.node, msg);
+			ret = EXIT_FAILURE;
+		}
+	} else if (krg_migrate(ctl.pid, ctl.node, KRG_MIGRATE_CHECK)) {
 		warnx("cannot migrate process %d to node %d: %s", ctl.pid,
 		      ctl.node, reason(errno, ctl.node, msg, sizeof(msg)));
 		ret = EXIT_FAILURE;

@@ -1,0 +1,165 @@
+#!/bin/sh
+# Processes cross machines (issue 17): a job started on node 0 moves to
+# node 1 with `migrate PID 1`, then from there to node 2, with CRIU
+# through krgd. At every step the job runs on exactly one node (the
+# invariant), under the same pid; its memory's checksum holds; it goes on
+# writing to its file on /shared; at node 0 its ghost keeps its place: a
+# signal sent there reaches it, and the parent's wait() there gets its
+# exit status. A return to node 0 (its home, where the ghost holds the
+# pid) is refused, saying so. A job with a pipe, one without CAN_MIGRATE,
+# another user's (migrate run by that user) are refused with their reason
+# and go on; a pid taken on the target is an abort: the original goes on.
+. /krg/lib/krg.sh
+. /krg/lib/cluster.sh
+me=$((KRG_NODE_ID - 1))
+S=$CL_SHARED/migrate
+OUT=$S/out
+case $me in
+0) tap_plan 25 ;;
+1) tap_plan 13 ;;
+*) tap_plan 12 ;;
+esac
+
+# where PID: how PID is on this node: runs, ghost, stopped or none
+where() {
+	[ -d /proc/$1 ] || { echo none; return; }
+	case $(readlink /proc/$1/exe) in
+	*krg-ghost) echo ghost ;;
+	*) case $(sed 's/.*) \(.\).*/\1/' /proc/$1/stat) in
+	   T) echo stopped ;;
+	   *) echo runs ;;
+	   esac ;;
+	esac
+}
+# invariant STEP NODE: every node says where the job is; it runs on NODE
+# and nowhere else, is stopped nowhere (the three views are printed).
+invariant() {
+	cluster_barrier "$1.a" > /dev/null
+	where "$(cat $S/pid)" > $S/where.$1.$me
+	cluster_barrier "$1.b" > /dev/null
+	_v="$(cat $S/where.$1.0) $(cat $S/where.$1.1) $(cat $S/where.$1.2)"
+	echo "# $1: node 0 $(cat $S/where.$1.0), node 1 $(cat $S/where.$1.1), node 2 $(cat $S/where.$1.2)"
+	[ "$(echo "$_v" | tr ' ' '\n' | grep -c '^runs$')" = 1 ] &&
+		[ "$(cat $S/where.$1.$2)" = runs ] && ! echo "$_v" | grep -q stopped
+}
+# nowhere PID: PID is no process here
+nowhere() { [ "$(where "$1")" = none ]; }
+runs_here() { [ "$(where "$1")" = runs ]; }
+# rounds_on HOST N: the job wrote N more rounds from HOST
+rounds_on() {
+	_n=$(grep -c " $1 " $OUT)
+	wait_until 60 sh -c "[ \$(grep -c ' $1 ' $OUT) -ge $((_n + $2)) ]"
+}
+
+check "krg.ko in cluster mode, krgd running" cluster_krg_up
+check "every node online" wait_until 120 sh -c "[ \"\$(cat /sys/kernel/krg/nodes_online)\" = 0-2 ]"
+krg_load krg_scheduler
+wait_until 60 cluster_front_up
+if [ $me = 0 ]; then
+	rm -rf $S; mkdir -p $S
+	setsid /krg/tests/migjob 16 0 > $OUT 2>&1 < /dev/null &
+	job=$!
+	echo $job > $S/pid
+	wait_until 30 grep -q "^round 1 " $OUT
+	krgcapset -k $job -e +CAN_MIGRATE -p +CAN_MIGRATE 2>/dev/null ||
+		krgcapset -k $job -p +CAN_MIGRATE -e +CAN_MIGRATE
+fi
+cluster_barrier started > /dev/null
+check "before: the job runs on node 0 only" invariant before 0
+
+# 0 -> 1
+if [ $me = 0 ]; then
+	out=$(migrate $job 1 2>&1)
+	check "migrate $job 1: done ($out)" sh -c "echo '$out' | grep -q '^process $job migrated to node 1 in [0-9]* ms$'"
+	check "... node 0 keeps its ghost (same pid, parent: this shell)" sh -c \
+		"[ \$(readlink /proc/$job/exe) = /krg/tools/krg-ghost ] && [ \$(awk '/^PPid/ {print \$2}' /proc/$job/status) = $$ ]"
+	grep -q '' /dev/null
+fi
+cluster_barrier moved1 > /dev/null
+check "after 0 -> 1: the job runs on node 1 only" invariant moved1 1
+if [ $me = 1 ]; then
+	job=$(cat $S/pid)
+	check "... with its pid $job, running migjob" sh -c "readlink /proc/$job/exe | grep -q migjob"
+	check "... it goes on writing to its file, from node 1" rounds_on krg-node2 3
+fi
+cluster_barrier written1 > /dev/null
+if [ $me = 0 ]; then
+	check "a signal sent to the ghost on node 0 reaches it" sh -c \
+		"kill -USR1 $job && wait_until 30 grep -q 'got SIGUSR1 on krg-node2' $OUT"
+fi
+cluster_barrier signalled > /dev/null
+
+# 1 -> 2
+if [ $me = 1 ]; then
+	out=$(migrate $job 2 2>&1)
+	check "migrate $job 2 on node 1: done ($out)" sh -c "echo '$out' | grep -q '^process $job migrated to node 2 in [0-9]* ms$'"
+	check "... its copy here is gone" wait_until 10 sh -c "[ ! -d /proc/$job ]"
+fi
+cluster_barrier moved2 > /dev/null
+check "after 1 -> 2: the job runs on node 2 only" invariant moved2 2
+if [ $me = 2 ]; then
+	job=$(cat $S/pid)
+	check "... it goes on writing to its file, from node 2" rounds_on krg-node3 3
+	check "... keeping CAN_MIGRATE" sh -c "krgcapset -k $job -s | grep -i effective | grep -q CAN_MIGRATE"
+	fails_home=$(migrate $job 0 2>&1)
+	check "migrate $job 0 (its home) is refused, saying why ($fails_home)" sh -c \
+		"echo '$fails_home' | grep -q 'ghost holds pid $job on node 0'"
+fi
+cluster_barrier home > /dev/null
+check "after the refused return: the job runs on node 2 only" invariant home 2
+if [ $me = 0 ]; then
+	check "its memory held everywhere (no BAD round)" sh -c "! grep -q BAD $OUT"
+	kill -TERM $job
+	wait $job
+	st=$?
+	check "SIGTERM to the ghost ends it there; the parent's wait() gets 143 ($st)" [ $st = 143 ]
+	check "... and the ghost is gone" sh -c "[ ! -d /proc/$job ]"
+fi
+cluster_barrier ended > /dev/null
+check "after its end: it runs nowhere" nowhere "$(cat $S/pid)"
+
+# refusals, each before anything was frozen
+if [ $me = 0 ]; then
+	sh -c "echo \$\$ > $S/ppid; exec setsid /krg/tests/migjob 1 0 < /dev/null" | cat > /dev/null &
+	wait_until 10 test -s $S/ppid
+	p=$(cat $S/ppid)
+	sleep 1
+	krgcapset -k $p -p +CAN_MIGRATE -e +CAN_MIGRATE
+	out=$(migrate $p 1 2>&1)
+	check "a job writing to a pipe is refused ($out)" sh -c "echo '$out' | grep -q 'fd 1 is a pipe'"
+	check "... and goes on here" runs_here $p
+	kill $p
+	setsid /krg/tests/migjob 1 0 > $S/out2 2>&1 < /dev/null &
+	q=$!
+	sleep 1
+	out=$(migrate $q 1 2>&1)
+	check "a job without CAN_MIGRATE is refused ($out)" sh -c "echo '$out' | grep -q CAN_MIGRATE"
+	krgcapset -k $q -p +CAN_MIGRATE -e +CAN_MIGRATE
+	out=$(as_user migrate $q 1 2>&1)
+	check "root's job, migrate by a user: refused ($out)" sh -c "echo '$out' | grep -q 'permission denied'"
+	check "... it goes on here" runs_here $q
+	echo $q > $S/pid2
+fi
+cluster_barrier refusals > /dev/null
+# a pid taken on the target: node 1 holds node 0's job's pid
+if [ $me = 1 ]; then
+	q=$(cat $S/pid2)
+	# a process of that pid here: raise the next pid to it
+	echo $((q - 1)) > /proc/sys/kernel/ns_last_pid
+	sleep 600 &
+	holder=$!
+	echo $holder > $S/holder
+	check "node 1 holds pid $q ($holder)" [ "$holder" = "$q" ]
+fi
+cluster_barrier taken > /dev/null
+if [ $me = 0 ]; then
+	out=$(migrate $q 1 2>&1)
+	check "migrate to a node where its pid is taken: refused ($out)" sh -c "echo '$out' | grep -q 'pid $q is taken on node 1'"
+	check "... and it goes on here" runs_here $q
+	check "... writing" sh -c "n=\$(wc -l < $S/out2) && wait_until 10 sh -c \"[ \\\$(wc -l < $S/out2) -gt \$n ]\""
+	kill $q
+fi
+cluster_barrier done > /dev/null
+[ $me = 1 ] && kill "$(cat $S/holder)" 2>/dev/null
+[ "$_tap_fail" = 0 ] || sed 's/^/# krgd: /' /tmp/krgd.log | grep -i "move\|criu\|ghost" | tail -40
+tap_done
