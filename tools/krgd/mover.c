@@ -156,6 +156,24 @@ static void poke(void)
 		say(LOG_DEBUG, "move: wake: %s", strerror(errno));
 }
 
+/*
+ * /dev/krg for one call of libkrg (which keeps one fd for its process):
+ * one thread at a time, and closed after, so that krgd pins krg.ko only
+ * while it uses it (rmmod krg works with krgd running).
+ */
+static pthread_mutex_t dev_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void dev_begin(void)
+{
+	pthread_mutex_lock(&dev_lock);
+}
+
+static void dev_end(void)
+{
+	krg_close();
+	pthread_mutex_unlock(&dev_lock);
+}
+
 void mover_set_channel(const struct chan_key *key, int port,
 		       const struct chan_peers *peers, int node)
 {
@@ -516,8 +534,12 @@ static void criu_error(const char *log, char *out, size_t len)
 	char line[1024];
 	FILE *f = fopen(log, "re");
 
+	char tail[8][256];
+	unsigned int n = 0;
+
 	snprintf(out, len, "see %s", log);
 	while (f && fgets(line, sizeof(line), f)) {
+		snprintf(tail[n++ % 8], sizeof(tail[0]), "%.255s", line);
 		char *e = strstr(line, "Error (");
 
 		if (!e)
@@ -530,6 +552,11 @@ static void criu_error(const char *log, char *out, size_t len)
 	}
 	if (f)
 		fclose(f);
+	/* the end of the log, in krgd's: the log itself goes with the images */
+	for (unsigned int i = n > 8 ? n - 8 : 0; i < n; i++) {
+		tail[i % 8][strcspn(tail[i % 8], "\n")] = '\0';
+		say(LOG_INFO, "move: %s: %s", log, tail[i % 8]);
+	}
 }
 
 /* rm -r @dir (one level: images have no subdirectories). */
@@ -896,7 +923,10 @@ static int target_session(struct chan_conn *c, const struct mig_offer *o)
 	{
 		int failed;
 
-		if (krg_state_restore(o->pid, &st, &failed)) {
+		dev_begin();
+		err = krg_state_restore(o->pid, &st, &failed);
+		dev_end();
+		if (err) {
 			snprintf(why, sizeof(why), "node %d cannot give it its krg state%s%s: %s",
 				 me, failed >= 0 ? " (scheduler " : "",
 				 failed >= 0 ? st.memberships[failed].scheduler : "",
@@ -1103,10 +1133,12 @@ static void make_ghost(pid_t pid, uint32_t dst, uint64_t id, const struct krg_st
 	snprintf(a1, sizeof(a1), "%u", dst);
 	snprintf(a2, sizeof(a2), "%llu", (unsigned long long)id);
 	/* a ghost is no process a policy moves, nor a member here */
+	dev_begin();
 	if (!krg_caps_get(KRG_TARGET_PID, pid, &caps)) {
 		caps.effective &= ~KRG_CAP_BIT(KRG_CAP_CAN_MIGRATE);
 		krg_caps_set(KRG_TARGET_PID, pid, &caps);
 	}
+	dev_end();
 	for (unsigned int i = 0; i < st->nr_memberships; i++) {
 		snprintf(path, sizeof(path),
 			 "%s/schedulers/%s/process_set/single_processes/%d",
@@ -1188,9 +1220,12 @@ static void *source_main(void *arg)
 	of->src = (uint32_t)me;
 	of->home = (uint32_t)home;
 	of->pid = pid;
-	if (krg_state_get(KRG_TARGET_PID, pid, &rs.state)) {
-		snprintf(why, sizeof(why), "its krg state: %s", strerror(errno));
-		finish(w, -errno, 1, why);
+	dev_begin();
+	err = krg_state_get(KRG_TARGET_PID, pid, &rs.state) ? -errno : 0;
+	dev_end();
+	if (err) {
+		snprintf(why, sizeof(why), "its krg state: %s", strerror(-err));
+		finish(w, err, 1, why);
 		goto out;
 	}
 	pthread_mutex_lock(&lock);

@@ -84,8 +84,9 @@ if [ $me = 1 ]; then
 fi
 cluster_barrier written1 > /dev/null
 if [ $me = 0 ]; then
-	check "a signal sent to the ghost on node 0 reaches it" sh -c \
-		"kill -USR1 $job && wait_until 30 grep -q 'got SIGUSR1 on krg-node2' $OUT"
+	kill -USR1 $job
+	check "a signal sent to the ghost on node 0 reaches it" \
+		wait_until 30 grep -q 'got SIGUSR1 on krg-node2' $OUT
 fi
 cluster_barrier signalled > /dev/null
 
@@ -100,7 +101,7 @@ check "after 1 -> 2: the job runs on node 2 only" invariant moved2 2
 if [ $me = 2 ]; then
 	job=$(cat $S/pid)
 	check "... it goes on writing to its file, from node 2" rounds_on krg-node3 3
-	check "... keeping CAN_MIGRATE" sh -c "krgcapset -k $job -s | grep -i effective | grep -q CAN_MIGRATE"
+	check "... keeping CAN_MIGRATE" sh -c "krgcapset -k $job -s | sed -n '/^Effective/,/^Inheritable/p' | grep -q CAN_MIGRATE"
 	fails_home=$(migrate $job 0 2>&1)
 	check "migrate $job 0 (its home) is refused, saying why ($fails_home)" sh -c \
 		"echo '$fails_home' | grep -q 'ghost holds pid $job on node 0'"
@@ -156,7 +157,8 @@ if [ $me = 0 ]; then
 	out=$(migrate $q 1 2>&1)
 	check "migrate to a node where its pid is taken: refused ($out)" sh -c "echo '$out' | grep -q 'pid $q is taken on node 1'"
 	check "... and it goes on here" runs_here $q
-	check "... writing" sh -c "n=\$(wc -l < $S/out2) && wait_until 10 sh -c \"[ \\\$(wc -l < $S/out2) -gt \$n ]\""
+	n=$(wc -l < $S/out2)
+	check "... writing" wait_until 10 sh -c "[ \$(wc -l < $S/out2) -gt $n ]"
 	kill $q
 fi
 cluster_barrier done > /dev/null
