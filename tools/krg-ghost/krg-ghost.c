@@ -203,7 +203,8 @@ int main(int argc, char *argv[])
 	ssize_t r;
 
 	if (argc != 3 || !argv[1][0] || !argv[2][0]) {
-		fprintf(stderr, "usage: krg-ghost NODE ID (krgd starts it in place of a migrated process)\n");
+		fputs("usage: krg-ghost NODE ID (krgd runs it for a migrated process)\n",
+		      stderr);
 		return 2;
 	}
 	/* injected with all blocked but SIGCONT; run by hand, it is not */
@@ -216,7 +217,8 @@ int main(int argc, char *argv[])
 
 	for (;;) {
 		n = 0;
-		il = ic = -1;
+		il = -1;
+		ic = -1;
 		if (lfd < 0)
 			lfd = ghost_listen();
 		if (lfd >= 0) {

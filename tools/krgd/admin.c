@@ -243,6 +243,14 @@ static struct admin_client *client_of(uint64_t id)
 }
 
 /*
+ * The commands running, reaped by admin_tick(): by pid, never any child
+ * (krgd's other children are CRIU's runs and migrated processes, which
+ * mover.c waits for).
+ */
+#define ADMIN_COMMANDS	8
+static pid_t commands[ADMIN_COMMANDS];
+
+/*
  * Run @cmd (through /bin/sh), or the default of @what: systemctl when
  * systemd runs, else /sbin/@what. Never waits: the child is reaped by
  * admin_tick().
@@ -283,6 +291,13 @@ static void run_command(const char *what, const char *cmd,
 		_exit(127);
 	}
 	say(LOG_INFO, "%s: running %s (pid %d)", what, cmd ? cmd : how, pid);
+	for (int i = 0; i < ADMIN_COMMANDS; i++)
+		if (!commands[i]) {
+			commands[i] = pid;
+			return;
+		}
+	say(LOG_WARNING, "%s: more than %d commands at once: pid %d is not reaped",
+	    what, ADMIN_COMMANDS, pid);
 }
 
 /* Apply a DEL or ADD delivered (now, or replayed at the end of a round). */
@@ -669,7 +684,15 @@ int admin_tick(void)
 			client_send(&clients[i]);
 		busy |= clients[i].fd >= 0 && clients[i].unsent;
 	}
-	while ((pid = waitpid(-1, &st, WNOHANG)) > 0) {
+	for (int i = 0; i < ADMIN_COMMANDS; i++) {
+		if (!commands[i])
+			continue;
+		pid = waitpid(commands[i], &st, WNOHANG);
+		if (pid == 0 || (pid < 0 && errno == EINTR))
+			continue;
+		commands[i] = 0;
+		if (pid < 0)
+			continue;
 		if (WIFEXITED(st) && !WEXITSTATUS(st))
 			say(LOG_INFO, "command (pid %d) done", pid);
 		else

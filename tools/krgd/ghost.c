@@ -70,8 +70,7 @@ struct ghost_inj {
 	size_t errlen;
 };
 
-static int __attribute__((format(printf, 2, 3)))
-ghost_fail(struct ghost_inj *g, const char *fmt, ...)
+static int __attribute__((format(printf, 2, 3))) ghost_fail(struct ghost_inj *g, const char *fmt, ...)
 {
 	va_list ap;
 	int n;
@@ -151,10 +150,10 @@ static int ghost_check(struct ghost_inj *g)
 /*
  * Wait for the task's next ptrace stop: its code (the signal | the ptrace
  * event << 8, or SIGTRAP | 0x80 for a syscall stop), or -1 if it ended or
- * did not stop in time (@err says which): nothing more can be done then. At the deadline it is
- * sent one PTRACE_INTERRUPT, which stops it unless it is deep in a
- * syscall. Polled: a ptrace stop wakes no pidfd. Stops are taken without
- * WEXITED, so that an exit is never reaped by mistake.
+ * did not stop in time (@err says which): nothing more can be done then.
+ * At the deadline it is sent one PTRACE_INTERRUPT, which stops it unless
+ * it is deep in a syscall. Polled: a ptrace stop wakes no pidfd. Stops
+ * are taken without WEXITED, so that an exit is never reaped by mistake.
  */
 static int ghost_wait(struct ghost_inj *g)
 {
@@ -178,9 +177,11 @@ static int ghost_wait(struct ghost_inj *g)
 			if (g->ppid != getpid())
 				waitid(P_PID, g->pid, &si, WEXITED | WNOHANG | __WALL);
 			if (si.si_code == CLD_EXITED)
-				ghost_fail(g, "exited (status %d) during the injection", si.si_status);
+				ghost_fail(g, "exited (status %d) during the injection",
+					   si.si_status);
 			else
-				ghost_fail(g, "killed by signal %d during the injection", si.si_status);
+				ghost_fail(g, "killed by signal %d during the injection",
+					   si.si_status);
 			return -1;
 		}
 

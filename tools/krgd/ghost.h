@@ -45,7 +45,11 @@ enum krg_ghost_type {
  * process meanwhile (or pending in it before) wait for it to install its
  * handlers, and the one SIGCONT that resumed it is not among them. The caller
  * needs CAP_SYS_PTRACE (krgd is root); it may be the process's parent.
- * Takes a few milliseconds, a few seconds at most (GHOST_WAIT_MS in ghost.c).
+ * The calling thread is the process's tracer meanwhile: no other thread
+ * of the caller may then wait for any child (pid -1 or a group: tracees
+ * count as children, and it could take the stops this one waits for).
+ * Takes a millisecond or so, a few seconds at most (GHOST_WAIT_MS in
+ * ghost.c).
  */
 int ghost_inject(pid_t pid, const char *path, char *const argv[], char *err,
 		 size_t errlen);

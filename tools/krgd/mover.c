@@ -64,6 +64,7 @@
 #define MOVE_GROUP	"krg_move"
 #define MOVE_MAGIC	0x4b52474f	/* "KRGO" */
 #define MOVE_VERSION	1
+#define MOVER_PID_MAX	4194304
 
 enum move_type {
 	MV_COMMIT = 1,		/* src's id: the copy at dst runs */
@@ -1479,6 +1480,25 @@ int mover_start(void)
 				*s = '\0';
 				snprintf(ghost_path, sizeof(ghost_path), "%s/krg-ghost/krg-ghost", exe);
 			}
+		}
+	}
+	/*
+	 * A migrated process keeps its pid: the larger the pid space, the
+	 * fewer collisions between machines (each refused with its reason).
+	 */
+	{
+		char v[32];
+
+		if (!krg_read_file("/proc/sys/kernel/pid_max", v, sizeof(v)) &&
+		    strtoul(v, NULL, 10) < MOVER_PID_MAX) {
+			FILE *f = fopen("/proc/sys/kernel/pid_max", "we");
+
+			if (!f || fprintf(f, "%d\n", MOVER_PID_MAX) < 0 || fclose(f))
+				say(LOG_WARNING, "move: pid_max stays %lu: %s",
+				    strtoul(v, NULL, 10), strerror(errno));
+			else
+				say(LOG_INFO, "move: pid_max raised to %d (migrated processes keep their pid)",
+				    MOVER_PID_MAX);
 		}
 	}
 	/* restored copies are ours to reap */

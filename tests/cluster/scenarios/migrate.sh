@@ -57,6 +57,10 @@ krg_load krg_scheduler
 wait_until 60 cluster_front_up
 if [ $me = 0 ]; then
 	rm -rf $S; mkdir -p $S
+	# the guests boot alike, so do their pids: node 0's jobs from 1000000
+	# (krgd raised pid_max)
+	wait_until 30 sh -c '[ $(cat /proc/sys/kernel/pid_max) -ge 4194304 ]'
+	echo 1000000 > /proc/sys/kernel/ns_last_pid
 	setsid /krg/tests/migjob 16 0 > $OUT 2>&1 < /dev/null &
 	job=$!
 	echo $job > $S/pid
