@@ -561,6 +561,11 @@ int chan_send_error(struct chan_conn *c, int code, const char *text)
 	return send_error(c, code, text, now_ms() + c->io_ms);
 }
 
+void chan_conn_abort(struct chan_conn *c)
+{
+	shutdown(c->fd, SHUT_RDWR);
+}
+
 void chan_conn_set_timeout(struct chan_conn *c, int ms)
 {
 	c->io_ms = ms;

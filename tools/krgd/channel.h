@@ -157,6 +157,8 @@ int chan_write(struct chan_conn *c, const void *buf, size_t len);
 const char *chan_conn_error(const struct chan_conn *c);
 /* An error frame (@code an errno value, @text NUL-terminated). */
 int chan_send_error(struct chan_conn *c, int code, const char *text);
+/* Make @c's I/O fail at once, from any thread (@c stays to be closed). */
+void chan_conn_abort(struct chan_conn *c);
 /* The bound on each chan_send()/chan_recv() of @c from now on. */
 void chan_conn_set_timeout(struct chan_conn *c, int ms);
 /* The addresses of @c's TCP connection, this end's and the peer's. */

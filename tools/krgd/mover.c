@@ -99,7 +99,11 @@ struct ssession {
 	uint64_t id;
 	uint32_t dst;
 	int word;		/* 0, MV_RUNNING, MV_NOT_RUNNING */
-	int doubt;		/* dst left before its word */
+	int doubt;		/* dst left after COMMIT, before its word */
+	int committed;		/* COMMIT sent */
+	int gone;		/* dst left before COMMIT: abort */
+	int pfd;		/* the page connection (shut down if gone), -1 */
+	struct chan_conn *c;	/* the channel (likewise), or NULL */
 };
 
 /* A copy running here (restored, krgd's child) for its home's ghost. */
@@ -344,9 +348,20 @@ static void confchg(cpg_handle_t h, const struct cpg_name *group,
 		for (struct tsession *t = tsessions; t; t = t->next)
 			if (t->src == n && !t->decided)
 				t->decided = -1;
-		for (struct ssession *s = ssessions; s; s = s->next)
-			if (s->dst == n && !s->word)
+		for (struct ssession *s = ssessions; s; s = s->next) {
+			if (s->dst != n || s->word)
+				continue;
+			if (s->committed) {
 				s->doubt = 1;
+				continue;
+			}
+			/* CRIU and the channel stop waiting for it */
+			s->gone = 1;
+			if (s->pfd >= 0)
+				shutdown(s->pfd, SHUT_RDWR);
+			if (s->c)
+				chan_conn_abort(s->c);
+		}
 		for (struct ghost *g = ghosts, *next; g; g = next) {
 			next = g->next;
 			if (g->dst != n || g->fd < 0)
@@ -467,7 +482,7 @@ static void *move_main(void *arg)
 			if (!t->decided)
 				t->decided = -1;
 		for (struct ssession *s = ssessions; s; s = s->next)
-			if (!s->word)
+			if (!s->word && s->committed)
 				s->doubt = 1;
 		pthread_cond_broadcast(&cond);
 		pthread_mutex_unlock(&lock);
@@ -1193,7 +1208,7 @@ static void *source_main(void *arg)
 	struct chan_conn *c = NULL;
 	struct krg_genl g;
 	long long t_freeze = 0, t_run;
-	int home = runner_home(pid), err, status, pfd = -1, stopped = 0;
+	int home = runner_home(pid), err, status, pfd = -1, stopped = 0, registered = 0;
 	uint16_t rtype;
 	uint32_t rlen;
 
@@ -1236,8 +1251,19 @@ static void *source_main(void *arg)
 		finish(w, -EHOSTUNREACH, 1, "the agents' channel or krg_move is not up on this node");
 		goto out;
 	}
+	ss.id = o->id;
+	ss.dst = o->node;
+	ss.pfd = -1;
+	pthread_mutex_lock(&lock);
+	ss.next = ssessions;
+	ssessions = &ss;
+	pthread_mutex_unlock(&lock);
+	registered = 1;
 	c = chan_connect(&chan_key, (unsigned int)me, &chan_peers, o->node, chan_port, 5000,
 			 why, sizeof(why));
+	pthread_mutex_lock(&lock);
+	ss.c = c;
+	pthread_mutex_unlock(&lock);
 	if (!c) {
 		char e[600];
 
@@ -1264,6 +1290,11 @@ static void *source_main(void *arg)
 	}
 	memcpy(&ready, rbuf, sizeof(ready));
 	pfd = connect_pages(c, &ready);
+	pthread_mutex_lock(&lock);
+	ss.pfd = pfd;
+	if (ss.gone && pfd >= 0)
+		shutdown(pfd, SHUT_RDWR);
+	pthread_mutex_unlock(&lock);
 	if (pfd < 0 || make_dir(dir)) {
 		snprintf(why, sizeof(why), "cannot reach node %u's page server: %s", o->node,
 			 strerror(errno));
@@ -1286,6 +1317,9 @@ static void *source_main(void *arg)
 		/* CRIU bounds its own steps: never killed amid a dump */
 		status = d < 0 ? -1 : reap(d, -1);
 	}
+	pthread_mutex_lock(&lock);
+	ss.pfd = -1;
+	pthread_mutex_unlock(&lock);
 	close(pfd);
 	pfd = -1;
 	stopped = state_of(pid) == 'T';
@@ -1335,15 +1369,24 @@ static void *source_main(void *arg)
 		mcast(MV_ABORT, (uint32_t)me, o->id, o->node, (uint32_t)home, pid, 0);
 		goto abort;
 	}
-	ss.id = o->id;
-	ss.dst = o->node;
 	pthread_mutex_lock(&lock);
-	ss.next = ssessions;
-	ssessions = &ss;
+	err = ss.gone;
+	ss.committed = !err;
 	pthread_mutex_unlock(&lock);
+	if (err) {
+		snprintf(why, sizeof(why), "node %u left before the commit", o->node);
+		goto abort;
+	}
 	journal(dir, "commit", pid);
-	if (mcast(MV_COMMIT, (uint32_t)me, o->id, o->node, (uint32_t)home, pid, 0))
-		ss.doubt = 1;
+	if (mcast(MV_COMMIT, (uint32_t)me, o->id, o->node, (uint32_t)home, pid, 0)) {
+		/* not sent: nobody has it */
+		snprintf(why, sizeof(why), "the commit could not be sent (corosync)");
+		pthread_mutex_lock(&lock);
+		ss.committed = 0;
+		pthread_mutex_unlock(&lock);
+		mcast(MV_ABORT, (uint32_t)me, o->id, o->node, (uint32_t)home, pid, 0);
+		goto abort;
+	}
 	pthread_mutex_lock(&lock);
 	while (!ss.word) {
 		if (ss.doubt) {
@@ -1355,11 +1398,6 @@ static void *source_main(void *arg)
 		}
 		pthread_cond_wait(&cond, &lock);
 	}
-	for (struct ssession **p = &ssessions; *p; p = &(*p)->next)
-		if (*p == &ss) {
-			*p = ss.next;
-			break;
-		}
 	pthread_mutex_unlock(&lock);
 	if (ss.word == MV_NOT_RUNNING) {
 		snprintf(why, sizeof(why), "node %u left during the commit and has no copy: the original goes on",
@@ -1387,6 +1425,15 @@ abort:
 		resume(pid);
 	finish(w, -EIO, 0, why);
 out:
+	if (registered) {
+		pthread_mutex_lock(&lock);
+		for (struct ssession **p = &ssessions; *p; p = &(*p)->next)
+			if (*p == &ss) {
+				*p = ss.next;
+				break;
+			}
+		pthread_mutex_unlock(&lock);
+	}
 	if (pfd >= 0)
 		close(pfd);
 	if (c)
