@@ -2,10 +2,12 @@
 /*
  * migjob - the job the migration scenarios move between machines.
  *
- * migjob MIB ROUNDS: fills MIB MiB with a pattern, then ROUNDS times (0:
- * forever) checks the whole memory against the pattern's checksum, adds
- * one to a counter in it and prints "round N node-seen sum OK|BAD" to its
- * stdout (a file on the shared directory), about 5 times a second. A
+ * migjob MIB ROUNDS [busy]: fills MIB MiB with a pattern, then ROUNDS times
+ * (0: forever) checks the whole memory against the pattern's checksum and
+ * prints "round N host sum OK|BAD" to its stdout (a file on the shared
+ * directory), about 5 times a second. With "busy" it never sleeps (a
+ * CPU-bound job, for the balancers), ROUNDS is a number of seconds and a
+ * line is printed every 100 checks. A
  * SIGUSR1 prints "got SIGUSR1"; SIGTERM ends it with 143. It ends with 0
  * if every check held, 1 if one did not: its parent's wait() says whether
  * its memory survived the moves. The host name in each line shows where
@@ -41,10 +43,14 @@ int main(int argc, char **argv)
 	char host[64] = "?";
 	int bad = 0;
 
-	if (argc != 3) {
-		fprintf(stderr, "usage: migjob MIB ROUNDS\n");
+	struct timespec t0, t;
+	int busy = argc == 4 && !strcmp(argv[3], "busy");
+
+	if (argc != 3 && !busy) {
+		fprintf(stderr, "usage: migjob MIB ROUNDS [busy]\n");
 		return 2;
 	}
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	mib = strtoul(argv[1], NULL, 10);
 	rounds = strtoul(argv[2], NULL, 10);
 	words = (mib ? mib : 1) << 17;
@@ -58,13 +64,20 @@ int main(int argc, char **argv)
 	signal(SIGUSR1, on_usr1);
 	signal(SIGTERM, on_term);
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	for (n = 1; !rounds || n <= rounds; n++) {
+	for (n = 1; busy || !rounds || n <= rounds; n++) {
 		uint64_t sum = 0;
 
 		for (uint64_t i = 0; i < words; i++)
 			sum ^= mem[i];
 		if (sum != sum0)
 			bad = 1;
+		if (busy) {
+			clock_gettime(CLOCK_MONOTONIC, &t);
+			if ((unsigned long)(t.tv_sec - t0.tv_sec) >= rounds)
+				break;
+			if (n % 100 && !usr1 && !term)
+				continue;
+		}
 		gethostname(host, sizeof(host) - 1);
 		printf("round %lu %s %016llx %s\n", n, host,
 		       (unsigned long long)sum, sum == sum0 ? "OK" : "BAD");
@@ -74,7 +87,8 @@ int main(int argc, char **argv)
 		}
 		if (term)
 			return 143;
-		nanosleep(&pause, NULL);
+		if (!busy)
+			nanosleep(&pause, NULL);
 	}
 	return bad;
 }

@@ -1207,7 +1207,7 @@ static void *source_main(void *arg)
 	struct ssession ss = { 0 };
 	struct chan_conn *c = NULL;
 	struct krg_genl g;
-	long long t_freeze = 0, t_run;
+	long long t_freeze = 0, t_run, t_dump = 0, t_sent = 0, t_restored = 0, t_commit = 0;
 	int home = runner_home(pid), err, status, pfd = -1, stopped = 0, registered = 0;
 	uint16_t rtype;
 	uint32_t rlen;
@@ -1336,8 +1336,10 @@ static void *source_main(void *arg)
 		chan_send(c, MIG_ABORT, NULL, 0);
 		goto abort;
 	}
+	t_dump = now_ms();
 	if (send_images(c, dir, why, sizeof(why)))
 		goto abort;
+	t_sent = now_ms();
 	if (chan_request(c, MIG_RESTORE, &rs, sizeof(rs), &rtype, rbuf, sizeof(rbuf), &rlen)) {
 		const struct chan_error_body *eb = (const void *)rbuf;
 
@@ -1355,6 +1357,7 @@ static void *source_main(void *arg)
 		mcast(MV_ABORT, (uint32_t)me, o->id, o->node, (uint32_t)home, pid, 0);
 		goto abort;
 	}
+	t_restored = now_ms();
 	/* krg.ko has the last word before the commit */
 	if (krg_genl_open(&g)) {
 		snprintf(why, sizeof(why), "krg.ko: %s", strerror(errno));
@@ -1378,6 +1381,7 @@ static void *source_main(void *arg)
 		goto abort;
 	}
 	journal(dir, "commit", pid);
+	t_commit = now_ms();
 	if (mcast(MV_COMMIT, (uint32_t)me, o->id, o->node, (uint32_t)home, pid, 0)) {
 		/* not sent: nobody has it */
 		snprintf(why, sizeof(why), "the commit could not be sent (corosync)");
@@ -1416,8 +1420,9 @@ static void *source_main(void *arg)
 		pthread_mutex_unlock(&lock);
 		kill(pid, SIGKILL);
 	}
-	say(LOG_INFO, "move: process %d to node %u: done in %lld ms (frozen %lld ms)", pid,
-	    o->node, now_ms() - w->t0, t_run - t_freeze);
+	say(LOG_INFO, "move: process %d to node %u: done in %lld ms (frozen %lld ms: dump %lld, images %lld, restore %lld, commit %lld)",
+	    pid, o->node, now_ms() - w->t0, t_run - t_freeze, t_dump - t_freeze,
+	    t_sent - t_dump, t_restored - t_sent, t_run - t_commit);
 	finish(w, 0, 0, NULL);
 	goto out;
 abort:
