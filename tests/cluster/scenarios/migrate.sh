@@ -168,4 +168,6 @@ fi
 cluster_barrier done > /dev/null
 [ $me = 1 ] && kill "$(cat $S/holder)" 2>/dev/null
 [ "$_tap_fail" = 0 ] || sed 's/^/# krgd: /' /tmp/krgd.log | grep -i "move\|criu\|ghost" | tail -40
+cluster_krgd_stop
+cluster_krgd_cleanup
 tap_done
