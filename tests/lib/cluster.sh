@@ -95,3 +95,17 @@ cluster_krgd_cleanup() {
 
 # The front of the replicated tree is mounted (krgd's FUSE filesystem).
 cluster_front_up() { grep -q " $KRG_CFS fuse.krgd " /proc/mounts; }
+
+# cluster_where PID: how process PID is on this node (migration scenarios):
+# runs, ghost (krg-ghost holds its place: it runs elsewhere), stopped (a
+# copy or an original frozen: never after a migration ended) or none.
+cluster_where() {
+	[ -d /proc/$1 ] || { echo none; return; }
+	case $(readlink /proc/$1/exe) in
+	*krg-ghost) echo ghost ;;
+	*) case $(sed 's/.*) \(.\).*/\1/' /proc/$1/stat) in
+	   T) echo stopped ;;
+	   *) echo runs ;;
+	   esac ;;
+	esac
+}

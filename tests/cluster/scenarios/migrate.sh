@@ -20,17 +20,7 @@ case $me in
 *) tap_plan 12 ;;
 esac
 
-# where PID: how PID is on this node: runs, ghost, stopped or none
-where() {
-	[ -d /proc/$1 ] || { echo none; return; }
-	case $(readlink /proc/$1/exe) in
-	*krg-ghost) echo ghost ;;
-	*) case $(sed 's/.*) \(.\).*/\1/' /proc/$1/stat) in
-	   T) echo stopped ;;
-	   *) echo runs ;;
-	   esac ;;
-	esac
-}
+where() { cluster_where "$@"; }
 # invariant STEP NODE: every node says where the job is; it runs on NODE
 # and nowhere else, is stopped nowhere (the three views are printed).
 invariant() {

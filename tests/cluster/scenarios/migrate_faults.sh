@@ -20,16 +20,7 @@ case $me in
 *) tap_plan 3 ;;
 esac
 
-where() {
-	[ -d /proc/$1 ] || { echo none; return; }
-	case $(readlink /proc/$1/exe) in
-	*krg-ghost) echo ghost ;;
-	*) case $(sed 's/.*) \(.\).*/\1/' /proc/$1/stat) in
-	   T) echo stopped ;;
-	   *) echo runs ;;
-	   esac ;;
-	esac
-}
+where() { cluster_where "$@"; }
 # runs_here_only STEP NODES: (node 0) the job runs here, and on none of NODES
 runs_here_only() {
 	_step=$1; shift

@@ -16,13 +16,7 @@ case $me in
 0) tap_plan 8 ;;
 *) tap_plan 4 ;;
 esac
-where() {
-	[ -d /proc/$1 ] || { echo none; return; }
-	case $(readlink /proc/$1/exe) in
-	*krg-ghost) echo ghost ;;
-	*) echo runs ;;
-	esac
-}
+where() { cluster_where "$@"; }
 # runs_here: how many of the jobs run on this node
 runs_here() {
 	_n=0
