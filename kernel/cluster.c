@@ -74,6 +74,24 @@ struct krg_cluster_move {
 static DEFINE_SPINLOCK(krg_cluster_moves_lock);
 static LIST_HEAD(krg_cluster_moves);
 
+/*
+ * A dry run asked of the agent (KRG_MIGRATE_DRY_RUN): its waiter owns it;
+ * listed in krg_cluster_dry (under krg_cluster_moves_lock) until answered
+ * or given up. Its ids have the top bit set: never a request's.
+ */
+struct krg_cluster_dry {
+	struct list_head node;
+	u64 id;
+	u32 agent;			/* the port it was sent to */
+	struct completion done;
+	int error;
+	char reason[KRG_REASON_LEN];
+};
+
+#define KRG_CLUSTER_DRY_BIT	BIT_ULL(63)
+static LIST_HEAD(krg_cluster_dry);
+static atomic64_t krg_cluster_dry_ids = ATOMIC64_INIT(0);
+
 bool krg_cluster_selected(void)
 {
 	return cluster_nodes && cluster_nodes[0];
@@ -165,8 +183,9 @@ static int krg_cluster_numa_node(int node)
 	return NUMA_NO_NODE;
 }
 
-/* KRG_CMD_MIGRATE for @req to the agent's port @agent: 0 or -errno. */
-static int krg_cluster_send_move(struct krg_request *req, u32 agent)
+/* KRG_CMD_MIGRATE to the agent's port @agent: 0 or -errno. */
+static int krg_cluster_send_move(u64 id, pid_t tgid, int to, bool user,
+				 bool dry, u32 agent)
 {
 	struct sk_buff *skb;
 	void *hdr;
@@ -176,15 +195,128 @@ static int krg_cluster_send_move(struct krg_request *req, u32 agent)
 		return -ENOMEM;
 	hdr = genlmsg_put(skb, 0, 0, &krg_genl_family, 0, KRG_CMD_MIGRATE);
 	if (!hdr ||
-	    nla_put_u64_64bit(skb, KRG_A_REQUEST_ID, req->id, KRG_A_UNSPEC) ||
-	    nla_put_u32(skb, KRG_A_PID, req->tgid) ||
-	    nla_put_u32(skb, KRG_A_NODE, req->to) ||
-	    nla_put_u8(skb, KRG_A_ORIGIN, req->origin == KRG_MIGRATE_USER)) {
+	    nla_put_u64_64bit(skb, KRG_A_REQUEST_ID, id, KRG_A_UNSPEC) ||
+	    nla_put_u32(skb, KRG_A_PID, tgid) ||
+	    nla_put_u32(skb, KRG_A_NODE, to) ||
+	    nla_put_u8(skb, KRG_A_ORIGIN, user) ||
+	    (dry && nla_put_u8(skb, KRG_A_DRY, 1))) {
 		nlmsg_free(skb);
 		return -EMSGSIZE;
 	}
 	genlmsg_end(skb, hdr);
 	return genlmsg_unicast(&init_net, skb, agent);
+}
+
+/* The agent's port, if one reported and is there: 0, or -EHOSTUNREACH. */
+static int krg_cluster_agent_port(u32 *agent)
+{
+	bool ok;
+
+	mutex_lock(&krg_cluster_lock);
+	ok = krg_cluster_reported && !krg_cluster_stale_flag;
+	*agent = krg_cluster_agent;
+	mutex_unlock(&krg_cluster_lock);
+	return ok ? 0 : -EHOSTUNREACH;
+}
+
+/**
+ * krg_cluster_dry_run - the agent's checks of moving @p to machine @node
+ * @p: the process (a reference held by the caller)
+ * @node: another machine's node id
+ * @reason: every reason, "" if none (KRG_REASON_LEN bytes)
+ *
+ * Waits (killable, 30 s at most) for the agent's answer. Process context.
+ * Return: 0 (it could move now), the first reason's -errno, -EHOSTUNREACH
+ * (no agent), -ETIMEDOUT, -EINTR.
+ */
+int krg_cluster_dry_run(struct task_struct *p, int node, char *reason)
+{
+	struct krg_cluster_dry *d;
+	bool answered;
+	long left = 0;
+	u32 agent;
+	int ret;
+
+	reason[0] = '\0';
+	ret = krg_cluster_agent_port(&agent);
+	if (ret) {
+		strscpy(reason, "no node agent (krgd) runs on this machine",
+			KRG_REASON_LEN);
+		return ret;
+	}
+	d = kzalloc(sizeof(*d), GFP_KERNEL);
+	if (!d)
+		return -ENOMEM;
+	init_completion(&d->done);
+	d->agent = agent;
+	d->id = KRG_CLUSTER_DRY_BIT |
+		(u64)atomic64_inc_return(&krg_cluster_dry_ids);
+	spin_lock(&krg_cluster_moves_lock);
+	list_add_tail(&d->node, &krg_cluster_dry);
+	spin_unlock(&krg_cluster_moves_lock);
+	ret = krg_cluster_send_move(d->id, task_tgid_nr(p), node, true, true,
+				    agent);
+	if (!ret) {
+		left = wait_for_completion_killable_timeout(&d->done, 30 * HZ);
+		ret = left > 0 ? 0 : left ? -EINTR : -ETIMEDOUT;
+	}
+	/* Answered (taken off the list by the answer) wins over giving up. */
+	spin_lock(&krg_cluster_moves_lock);
+	answered = list_empty(&d->node);
+	if (!answered)
+		list_del(&d->node);
+	spin_unlock(&krg_cluster_moves_lock);
+	if (answered) {
+		ret = d->error;
+		strscpy(reason, d->reason, KRG_REASON_LEN);
+	} else if (ret == -ETIMEDOUT) {
+		strscpy(reason, "the node agent did not answer", KRG_REASON_LEN);
+	}
+	kfree(d);
+	return ret;
+}
+
+/* The dry runs sent to @agent's port end: it is gone. */
+static void krg_cluster_dry_fail(u32 agent)
+{
+	struct krg_cluster_dry *d, *tmp;
+
+	spin_lock(&krg_cluster_moves_lock);
+	list_for_each_entry_safe(d, tmp, &krg_cluster_dry, node) {
+		if (d->agent != agent)
+			continue;
+		list_del_init(&d->node);
+		d->error = -ECONNRESET;
+		strscpy(d->reason, "the node agent (krgd) exited", sizeof(d->reason));
+		complete(&d->done);
+	}
+	spin_unlock(&krg_cluster_moves_lock);
+}
+
+/* A dry run's answer: @info's REQUEST_ID had the dry bit. */
+static int krg_cluster_dry_done(struct genl_info *info, u64 id, int err,
+				const char *reason)
+{
+	struct krg_cluster_dry *d, *found = NULL;
+
+	spin_lock(&krg_cluster_moves_lock);
+	list_for_each_entry(d, &krg_cluster_dry, node) {
+		if (d->id == id) {
+			found = d;
+			list_del_init(&d->node);
+			d->error = err;
+			if (reason)
+				strscpy(d->reason, reason, sizeof(d->reason));
+			complete(&d->done);
+			break;
+		}
+	}
+	spin_unlock(&krg_cluster_moves_lock);
+	if (!found) {
+		GENL_SET_ERR_MSG(info, "no such dry run (its caller gave up)");
+		return -ENOENT;
+	}
+	return 0;
 }
 
 /*
@@ -204,11 +336,7 @@ static void krg_cluster_migrate(struct krg_request *req, struct task_struct *p)
 		krg_request_complete(req, KRG_REQUEST_DONE, 0);
 		return;
 	}
-	mutex_lock(&krg_cluster_lock);
-	ok = krg_cluster_reported && !krg_cluster_stale_flag;
-	agent = krg_cluster_agent;
-	mutex_unlock(&krg_cluster_lock);
-	if (!ok) {
+	if (krg_cluster_agent_port(&agent)) {
 		krg_request_complete_why(req, KRG_REQUEST_REFUSED, -EHOSTUNREACH,
 					 "no node agent (krgd) runs on this machine");
 		return;
@@ -223,7 +351,8 @@ static void krg_cluster_migrate(struct krg_request *req, struct task_struct *p)
 	spin_lock(&krg_cluster_moves_lock);
 	list_add_tail(&m->node, &krg_cluster_moves);
 	spin_unlock(&krg_cluster_moves_lock);
-	err = krg_cluster_send_move(req, agent);
+	err = krg_cluster_send_move(req->id, req->tgid, req->to,
+				    req->origin == KRG_MIGRATE_USER, false, agent);
 	if (err) {
 		/* Unless the agent's release already took it. */
 		spin_lock(&krg_cluster_moves_lock);
@@ -361,6 +490,7 @@ static int krg_cluster_nl_event(struct notifier_block *nb, unsigned long event,
 	mutex_unlock(&krg_cluster_lock);
 	krg_cluster_moves_fail(false, n->portid, -ECONNRESET,
 			       "the node agent (krgd) exited during the migration");
+	krg_cluster_dry_fail(n->portid);
 	return NOTIFY_OK;
 }
 
@@ -436,6 +566,10 @@ int krg_cluster_migrate_done(struct sk_buff *skb, struct genl_info *info)
 	}
 	if (info->attrs[KRG_A_REASON])
 		reason = nla_data(info->attrs[KRG_A_REASON]);
+	if (nla_get_u64(info->attrs[KRG_A_REQUEST_ID]) & KRG_CLUSTER_DRY_BIT)
+		return krg_cluster_dry_done(info,
+					    nla_get_u64(info->attrs[KRG_A_REQUEST_ID]),
+					    err, reason);
 	spin_lock(&krg_cluster_moves_lock);
 	m = krg_cluster_move_lookup(info);
 	/* Done only after BEGIN (the agent committed). */

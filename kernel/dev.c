@@ -141,6 +141,31 @@ out_free:
 	return ret;
 }
 
+/*
+ * KRG_MIGRATE_DRY_RUN: krg.ko's checks, then, for another machine, its
+ * agent's (every reason to @uarg's reason, if @usize has room for it).
+ */
+static int krg_dev_dry_run(struct task_struct *p, int node, void __user *uarg,
+			   u32 usize)
+{
+	char *reason;
+	int ret;
+
+	ret = krg_migrate_check(p, node);
+	if (ret || krg_node_measured(node))
+		return ret;
+	reason = kzalloc(KRG_REASON_LEN, GFP_KERNEL);
+	if (!reason)
+		return -ENOMEM;
+	ret = krg_cluster_dry_run(p, node, reason);
+	if (usize >= sizeof(struct krg_migrate_req) &&
+	    copy_to_user(((struct krg_migrate_req __user *)uarg)->reason,
+			 reason, KRG_REASON_LEN))
+		ret = -EFAULT;
+	kfree(reason);
+	return ret;
+}
+
 static long krg_dev_migrate(void __user *uarg)
 {
 	struct krg_request *waiter = NULL;
@@ -162,8 +187,7 @@ static long krg_dev_migrate(void __user *uarg)
 	if (copy_from_user(&req, uarg, offsetof(struct krg_migrate_req, reason)))
 		return -EFAULT;
 	if ((req.flags & ~KRG_MIGRATE_ALL) || req.pid <= 0 ||
-	    hweight32(req.flags & (KRG_MIGRATE_NOWAIT | KRG_MIGRATE_CHECK |
-				   KRG_MIGRATE_RECORD)) > 1)
+	    hweight32(req.flags & KRG_MIGRATE_ALL) > 1)
 		return -EINVAL;
 	p = krg_dev_find_task(req.pid);
 	if (IS_ERR(p))
@@ -173,6 +197,8 @@ static long krg_dev_migrate(void __user *uarg)
 		ret = -EPERM;
 	else if (req.flags & KRG_MIGRATE_CHECK)
 		ret = krg_migrate_check(p, req.node);
+	else if (req.flags & KRG_MIGRATE_DRY_RUN)
+		ret = krg_dev_dry_run(p, req.node, uarg, req.size);
 	else if (req.flags & KRG_MIGRATE_RECORD)
 		ret = krg_migrate_record(p, req.node);
 	else

@@ -113,6 +113,7 @@ static const struct nla_policy krg_genl_policy[KRG_A_MAX + 1] = {
 	[KRG_A_ERROR]	= { .type = NLA_S32 },
 	[KRG_A_OUTCOME]	= NLA_POLICY_RANGE(NLA_U8, 2, 3),
 	[KRG_A_REASON]	= { .type = NLA_NUL_STRING, .len = KRG_REASON_LEN - 1 },
+	[KRG_A_DRY]	= NLA_POLICY_RANGE(NLA_U8, 1, 1),
 };
 
 static const struct genl_small_ops krg_genl_ops[] = {

@@ -172,6 +172,7 @@ extern const struct krg_node_backend krg_backend_cluster;
 bool krg_cluster_selected(void);
 int krg_cluster_membership(struct sk_buff *skb, struct genl_info *info);
 int krg_cluster_migrate_begin(struct sk_buff *skb, struct genl_info *info);
+int krg_cluster_dry_run(struct task_struct *p, int node, char *reason);
 int krg_cluster_migrate_done(struct sk_buff *skb, struct genl_info *info);
 ssize_t krg_cluster_show(char *buf);
 void krg_cluster_nodes_present(struct krg_nodemask *out);

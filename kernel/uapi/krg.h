@@ -120,14 +120,15 @@ struct krg_cap_req {
 };
 
 /* The longest reason a migration request gives back, with its NUL. */
-#define KRG_REASON_LEN		128
+#define KRG_REASON_LEN		256
 
 /* Flags of struct krg_migrate_req (at most one of them). */
 #define KRG_MIGRATE_NOWAIT	(1U << 0)	/* return once queued */
 #define KRG_MIGRATE_CHECK	(1U << 1)	/* only check; the caller moves */
 #define KRG_MIGRATE_RECORD	(1U << 2)	/* the caller moved it: record */
+#define KRG_MIGRATE_DRY_RUN	(1U << 3)	/* every check, no move */
 #define KRG_MIGRATE_ALL		(KRG_MIGRATE_NOWAIT | KRG_MIGRATE_CHECK | \
-				 KRG_MIGRATE_RECORD)
+				 KRG_MIGRATE_RECORD | KRG_MIGRATE_DRY_RUN)
 
 /*
  * KRG_IOC_MIGRATE: move the thread group of @pid to @node, like a user with
@@ -157,6 +158,12 @@ struct krg_cap_req {
  *	by hand" there), announces and counts the migration; EAGAIN if a
  *	thread is not (one was created or changed meanwhile: move it, ask
  *	again).
+ *  KRG_MIGRATE_DRY_RUN: KRG_MIGRATE_CHECK's checks, then, for a node that
+ *	is another machine (cluster backend), the node agent's on this
+ *	machine and on the target (what CRIU cannot carry, versions, the pid
+ *	free there, ...), nothing frozen or moved: 0, or the first reason's
+ *	error with every reason in @reason ("; " between them). ETIMEDOUT
+ *	if the agent does not answer within 30 s.
  */
 struct krg_migrate_req {
 	__u32 size;		/* sizeof(struct krg_migrate_req) */
@@ -304,6 +311,9 @@ struct krg_state_req {
  *	REASON (optional, a sentence for migrate(1)). ENOENT: no such request
  *	(it ended already); EINVAL: ERROR 0 before MIGRATE_BEGIN, or an
  *	OUTCOME that does not match ERROR.
+ *	A MIGRATE with DRY (u8 1) is a dry run (KRG_MIGRATE_DRY_RUN): the
+ *	agent only checks, and answers with MIGRATE_DONE and the same
+ *	REQUEST_ID (no MIGRATE_BEGIN); ERROR 0 means it could move.
  */
 #define KRG_GENL_NAME		"krg"
 #define KRG_GENL_VERSION	1
@@ -345,6 +355,7 @@ enum krg_genl_attr {
 	KRG_A_ERROR,		/* s32: 0 or -errno */
 	KRG_A_OUTCOME,		/* u8: 2 refused, 3 failed */
 	KRG_A_REASON,		/* NUL-terminated string, < KRG_REASON_LEN */
+	KRG_A_DRY,		/* u8: 1, a dry run */
 	__KRG_A_MAX,
 };
 

@@ -29,6 +29,7 @@
 #include <pthread.h>
 #include <pwd.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,6 +39,25 @@
 #include <unistd.h>
 #include "krgd.h"
 #include "mover.h"
+
+/* Append a reason to @why ("; " between them), as far as it fits. */
+static void add(char *why, size_t len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void add(char *why, size_t len, const char *fmt, ...)
+{
+	size_t n = strnlen(why, len);
+	va_list ap;
+
+	if (n && n + 3 < len) {
+		memcpy(why + n, "; ", 3);
+		n += 2;
+	}
+	if (n + 1 >= len)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(why + n, len - n, fmt, ap);
+	va_end(ap);
+}
 
 /*
  * Filesystems whose paths name the same file on every node. By the mount's
@@ -184,10 +204,10 @@ static int check_fds(pid_t pid, char *why, size_t len)
 	snprintf(dir, sizeof(dir), "/proc/%d/fd", pid);
 	dp = opendir(dir);
 	if (!dp) {
-		snprintf(why, len, "process %d: %s: %s", pid, dir, strerror(errno));
+		add(why, len, "process %d: %s: %s", pid, dir, strerror(errno));
 		return -ESRCH;
 	}
-	while (!ret && (d = readdir(dp))) {
+	while ((d = readdir(dp))) {
 		if (d->d_name[0] == '.')
 			continue;
 		snprintf(fdp, sizeof(fdp), "%s/%s", dir, d->d_name);
@@ -197,41 +217,48 @@ static int check_fds(pid_t pid, char *why, size_t len)
 		link[n] = '\0';
 		if (sscanf(link, "socket:[%lu]", &ino) == 1) {
 			if (in_net_table(pid, "tcp", ino) || in_net_table(pid, "tcp6", ino))
-				snprintf(why, len, "fd %s is an open TCP connection", d->d_name);
+				add(why, len, "fd %s is an open TCP connection", d->d_name);
 			else
-				snprintf(why, len, "fd %s is a socket (sockets do not cross machines yet)",
+				add(why, len, "fd %s is a socket (sockets do not cross machines yet)",
 					 d->d_name);
-			ret = -EOPNOTSUPP;
+			if (!ret)
+				ret = -EOPNOTSUPP;
 		} else if (!strncmp(link, "pipe:", 5)) {
-			snprintf(why, len, "fd %s is a pipe (pipes do not cross machines yet: redirect it to a file on the shared filesystem)",
+			add(why, len, "fd %s is a pipe (pipes do not cross machines yet: redirect it to a file on the shared filesystem)",
 				 d->d_name);
-			ret = -EOPNOTSUPP;
+			if (!ret)
+				ret = -EOPNOTSUPP;
 		} else if (!strncmp(link, "anon_inode:", 11)) {
 			continue;	/* eventfd, epoll, signalfd, timerfd, ...: CRIU's */
 		} else if (link[0] != '/') {
-			snprintf(why, len, "fd %s is %s, which CRIU cannot move", d->d_name, link);
-			ret = -EOPNOTSUPP;
+			add(why, len, "fd %s is %s, which CRIU cannot move", d->d_name, link);
+			if (!ret)
+				ret = -EOPNOTSUPP;
 		} else if (strstr(link, " (deleted)")) {
-			snprintf(why, len, "fd %s is a deleted file (%s)", d->d_name, link);
-			ret = -EOPNOTSUPP;
+			add(why, len, "fd %s is a deleted file (%s)", d->d_name, link);
+			if (!ret)
+				ret = -EOPNOTSUPP;
 		} else if (stat(fdp, &st)) {
 			continue;
 		} else if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode)) {
 			if (common_device(link))
 				continue;
-			snprintf(why, len, "fd %s is %s %s (devices do not cross machines)",
+			add(why, len, "fd %s is %s %s (devices do not cross machines)",
 				 d->d_name, !strncmp(link, "/dev/pts/", 9) ||
 				 !strncmp(link, "/dev/tty", 8) || !strcmp(link, "/dev/console") ?
 				 "the terminal" : "the device", link);
-			ret = -EOPNOTSUPP;
+			if (!ret)
+				ret = -EOPNOTSUPP;
 		} else if (S_ISFIFO(st.st_mode)) {
-			snprintf(why, len, "fd %s is the FIFO %s (FIFOs do not cross machines yet)",
+			add(why, len, "fd %s is the FIFO %s (FIFOs do not cross machines yet)",
 				 d->d_name, link);
-			ret = -EOPNOTSUPP;
+			if (!ret)
+				ret = -EOPNOTSUPP;
 		} else if (!movecheck_shared(pid, link)) {
-			snprintf(why, len, "fd %s is %s, a file outside the shared filesystem",
+			add(why, len, "fd %s is %s, a file outside the shared filesystem",
 				 d->d_name, link);
-			ret = -EOPNOTSUPP;
+			if (!ret)
+				ret = -EOPNOTSUPP;
 		}
 	}
 	closedir(dp);
@@ -315,11 +342,11 @@ static int check_maps(pid_t pid, struct mig_offer *o, char *why, size_t len)
 	snprintf(path, sizeof(path), "/proc/%d/maps", pid);
 	f = fopen(path, "re");
 	if (!f) {
-		snprintf(why, len, "process %d: %s: %s", pid, path, strerror(errno));
+		add(why, len, "process %d: %s: %s", pid, path, strerror(errno));
 		return -ESRCH;
 	}
 	o->files[0] = '\0';
-	while (!ret && fgets(line, sizeof(line), f)) {
+	while (fgets(line, sizeof(line), f)) {
 		char perms[8] = "", *file;
 		uint64_t size, hash;
 		size_t used;
@@ -339,30 +366,30 @@ static int check_maps(pid_t pid, struct mig_offer *o, char *why, size_t len)
 		file = file ? file + strspn(file, " ") : NULL;
 		if (perms[3] == 's' && (!file || !*file || !strncmp(file, "/dev/zero", 9) ||
 					!strncmp(file, "/SYSV", 5))) {
-			snprintf(why, len, "it has shared memory (%s)",
+			add(why, len, "it has shared memory (%s)",
 				 file && *file ? file : "a shared anonymous mapping");
 			ret = -EOPNOTSUPP;
-			break;
+			continue;
 		}
 		if (!file || file[0] != '/' || !strcmp(file, last))
 			continue;
 		snprintf(last, sizeof(last), "%s", file);
 		if (strstr(file, " (deleted)")) {
-			snprintf(why, len, "it maps a deleted file (%s)", file);
+			add(why, len, "it maps a deleted file (%s)", file);
 			ret = -EOPNOTSUPP;
-			break;
+			continue;
 		}
 		if (!strncmp(file, "/memfd:", 7) || movecheck_shared(pid, file))
 			continue;
 		if (movecheck_hash(file, &size, &hash)) {
-			snprintf(why, len, "it maps %s, which cannot be read here: %s",
+			add(why, len, "it maps %s, which cannot be read here: %s",
 				 file, strerror(errno));
 			ret = -EOPNOTSUPP;
-			break;
+			continue;
 		}
 		used = strlen(o->files);
 		if (used + strlen(file) + 48 >= sizeof(o->files)) {
-			snprintf(why, len, "it maps too many files outside the shared filesystem");
+			add(why, len, "it maps too many files outside the shared filesystem");
 			ret = -EOPNOTSUPP;
 			break;
 		}
@@ -438,8 +465,9 @@ int movecheck_source(pid_t pid, struct mig_offer *o, char *why, size_t len)
 {
 	char buf[1024];
 	unsigned long rss_kb = 0;
-	int ret;
+	int ret = 0, r;
 
+	why[0] = '\0';
 	pthread_once(&about_once, about_init);
 	if (!my_criu[0]) {
 		snprintf(why, len, "CRIU is not installed on this node (criu --version)");
@@ -455,12 +483,12 @@ int movecheck_source(pid_t pid, struct mig_offer *o, char *why, size_t len)
 	}
 	if (!proc_field(pid, "status", "NSpid:", buf, sizeof(buf)) &&
 	    strchr(buf, '\t')) {
-		snprintf(why, len, "it runs in a pid namespace of its own (its namespace moves whole, not one process of it)");
-		return -EOPNOTSUPP;
+		add(why, len, "it runs in a pid namespace of its own (its namespace moves whole, not one process of it)");
+		ret = -EOPNOTSUPP;
 	}
 	if (has_children(pid)) {
-		snprintf(why, len, "it has child processes (a process moves to another machine without children)");
-		return -EOPNOTSUPP;
+		add(why, len, "it has child processes (a process moves to another machine without children)");
+		ret = ret ?: -EOPNOTSUPP;
 	}
 	if (proc_field(pid, "status", "Uid:", buf, sizeof(buf)) ||
 	    sscanf(buf, "%u", &o->uid) != 1 ||
@@ -476,10 +504,10 @@ int movecheck_source(pid_t pid, struct mig_offer *o, char *why, size_t len)
 		o->cpus[0] = '\0';
 	if (proc_field(pid, "cgroup", "0::", o->cgroup, sizeof(o->cgroup)))
 		snprintf(o->cgroup, sizeof(o->cgroup), "/");
-	ret = check_fds(pid, why, len);
-	if (!ret)
-		ret = check_maps(pid, o, why, len);
-	return ret;
+	r = check_fds(pid, why, len);
+	ret = ret ?: r;
+	r = check_maps(pid, o, why, len);
+	return ret ?: r;
 }
 
 /* Is every flag of @want in @have (space-separated lists)? The first missing into @miss. */
@@ -519,57 +547,59 @@ int movecheck_target(const struct mig_offer *o, int me, char *why, size_t len)
 	struct statvfs sv;
 	cpu_set_t allowed, online;
 	unsigned long avail_kb = 0;
+	int ret = 0;
 
+	why[0] = '\0';
 	pthread_once(&about_once, about_init);
 	if (strcmp(o->release, my_release)) {
-		snprintf(why, len, "node %d runs Linux %s, the process's node %s", me,
+		add(why, len, "node %d runs Linux %s, the process's node %s", me,
 			 my_release, o->release);
-		return -EOPNOTSUPP;
+		ret = ret ?: -EOPNOTSUPP;
 	}
 	if (!my_criu[0] || strcmp(o->criu, my_criu)) {
-		snprintf(why, len, "node %d has CRIU %s, the process's node %s", me,
+		add(why, len, "node %d has CRIU %s, the process's node %s", me,
 			 my_criu[0] ? my_criu : "(none)", o->criu);
-		return -EOPNOTSUPP;
+		ret = ret ?: -EOPNOTSUPP;
 	}
 	if (!flags_cover(my_flags, o->cpu_flags, miss, sizeof(miss))) {
-		snprintf(why, len, "node %d's CPU lacks the feature %s", me, miss);
-		return -EOPNOTSUPP;
+		add(why, len, "node %d's CPU lacks the feature %s", me, miss);
+		ret = ret ?: -EOPNOTSUPP;
 	}
 	if (!kill(o->pid, 0) || errno != ESRCH) {
-		snprintf(why, len, "pid %d is taken on node %d", o->pid, me);
-		return -EADDRINUSE;
+		add(why, len, "pid %d is taken on node %d", o->pid, me);
+		ret = ret ?: -EADDRINUSE;
 	}
 	if (!getpwuid(o->uid)) {
-		snprintf(why, len, "uid %u does not exist on node %d", o->uid, me);
-		return -EOPNOTSUPP;
+		add(why, len, "uid %u does not exist on node %d", o->uid, me);
+		ret = ret ?: -EOPNOTSUPP;
 	}
 	snprintf(path, sizeof(path), "/sys/fs/cgroup%s", o->cgroup);
 	if (access(path, F_OK)) {
-		snprintf(why, len, "cgroup %s does not exist on node %d", o->cgroup, me);
-		return -EOPNOTSUPP;
+		add(why, len, "cgroup %s does not exist on node %d", o->cgroup, me);
+		ret = ret ?: -EOPNOTSUPP;
 	}
 	if (o->cpus[0] && !krg_cpulist_parse(o->cpus, &allowed, sizeof(allowed)) &&
 	    !sched_getaffinity(0, sizeof(online), &online)) {
 		CPU_AND(&allowed, &allowed, &online);
 		if (!CPU_COUNT(&allowed)) {
-			snprintf(why, len, "it is confined to CPUs %s, which node %d does not have",
+			add(why, len, "it is confined to CPUs %s, which node %d does not have",
 				 o->cpus, me);
-			return -EOPNOTSUPP;
+			ret = ret ?: -EOPNOTSUPP;
 		}
 	}
 	if (!file_field("/proc/meminfo", "MemAvailable:", mine, sizeof(mine)))
 		avail_kb = strtoul(mine, NULL, 10);
 	if (avail_kb && avail_kb < o->rss_kb + 16384) {
-		snprintf(why, len, "node %d has %lu MiB of memory available, the process uses %lu",
+		add(why, len, "node %d has %lu MiB of memory available, the process uses %lu",
 			 me, avail_kb >> 10, (unsigned long)(o->rss_kb >> 10));
-		return -ENOMEM;
+		ret = ret ?: -ENOMEM;
 	}
-	if (!statvfs(MOVER_DIR, &sv) &&
+	if ((!statvfs(MOVER_DIR, &sv) || !statvfs("/run", &sv)) &&
 	    (uint64_t)sv.f_bavail * sv.f_frsize < (uint64_t)(o->rss_kb + 4096) * 1024) {
-		snprintf(why, len, "no room for its images on node %d (%s: %llu MiB free)",
+		add(why, len, "no room for its images on node %d (%s: %llu MiB free)",
 			 me, MOVER_DIR,
 			 (unsigned long long)((uint64_t)sv.f_bavail * sv.f_frsize >> 20));
-		return -ENOSPC;
+		ret = ret ?: -ENOSPC;
 	}
 	for (line = o->files; *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : "") {
 		unsigned long long size, hash;
@@ -581,13 +611,12 @@ int movecheck_target(const struct mig_offer *o, int me, char *why, size_t len)
 			break;
 		snprintf(file, sizeof(file), "%.*s", (int)strcspn(line + n, "\n"), line + n);
 		if (movecheck_hash(file, &s2, &h2)) {
-			snprintf(why, len, "%s is missing on node %d", file, me);
-			return -EOPNOTSUPP;
-		}
-		if (s2 != size || h2 != hash) {
-			snprintf(why, len, "%s differs on node %d", file, me);
-			return -EOPNOTSUPP;
+			add(why, len, "%s is missing on node %d", file, me);
+			ret = ret ?: -EOPNOTSUPP;
+		} else if (s2 != size || h2 != hash) {
+			add(why, len, "%s differs on node %d", file, me);
+			ret = ret ?: -EOPNOTSUPP;
 		}
 	}
-	return 0;
+	return ret;
 }

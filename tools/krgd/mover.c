@@ -1020,6 +1020,15 @@ int mover_chan_handle(struct chan_conn *c, uint16_t type, const void *body,
 	copy->files[sizeof(copy->files) - 1] = '\0';
 	copy->release[sizeof(copy->release) - 1] = '\0';
 	copy->criu[sizeof(copy->criu) - 1] = '\0';
+	if (copy->flags & MIG_DRY) {
+		char why[512];
+		int err = movecheck_target(copy, me, why, sizeof(why));
+
+		ret = err ? chan_send_error(c, -err, why) :
+		      chan_send(c, MIG_CHECKED, NULL, 0);
+		free(copy);
+		return ret ? -1 : 0;
+	}
 	ret = target_session(c, copy);
 	free(copy);
 	return ret;
@@ -1039,7 +1048,9 @@ static void finish(const struct order *w, int err, int refused, const char *why)
 	char e[256];
 
 	pthread_mutex_lock(&lock);
-	if (!err)
+	if (w->o.dry)
+		;
+	else if (!err)
 		n_done++;
 	else if (refused)
 		n_refused++;
@@ -1047,7 +1058,8 @@ static void finish(const struct order *w, int err, int refused, const char *why)
 		n_failed++;
 	pthread_mutex_unlock(&lock);
 	if (err)
-		say(LOG_INFO, "move: process %u to node %u: %s", w->o.pid, w->o.node, why);
+		say(LOG_INFO, "move: process %u to node %u%s: %s", w->o.pid, w->o.node,
+		    w->o.dry ? " (a check)" : "", why);
 	if (krg_genl_open(&g)) {
 		say(LOG_ERR, "move: krg.ko: %s", strerror(errno));
 		return;
@@ -1195,6 +1207,59 @@ static void make_ghost(pid_t pid, uint32_t dst, uint64_t id, const struct krg_st
 	poke();
 }
 
+/*
+ * A dry run (migrate --check): this node's reasons (@err, @why) and the
+ * target's, every one, to krg.ko; nothing frozen.
+ */
+static void dry_run(const struct order *w, struct mig_offer *of, int err,
+		    char *why, size_t len)
+{
+	char rbuf[512], e[512];
+	struct chan_conn *c;
+	uint16_t rtype;
+	uint32_t rlen;
+	size_t n;
+
+	of->magic = MIG_MAGIC;
+	of->version = MIG_VERSION;
+	of->flags = MIG_DRY;
+	of->id = w->o.id;
+	of->src = (uint32_t)me;
+	of->pid = (int32_t)w->o.pid;
+	pthread_mutex_lock(&lock);
+	n = chan_ready;
+	pthread_mutex_unlock(&lock);
+	c = n ? chan_connect(&chan_key, (unsigned int)me, &chan_peers, w->o.node, chan_port,
+			     5000, e, sizeof(e)) : NULL;
+	n = strlen(why);
+	if (!c) {
+		snprintf(why + n, len - n, "%scannot reach node %u's agent: %.200s",
+			 n ? "; " : "", w->o.node, chan_ready ? e : "no channel");
+		finish(w, err ?: -EHOSTUNREACH, 1, why);
+		return;
+	}
+	chan_conn_set_timeout(c, 20000);
+	if (chan_request(c, MIG_OFFER, of, sizeof(*of), &rtype, rbuf, sizeof(rbuf), &rlen)) {
+		const struct chan_error_body *eb = (const void *)rbuf;
+
+		if (rtype == CHAN_ERROR && rlen > sizeof(*eb)) {
+			snprintf(why + n, len - n, "%s%.*s", n ? "; " : "",
+				 (int)(rlen - sizeof(*eb)), eb->text);
+			err = err ?: -(int)eb->code;
+		} else {
+			snprintf(why + n, len - n, "%snode %u's agent: %s", n ? "; " : "",
+				 w->o.node, chan_conn_error(c));
+			err = err ?: -EHOSTUNREACH;
+		}
+	} else if (rtype != MIG_CHECKED) {
+		snprintf(why + n, len - n, "%snode %u's agent answered something else",
+			 n ? "; " : "", w->o.node);
+		err = err ?: -EPROTO;
+	}
+	chan_close(c);
+	finish(w, err, 1, err ? why : NULL);
+}
+
 static void *source_main(void *arg)
 {
 	struct order *w = arg;
@@ -1226,8 +1291,12 @@ static void *source_main(void *arg)
 		goto out;
 	}
 	err = movecheck_source(pid, of, why, sizeof(why));
-	if (err) {
+	if (err && (!o->dry || err == -ESRCH)) {
 		finish(w, err, 1, why);
+		goto out;
+	}
+	if (o->dry) {
+		dry_run(w, of, err, why, sizeof(why));
 		goto out;
 	}
 	of->magic = MIG_MAGIC;
@@ -1459,8 +1528,8 @@ void mover_order(const struct krg_migrate_order *o)
 		return;
 	w->o = *o;
 	w->t0 = now_ms();
-	say(LOG_DEBUG, "move: order %llu: process %u to node %u (%s)", o->id, o->pid, o->node,
-	    o->user ? "a user" : "a policy");
+	say(LOG_DEBUG, "move: order %llu: process %u to node %u (%s%s)", o->id, o->pid, o->node,
+	    o->user ? "a user" : "a policy", o->dry ? ", a check" : "");
 	pthread_attr_init(&at);
 	pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
 	if (pthread_create(&t, &at, source_main, w)) {
@@ -1553,6 +1622,8 @@ int mover_start(void)
 				    MOVER_PID_MAX);
 		}
 	}
+	mkdir("/run/krgd", 0700);
+	mkdir(MOVER_DIR, 0700);
 	/* restored copies are ours to reap */
 	if (prctl(PR_SET_CHILD_SUBREAPER, 1))
 		say(LOG_WARNING, "move: not a subreaper: %s", strerror(errno));

@@ -22,7 +22,10 @@ enum mig_chan_type {
 	MIG_RESTORE,		/* struct mig_restore -> MIG_RESTORED */
 	MIG_RESTORED,		/* no body: the copy is there, stopped */
 	MIG_ABORT,		/* no body, no answer: undo */
+	MIG_CHECKED,		/* no body: a dry offer's answer, it may come */
 };
+
+#define MIG_DRY		1	/* mig_offer.flags: only check */
 
 #define MIG_MAGIC	0x4b52474d	/* "KRGM" */
 #define MIG_VERSION	1
@@ -31,6 +34,7 @@ enum mig_chan_type {
 /* What the target checks and needs (movecheck.c fills it). */
 struct mig_offer {
 	uint32_t magic, version;
+	uint32_t flags;		/* MIG_DRY */
 	uint64_t id;		/* the source's krg.ko request id */
 	uint32_t src, home;	/* the source; where its ghost is (or will be) */
 	int32_t pid;

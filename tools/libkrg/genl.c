@@ -120,6 +120,7 @@ static int krg_nl_order(const struct krg_genl *g, const struct nlmsghdr *nh,
 	if (tb[KRG_A_ORIGIN])
 		memcpy(&origin, NLA_DATA(tb[KRG_A_ORIGIN]), 1);
 	o->user = origin;
+	o->dry = tb[KRG_A_DRY] != NULL;
 	return 0;
 }
 

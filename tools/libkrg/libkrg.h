@@ -304,6 +304,7 @@ struct krg_migrate_order {
 	unsigned int pid;	/* its thread group, initial pid namespace */
 	unsigned int node;	/* where to */
 	int user;		/* a user asked (migrate(1)), not a policy */
+	int dry;		/* only check (KRG_MIGRATE_DRY_RUN) */
 };
 
 #define KRG_GENL_ORDERS	64	/* kept while a request is answered */

@@ -32,6 +32,7 @@ struct migrate_control {
 	int node;
 	bool nowait;			/* --nowait: leave the memory to NUMA balancing */
 	bool keep_memory;		/* --keep-memory */
+	bool check;			/* --check: say why not, move nothing */
 };
 
 static void __attribute__((noreturn)) usage(void)
@@ -45,6 +46,8 @@ static void __attribute__((noreturn)) usage(void)
 	fputs("\nOptions:\n", out);
 	fputs(" -n, --nowait     do not wait for the memory to move\n", out);
 	fputs(" -k, --keep-memory  do not move the process's memory\n", out);
+	fputs(" -c, --check      only say whether it could move now, and every\n"
+	      "                    reason why not (nothing is frozen or moved)\n", out);
 	fputs(" -h, --help       display this help\n", out);
 	fputs(" -V, --version    display version\n", out);
 	fputs("\nThe process needs CAN_MIGRATE in its effective Kerrighed"
@@ -58,6 +61,7 @@ static void parse_args(struct migrate_control *ctl, int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "nowait",	no_argument, NULL, 'n' },
 		{ "keep-memory", no_argument, NULL, 'k' },
+		{ "check",	no_argument, NULL, 'c' },
 		{ "help",	no_argument, NULL, 'h' },
 		{ "version",	no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
@@ -65,13 +69,16 @@ static void parse_args(struct migrate_control *ctl, int argc, char **argv)
 	long long node;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "+nkhV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+nkchV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'n':
 			ctl->nowait = true;
 			break;
 		case 'k':
 			ctl->keep_memory = true;
+			break;
+		case 'c':
+			ctl->check = true;
 			break;
 		case 'h':
 			usage();
@@ -301,7 +308,19 @@ int main(int argc, char **argv)
 	if (krg_open() < 0)
 		errx(EXIT_FAILURE, "%s",
 		     krg_abi_strerror(errno, msg, sizeof(msg)));
-	if (other_machine(ctl.node)) {
+	if (ctl.check) {
+		char why[KRG_REASON_LEN];
+
+		if (krg_migrate_why(ctl.pid, ctl.node, KRG_MIGRATE_DRY_RUN, why,
+				    sizeof(why))) {
+			warnx("process %d cannot migrate to node %d: %s", ctl.pid,
+			      ctl.node, why[0] ? why : reason(errno, ctl.node, msg,
+							      sizeof(msg)));
+			ret = EXIT_FAILURE;
+		} else {
+			printf("process %d can migrate to node %d\n", ctl.pid, ctl.node);
+		}
+	} else if (other_machine(ctl.node)) {
 		if (across(&ctl, msg, sizeof(msg))) {
 			warnx("cannot migrate process %d to node %d: %s", ctl.pid,
 			      ctl.node, msg);

@@ -15,9 +15,9 @@ me=$((KRG_NODE_ID - 1))
 S=$CL_SHARED/migrate
 OUT=$S/out
 case $me in
-0) tap_plan 25 ;;
-1) tap_plan 13 ;;
-*) tap_plan 12 ;;
+0) tap_plan 29 ;;
+1) tap_plan 14 ;;
+*) tap_plan 13 ;;
 esac
 
 where() { cluster_where "$@"; }
@@ -60,6 +60,12 @@ if [ $me = 0 ]; then
 fi
 cluster_barrier started > /dev/null
 check "before: the job runs on node 0 only" invariant before 0
+if [ $me = 0 ]; then
+	out=$(migrate --check $job 1 2>&1)
+	check "migrate --check $job 1: it can ($out)" [ "$out" = "process $job can migrate to node 1" ]
+fi
+cluster_barrier checked > /dev/null
+check "... and nothing moved: it runs on node 0 only" invariant checked 0
 
 # 0 -> 1
 if [ $me = 0 ]; then
@@ -120,6 +126,8 @@ if [ $me = 0 ]; then
 	p=$(cat $S/ppid)
 	sleep 1
 	krgcapset -k $p -p +CAN_MIGRATE -e +CAN_MIGRATE
+	out=$(migrate --check $p 1 2>&1)
+	check "migrate --check of a job writing to a pipe says so ($out)" sh -c "echo '$out' | grep -q 'cannot migrate to node 1: fd 1 is a pipe'"
 	out=$(migrate $p 1 2>&1)
 	check "a job writing to a pipe is refused ($out)" sh -c "echo '$out' | grep -q 'fd 1 is a pipe'"
 	check "... and goes on here" runs_here $p
@@ -132,6 +140,8 @@ if [ $me = 0 ]; then
 	krgcapset -k $q -p +CAN_MIGRATE -e +CAN_MIGRATE
 	out=$(as_user migrate $q 1 2>&1)
 	check "root's job, migrate by a user: refused ($out)" sh -c "echo '$out' | grep -q 'permission denied'"
+	out=$(as_user migrate --check $q 1 2>&1)
+	check "... and migrate --check by a user ($out)" sh -c "echo '$out' | grep -q 'permission denied'"
 	check "... it goes on here" runs_here $q
 	echo $q > $S/pid2
 fi
