@@ -36,6 +36,8 @@
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <sys/utsname.h>
+#include <sys/wait.h>
+#include <grp.h>
 #include <unistd.h>
 #include "krgd.h"
 #include "mover.h"
@@ -190,8 +192,24 @@ static int in_net_table(pid_t pid, const char *table, unsigned long ino)
 	return found;
 }
 
+/* @o's list of the files CRIU will reopen: fd @fd of @pid, at @path. */
+static void note_fd(pid_t pid, struct mig_offer *o, const char *fd,
+		    const char *path)
+{
+	char p[320], flags[64] = "";
+	size_t used = strlen(o->fds);
+	unsigned int f = 0;
+
+	snprintf(p, sizeof(p), "/proc/%d/fdinfo/%s", pid, fd);
+	if (!file_field(p, "flags:", flags, sizeof(flags)))
+		f = (unsigned int)strtoul(flags, NULL, 8);
+	if (used + strlen(path) + 32 < sizeof(o->fds))
+		snprintf(o->fds + used, sizeof(o->fds) - used, "%s %u %s\n", fd,
+			 f & O_ACCMODE, path);
+}
+
 /* Every fd of @pid CRIU can carry across machines, or why not. */
-static int check_fds(pid_t pid, char *why, size_t len)
+static int check_fds(pid_t pid, struct mig_offer *o, char *why, size_t len)
 {
 	char dir[64], link[PATH_MAX], fdp[320];
 	struct dirent *d;
@@ -259,6 +277,8 @@ static int check_fds(pid_t pid, char *why, size_t len)
 				 d->d_name, link);
 			if (!ret)
 				ret = -EOPNOTSUPP;
+		} else if (S_ISREG(st.st_mode)) {
+			note_fd(pid, o, d->d_name, link);
 		}
 	}
 	closedir(dp);
@@ -354,7 +374,7 @@ static int check_maps(pid_t pid, struct mig_offer *o, char *why, size_t len)
 
 		line[strcspn(line, "\n")] = '\0';
 		sscanf(line, "%*s %7s", perms);
-		/* the path is the 6th field, after the inode */
+		/* the path is the 6th field, after the inode (or nothing) */
 		file = line;
 		while (field < 5 && (file = strchr(file, ' '))) {
 			file += strspn(file, " ");
@@ -362,8 +382,6 @@ static int check_maps(pid_t pid, struct mig_offer *o, char *why, size_t len)
 		}
 		if (!file)
 			continue;
-		file = strchr(file, ' ');
-		file = file ? file + strspn(file, " ") : NULL;
 		if (perms[3] == 's' && (!file || !*file || !strncmp(file, "/dev/zero", 9) ||
 					!strncmp(file, "/SYSV", 5))) {
 			add(why, len, "it has shared memory (%s)",
@@ -497,6 +515,19 @@ int movecheck_source(pid_t pid, struct mig_offer *o, char *why, size_t len)
 		snprintf(why, len, "no process %d", pid);
 		return -ESRCH;
 	}
+	o->ngroups = 0;
+	if (!proc_field(pid, "status", "Groups:", buf, sizeof(buf))) {
+		char *q = buf, *end;
+
+		while (o->ngroups < 32) {
+			unsigned long g = strtoul(q, &end, 10);
+
+			if (end == q)
+				break;
+			o->groups[o->ngroups++] = (uint32_t)g;
+			q = end;
+		}
+	}
 	if (!proc_field(pid, "status", "VmRSS:", buf, sizeof(buf)))
 		rss_kb = strtoul(buf, NULL, 10);
 	o->rss_kb = rss_kb;
@@ -504,7 +535,8 @@ int movecheck_source(pid_t pid, struct mig_offer *o, char *why, size_t len)
 		o->cpus[0] = '\0';
 	if (proc_field(pid, "cgroup", "0::", o->cgroup, sizeof(o->cgroup)))
 		snprintf(o->cgroup, sizeof(o->cgroup), "/");
-	r = check_fds(pid, why, len);
+	o->fds[0] = '\0';
+	r = check_fds(pid, o, why, len);
 	ret = ret ?: r;
 	r = check_maps(pid, o, why, len);
 	return ret ?: r;
@@ -618,5 +650,72 @@ int movecheck_target(const struct mig_offer *o, int me, char *why, size_t len)
 			ret = ret ?: -EOPNOTSUPP;
 		}
 	}
+	if (movecheck_files_as_user(o, me, path, sizeof(path))) {
+		add(why, len, "%s", path);
+		ret = ret ?: -EACCES;
+	}
 	return ret;
+}
+
+int movecheck_files_as_user(const struct mig_offer *o, int me, char *why,
+			    size_t len)
+{
+	int p[2], status;
+	ssize_t n;
+	pid_t c;
+
+	why[0] = '\0';
+	if (!o->fds[0])
+		return 0;
+	if (pipe2(p, O_CLOEXEC))
+		return -errno;
+	c = fork();
+	if (c < 0) {
+		close(p[0]);
+		close(p[1]);
+		return -errno;
+	}
+	if (!c) {
+		gid_t groups[32];
+		char out[1024] = "";
+		const char *line;
+
+		close(p[0]);
+		for (uint32_t i = 0; i < o->ngroups && i < 32; i++)
+			groups[i] = o->groups[i];
+		if (setgroups(o->ngroups < 32 ? o->ngroups : 32, groups) ||
+		    setgid(o->gid) || setuid(o->uid))
+			_exit(2);
+		for (line = o->fds; *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : "") {
+			char path[PATH_MAX], fd[16];
+			unsigned int mode;
+			int n2 = 0, f;
+
+			if (sscanf(line, "%15s %u %n", fd, &mode, &n2) != 2 || !n2)
+				break;
+			snprintf(path, sizeof(path), "%.*s", (int)strcspn(line + n2, "\n"),
+				 line + n2);
+			f = open(path, (int)(mode & O_ACCMODE) | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+			if (f >= 0) {
+				close(f);
+				continue;
+			}
+			add(out, sizeof(out), "fd %s's file %s cannot be opened by uid %u on node %d: %s",
+			    fd, path, o->uid, me, strerror(errno));
+		}
+		if (out[0] && write(p[1], out, strlen(out)) < 0)
+			_exit(3);
+		_exit(out[0] ? 1 : 0);
+	}
+	close(p[1]);
+	n = read(p[0], why, len - 1);
+	why[n > 0 ? n : 0] = '\0';
+	close(p[0]);
+	while (waitpid(c, &status, 0) < 0 && errno == EINTR)
+		;
+	if (WIFEXITED(status) && !WEXITSTATUS(status))
+		return 0;
+	if (!why[0])
+		snprintf(why, len, "node %d cannot check its files as uid %u", me, o->uid);
+	return -EACCES;
 }

@@ -896,6 +896,10 @@ static int target_session(struct chan_conn *c, const struct mig_offer *o)
 		have_state = 1;
 		break;
 	}
+	/* again just before CRIU (root) reopens them: no file swapped since */
+	err = movecheck_files_as_user(o, me, why, sizeof(why));
+	if (err)
+		goto fail;
 	/* the dump is over: so is the page server */
 	err = reap(ps, 60000);
 	ps = -1;
@@ -1018,6 +1022,9 @@ int mover_chan_handle(struct chan_conn *c, uint16_t type, const void *body,
 	copy->cpus[sizeof(copy->cpus) - 1] = '\0';
 	copy->cpu_flags[sizeof(copy->cpu_flags) - 1] = '\0';
 	copy->files[sizeof(copy->files) - 1] = '\0';
+	copy->fds[sizeof(copy->fds) - 1] = '\0';
+	if (copy->ngroups > 32)
+		copy->ngroups = 32;
 	copy->release[sizeof(copy->release) - 1] = '\0';
 	copy->criu[sizeof(copy->criu) - 1] = '\0';
 	if (copy->flags & MIG_DRY) {

@@ -46,6 +46,9 @@ struct mig_offer {
 	char cpus[256];		/* Cpus_allowed_list */
 	char cpu_flags[2048];	/* /proc/cpuinfo's */
 	char files[16384];	/* "size hash path\n" of mapped local files */
+	uint32_t ngroups;	/* supplementary groups, at most 32 */
+	uint32_t groups[32];
+	char fds[8192];		/* "fd accmode path\n": its files, reopened by path */
 };
 
 struct mig_ready {
@@ -71,6 +74,13 @@ const char *movecheck_criu_version(void);
 int movecheck_source(pid_t pid, struct mig_offer *o, char *why, size_t len);
 /* May @o come to this node (@me)? 0 or -errno with @why. */
 int movecheck_target(const struct mig_offer *o, int me, char *why, size_t len);
+/*
+ * May the process's own credentials open each of its files here, by the
+ * path CRIU (root) will reopen? 0, or -EACCES with @why (a path swapped
+ * for another file since the dump does not reach what its user cannot).
+ */
+int movecheck_files_as_user(const struct mig_offer *o, int me, char *why,
+			    size_t len);
 
 /* mover.c */
 int mover_start(void);	/* the krg_move group's thread */

@@ -15,7 +15,7 @@ me=$((KRG_NODE_ID - 1))
 S=$CL_SHARED/migrate
 OUT=$S/out
 case $me in
-0) tap_plan 29 ;;
+0) tap_plan 36 ;;
 1) tap_plan 14 ;;
 *) tap_plan 13 ;;
 esac
@@ -34,6 +34,8 @@ invariant() {
 }
 # nowhere PID: PID is no process here
 nowhere() { [ "$(where "$1")" = none ]; }
+# says TEXT PART: TEXT has PART
+says() { case $1 in *"$2"*) ;; *) return 1 ;; esac; }
 runs_here() { [ "$(where "$1")" = runs ]; }
 # rounds_on HOST N: the job wrote N more rounds from HOST
 rounds_on() {
@@ -144,8 +146,52 @@ if [ $me = 0 ]; then
 	check "... and migrate --check by a user ($out)" sh -c "echo '$out' | grep -q 'permission denied'"
 	check "... it goes on here" runs_here $q
 	echo $q > $S/pid2
+	# an open TCP connection (to a listener here)
+	nc -l -p 5555 > /dev/null 2>&1 &
+	lis=$!
+	sleep 1
+	bash -c 'exec 3<>/dev/tcp/127.0.0.1/5555; exec sleep 600' < /dev/null > $S/out3 2>&1 &
+	t=$!
+	sleep 1
+	krgcapset -k $t -p +CAN_MIGRATE -e +CAN_MIGRATE
+	out=$(migrate $t 1 2>&1)
+	check "a process with an open TCP connection is refused ($out)" sh -c "echo '$out' | grep -q 'fd 3 is an open TCP connection'"
+	check "... it goes on here" runs_here $t
+	kill $t $lis 2>/dev/null
 fi
 cluster_barrier refusals > /dev/null
+# a binary that differs on the target: /tmp/mj is migjob here, another file there
+[ $me = 1 ] && echo "not the same" > /tmp/mj
+cluster_barrier mj > /dev/null
+if [ $me = 0 ]; then
+	cp /krg/tests/migjob /tmp/mj
+	echo 1500000 > /proc/sys/kernel/ns_last_pid
+	setsid /tmp/mj 1 0 > $S/out4 2>&1 < /dev/null &
+	b=$!
+	sleep 1
+	krgcapset -k $b -p +CAN_MIGRATE -e +CAN_MIGRATE
+	out=$(migrate $b 1 2>&1)
+	check "a process whose binary differs on the target is refused ($out)" sh -c "echo '$out' | grep -q '/tmp/mj differs on node 1'"
+	out=$(migrate $b 2 2>&1)
+	check "... and where it is missing ($out)" sh -c "echo '$out' | grep -q '/tmp/mj is missing on node 2'"
+	check "... it goes on here" runs_here $b
+	kill $b
+	# a user's job writing to root's file (the fd given by root's shell):
+	# CRIU, as root, would reopen it by path for the user; refused
+	: > $S/secret && chmod 600 $S/secret
+	rm -f /tmp/upid
+	as_user sh -c 'echo $$ > /tmp/upid; exec /krg/tests/migjob 1 0' > $S/secret 2>&1 < /dev/null &
+	wait_until 10 test -s /tmp/upid
+	u=$(cat /tmp/upid)
+	sleep 1
+	krgcapset -k $u -p +CAN_MIGRATE -e +CAN_MIGRATE
+	out=$(as_user migrate $u 1 2>&1)
+	check "a user's job holding root's file is refused, by the file's name ($out)" \
+		says "$out" "file $S/secret cannot be opened by uid"
+	check "... it goes on here" runs_here $u
+	kill $u
+fi
+cluster_barrier mj_done > /dev/null
 # a pid taken on the target: node 1 holds node 0's job's pid
 if [ $me = 1 ]; then
 	q=$(cat $S/pid2)
