@@ -8,7 +8,8 @@
  * the membership goes stale when the reporting socket closes and fresh
  * again with the next report; the present set (KRG_A_PRESENT) is shown in
  * nodes_present, the online set when it is left out; bad reports are
- * refused with a message and change nothing; a user may not report.
+ * refused with a message and change nothing; a user may not report. A
+ * migration to another machine is the agent's to begin and end.
  */
 #include <linux/genetlink.h>
 #include <linux/netlink.h>
@@ -336,6 +337,171 @@ TEST_F(cl, proc_nodes)
 	ASSERT_EQ(0, krg_membership_set(&self->g, m, NULL, 1, 9, err, sizeof(err)));
 	snprintf(path, sizeof(path), "/proc/nodes/node%d/cpus", other);
 	EXPECT_STREQ("(no value yet)", krg_rd(path));
+}
+
+/*
+ * The migration requests krg.ko hands to its agent (this program): a
+ * child process asks (migrate(1)'s ioctl, waited for); what it got back,
+ * the errno and the reason, comes through a pipe.
+ */
+struct asker {
+	pid_t pid;
+	int fd;
+};
+
+static int ask(struct asker *a, pid_t target, int node, unsigned int flags)
+{
+	int p[2];
+
+	if (pipe(p))
+		return -1;
+	a->pid = fork();
+	if (!a->pid) {
+		char out[16 + KRG_REASON_LEN];
+		int e = 0;
+
+		close(p[0]);
+		krg_close();
+		if (krg_migrate_why(target, node, flags, out + 16, KRG_REASON_LEN))
+			e = errno;
+		snprintf(out, 16, "%d", e);
+		if (write(p[1], out, sizeof(out)) != (ssize_t)sizeof(out))
+			_exit(2);
+		_exit(0);
+	}
+	close(p[1]);
+	a->fd = p[0];
+	return a->pid > 0 ? 0 : -1;
+}
+
+/* What the asker got: its errno, its reason into @why. */
+static int answer(struct asker *a, char *why, size_t len)
+{
+	char out[16 + KRG_REASON_LEN] = "";
+	ssize_t n = read(a->fd, out, sizeof(out));
+
+	close(a->fd);
+	waitpid(a->pid, NULL, 0);
+	if (n != (ssize_t)sizeof(out))
+		return -1;
+	snprintf(why, len, "%s", out + 16);
+	return atoi(out);
+}
+
+/* The next order on @g within 10 s: 1, or 0. */
+static int next_order(struct krg_genl *g, struct krg_migrate_order *o)
+{
+	for (int i = 0; i < 1000; i++) {
+		if (krg_genl_next_order(g, o) > 0)
+			return 1;
+		usleep(10000);
+	}
+	return 0;
+}
+
+/* A process with CAN_MIGRATE, sleeping: the one the requests name. */
+static pid_t movable(void)
+{
+	struct krg_caps c;
+	pid_t p = fork();
+
+	if (!p) {
+		pause();
+		_exit(0);
+	}
+	if (krg_caps_get(KRG_TARGET_PID, p, &c))
+		return -1;
+	c.permitted |= KRG_CAP_BIT(KRG_CAP_CAN_MIGRATE);
+	c.effective |= KRG_CAP_BIT(KRG_CAP_CAN_MIGRATE);
+	return krg_caps_set(KRG_TARGET_PID, p, &c) ? -1 : p;
+}
+
+/*
+ * A migration to another machine goes to the agent that reported, which
+ * begins and ends it: done only after BEGIN, one outcome, its reason back
+ * to the asker; garbage refused with a message; a second BEGIN or DONE
+ * refused; the agent's socket closing fails what it held.
+ */
+TEST_F(cl, migration_orders)
+{
+	unsigned char m[KRG_MAX_NODES / 8] = { 0 };
+	int other = me == 0 ? 1 : 0;
+	struct krg_migrate_order o;
+	struct krg_genl g2;
+	struct asker a;
+	char why[KRG_REASON_LEN];
+	pid_t p = movable();
+
+	ASSERT_GT(p, 0);
+	/* no agent yet: refused, saying so */
+	ASSERT_EQ(0, ask(&a, p, other, 0));
+	EXPECT_EQ(EHOSTDOWN, answer(&a, why, sizeof(why)));
+	set_bit_of(m, me);
+	set_bit_of(m, other);
+	ASSERT_EQ(0, krg_membership_set(&self->g, m, NULL, 1, 3, err, sizeof(err)));
+
+	ASSERT_EQ(0, ask(&a, p, other, 0));
+	ASSERT_TRUE(next_order(&self->g, &o));
+	EXPECT_EQ((unsigned int)p, o.pid);
+	EXPECT_EQ((unsigned int)other, o.node);
+	EXPECT_EQ(1, o.user);
+	EXPECT_EQ(0, o.dry);
+	/* done before begin; an errno that is none */
+	EXPECT_EQ(-1, krg_migrate_done(&self->g, o.id, 0, 0, NULL, err, sizeof(err)));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_STREQ("a migration is done only after MIGRATE_BEGIN", err);
+	EXPECT_EQ(-1, krg_migrate_done(&self->g, o.id, 5, 1, NULL, err, sizeof(err)));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, krg_migrate_begin(&self->g, o.id + 1000, err, sizeof(err)));
+	EXPECT_EQ(ENOENT, errno);
+	EXPECT_EQ(0, krg_migrate_begin(&self->g, o.id, err, sizeof(err))) TH_LOG("%s", err);
+	EXPECT_EQ(-1, krg_migrate_begin(&self->g, o.id, err, sizeof(err)));
+	EXPECT_EQ(ECANCELED, errno);
+	/* failed, with its reason for migrate(1) */
+	EXPECT_EQ(0, krg_migrate_done(&self->g, o.id, -EIO, 0, "pid 7 is taken on node 9",
+				      err, sizeof(err))) TH_LOG("%s", err);
+	EXPECT_EQ(EIO, answer(&a, why, sizeof(why)));
+	EXPECT_STREQ("pid 7 is taken on node 9", why);
+	EXPECT_EQ(-1, krg_migrate_done(&self->g, o.id, -EIO, 0, NULL, err, sizeof(err)));
+	EXPECT_EQ(ENOENT, errno);
+
+	/* a dry run: answered without BEGIN, every reason back */
+	ASSERT_EQ(0, ask(&a, p, other, KRG_MIGRATE_DRY_RUN));
+	ASSERT_TRUE(next_order(&self->g, &o));
+	EXPECT_EQ(1, o.dry);
+	EXPECT_EQ(0, krg_migrate_done(&self->g, o.id, -EOPNOTSUPP, 1,
+				      "fd 1 is a pipe; it has child processes", err,
+				      sizeof(err))) TH_LOG("%s", err);
+	EXPECT_EQ(EOPNOTSUPP, answer(&a, why, sizeof(why)));
+	EXPECT_STREQ("fd 1 is a pipe; it has child processes", why);
+	ASSERT_EQ(0, ask(&a, p, other, KRG_MIGRATE_DRY_RUN));
+	ASSERT_TRUE(next_order(&self->g, &o));
+	EXPECT_EQ(0, krg_migrate_done(&self->g, o.id, 0, 0, NULL, err, sizeof(err)));
+	EXPECT_EQ(0, answer(&a, why, sizeof(why)));
+
+	/* the agent goes: what it held fails, saying so */
+	ASSERT_EQ(0, ask(&a, p, other, 0));
+	ASSERT_TRUE(next_order(&self->g, &o));
+	krg_genl_close(&self->g);
+	EXPECT_EQ(ECONNRESET, answer(&a, why, sizeof(why)));
+	EXPECT_STREQ("the node agent (krgd) exited during the migration", why);
+	ASSERT_EQ(0, krg_genl_open(&self->g));
+	/* no fresh agent now: refused, saying so */
+	ASSERT_EQ(0, ask(&a, p, other, 0));
+	EXPECT_EQ(EHOSTUNREACH, answer(&a, why, sizeof(why)));
+	EXPECT_STREQ("no node agent (krgd) runs on this machine", why);
+	ASSERT_EQ(0, krg_membership_set(&self->g, m, NULL, 1, 4, err, sizeof(err)));
+	/* another socket may answer (the agent's workers have their own) */
+	ASSERT_EQ(0, ask(&a, p, other, 0));
+	ASSERT_TRUE(next_order(&self->g, &o));
+	ASSERT_EQ(0, krg_genl_open(&g2));
+	EXPECT_EQ(0, krg_migrate_begin(&g2, o.id, err, sizeof(err)));
+	EXPECT_EQ(0, krg_migrate_done(&g2, o.id, 0, 0, NULL, err, sizeof(err)));
+	EXPECT_EQ(0, answer(&a, why, sizeof(why)));
+	krg_genl_close(&g2);
+
+	kill(p, SIGKILL);
+	waitpid(p, NULL, 0);
 }
 
 static int user_report(void *arg)
