@@ -360,7 +360,10 @@ static int ask(struct asker *a, pid_t target, int node, unsigned int flags)
 		char out[16 + KRG_REASON_LEN];
 		int e = 0;
 
-		close(p[0]);
+		/* not the agent's socket (this program's, inherited) */
+		for (int fd = 3; fd < 1024; fd++)
+			if (fd != p[1])
+				close(fd);
 		krg_close();
 		if (krg_migrate_why(target, node, flags, out + 16, KRG_REASON_LEN))
 			e = errno;
@@ -406,6 +409,8 @@ static pid_t movable(void)
 	pid_t p = fork();
 
 	if (!p) {
+		for (int fd = 3; fd < 1024; fd++)
+			close(fd);
 		pause();
 		_exit(0);
 	}
@@ -502,6 +507,7 @@ TEST_F(cl, migration_orders)
 
 	kill(p, SIGKILL);
 	waitpid(p, NULL, 0);
+	krg_close();	/* /dev/krg pins krg.ko: the teardown unloads it */
 }
 
 static int user_report(void *arg)
