@@ -36,7 +36,7 @@ if [ $me = 0 ]; then
 	check "the legacy MOSIX set-up applies (examples/mosix.cfg)" krgsched apply /krg/examples/mosix.cfg
 	echo 4000000 > /proc/sys/kernel/ns_last_pid
 	for i in 1 2 3 4 5 6; do
-		setsid /krg/tests/migjob 2 150 busy > $S/out.$i 2>&1 < /dev/null &
+		setsid /krg/tests/migjob 2 90 busy > $S/out.$i 2>&1 < /dev/null &
 		echo $! >> $S/pids.tmp
 		krgcapset -k $! -p +CAN_MIGRATE -e +CAN_MIGRATE
 	done
