@@ -96,7 +96,7 @@ krgd_off() {
 	wait_until 5 sh -c "! kill -0 $(cat /run/krgd.pid) 2>/dev/null"
 	krgd -f -v "$@" > /tmp/krgd-off.log 2>&1 &
 	_a=$!
-	wait_until 30 grep -q "^krgd: reported ring" /tmp/krgd-off.log &&
+	wait_until 60 grep -q "^krgd: reported ring" /tmp/krgd-off.log &&
 		grep -q '^membership fresh' $K/cluster &&
 		[ "$(grep -c 'channel off' /tmp/krgd-off.log)" = 1 ] &&
 		grep -q "^krgd: channel off: $_w" /tmp/krgd-off.log &&
