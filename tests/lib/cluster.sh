@@ -96,6 +96,24 @@ cluster_krgd_cleanup() {
 # The front of the replicated tree is mounted (krgd's FUSE filesystem).
 cluster_front_up() { grep -q " $KRG_CFS fuse.krgd " /proc/mounts; }
 
+# cluster_invariant STEP NODE PID DIR: every node says where process PID
+# is (files DIR/where.STEP.N); it runs on NODE and on no other node, and is
+# stopped nowhere (a migration's invariant). Every node calls it.
+cluster_invariant() {
+	cluster_barrier "$1.a" > /dev/null
+	cluster_where "$3" > "$4/where.$1.$((KRG_NODE_ID - 1))"
+	cluster_barrier "$1.b" > /dev/null
+	_ci_runs=0 _ci_v=
+	for _ci_n in $(seq 0 $((KRG_NODES - 1))); do
+		_ci_w=$(cat "$4/where.$1.$_ci_n")
+		_ci_v="$_ci_v node $_ci_n $_ci_w,"
+		[ "$_ci_w" != runs ] || _ci_runs=$((_ci_runs + 1))
+		[ "$_ci_w" != stopped ] || _ci_runs=99
+	done
+	echo "# $1:$_ci_v"
+	[ $_ci_runs = 1 ] && [ "$(cat "$4/where.$1.$2")" = runs ]
+}
+
 # cluster_where PID: how process PID is on this node (migration scenarios):
 # runs, ghost (krg-ghost holds its place: it runs elsewhere), stopped (a
 # copy or an original frozen: never after a migration ended) or none.

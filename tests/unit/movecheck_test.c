@@ -67,10 +67,10 @@ TEST(source_reasons)
 	pid_t c;
 
 	ASSERT_EQ(0, pipe(p));
-	c = child(p[1]);
+	c = child(p[0]);
 	ASSERT_GT(c, 0);
 	EXPECT_EQ(-EOPNOTSUPP, movecheck_source(c, &o, why, sizeof(why)));
-	EXPECT_NE(NULL, strstr(why, "fd 1 is a pipe"));
+	EXPECT_NE(NULL, strstr(why, "fd 1 is a pipe it reads from")) TH_LOG("%s", why);
 	end(c);
 	close(p[0]);
 	close(p[1]);
@@ -84,6 +84,52 @@ TEST(source_reasons)
 		close(fd);
 	}
 	EXPECT_EQ(-ESRCH, movecheck_source(999999999, &o, why, sizeof(why)));
+}
+
+/* A pipe it writes to and a terminal stay here: its ghost relays them. */
+TEST(source_relays)
+{
+	char name[64], id[64];
+	int p[2], m, t;
+	struct stat st;
+	pid_t c;
+
+	ASSERT_EQ(0, pipe(p));
+	ASSERT_EQ(0, fstat(p[1], &st));
+	c = child(p[1]);
+	ASSERT_GT(c, 0);
+	EXPECT_EQ(0, movecheck_source(c, &o, why, sizeof(why))) TH_LOG("%s", why);
+	ASSERT_EQ(1U, o.nrelay);
+	EXPECT_EQ((uint32_t)MIG_RELAY_PIPE, o.relay[0].kind);
+	EXPECT_EQ(1, o.relay[0].ghost_fd);
+	snprintf(id, sizeof(id), "pipe:[%llu]", (unsigned long long)st.st_ino);
+	EXPECT_STREQ(id, o.relay[0].id);
+	end(c);
+	close(p[0]);
+	close(p[1]);
+
+	m = posix_openpt(O_RDWR | O_NOCTTY);
+	ASSERT_LE(0, m);
+	ASSERT_EQ(0, grantpt(m));
+	ASSERT_EQ(0, unlockpt(m));
+	ASSERT_EQ(0, ptsname_r(m, name, sizeof(name)));
+	t = open(name, O_RDWR | O_NOCTTY);
+	ASSERT_LE(0, t);
+	ASSERT_EQ(0, fstat(t, &st));
+	c = child(t);
+	ASSERT_GT(c, 0);
+	EXPECT_EQ(0, movecheck_source(c, &o, why, sizeof(why))) TH_LOG("%s", why);
+	ASSERT_EQ(1U, o.nrelay);
+	EXPECT_EQ((uint32_t)MIG_RELAY_TTY, o.relay[0].kind);
+	EXPECT_EQ(1, o.relay[0].ghost_fd);
+	snprintf(id, sizeof(id), "tty[%llx:%llx]", (unsigned long long)st.st_rdev,
+		 (unsigned long long)st.st_dev);
+	EXPECT_STREQ(id, o.relay[0].id);
+	/* the terminal's settings travel: ONLCR as a new pty has it */
+	EXPECT_NE(0U, o.relay[0].tio.c_oflag & ONLCR);
+	end(c);
+	close(t);
+	close(m);
 }
 
 /* A child with only /dev/null open: nothing against it here. */

@@ -16,8 +16,12 @@
  * in ghost_lost[] once the pipe is full), for the next connection: the
  * ghost never ends for want of krgd.
  *
- * It runs with the original's credentials. Its stdin, stdout and stderr
- * are the original's: left alone.
+ * It runs with the original's credentials. Its fds are the original's:
+ * what the remote process writes to its terminal or to a pipe comes back
+ * here (KRG_GHOST_DATA, tools/krgd/relay.c) and the ghost writes it to
+ * its own fd, waiting as long as the fd makes it wait. A write that fails
+ * drops those bytes (a reader gone: the SIGPIPE the ghost then gets goes
+ * to the process, as it would have at home).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -39,6 +43,7 @@
 #define GHOST_RETRY_MS	1000	/* to try again for a name or an fd */
 
 static int ghost_pipe[2];	/* the handler's queue, a byte a signal */
+static unsigned char ghost_pkt[sizeof(struct krg_ghost_msg) + KRG_GHOST_DATA_MAX];
 static volatile sig_atomic_t ghost_lost[_NSIG];	/* when it was full */
 
 static void ghost_handler(int sig)
@@ -124,6 +129,27 @@ static int ghost_send(int conn, uint32_t type, int32_t value)
 	return errno == EAGAIN || errno == EINTR ? 1 : -1;
 }
 
+/* Write the @len bytes at @buf to our fd @fd, all of them, or give up. */
+static void ghost_write(int fd, const unsigned char *buf, size_t len)
+{
+	struct pollfd p = { .fd = fd, .events = POLLOUT };
+	ssize_t n;
+
+	while (len) {
+		n = write(fd, buf, len);
+		if (n > 0) {
+			buf += n;
+			len -= (size_t)n;
+		} else if (n < 0 && errno == EINTR) {
+			continue;
+		} else if (n < 0 && errno == EAGAIN) {
+			poll(&p, 1, -1);	/* a non-blocking fd of the original's */
+		} else {
+			return;
+		}
+	}
+}
+
 /* End with the wait(2) status @status, if it is one that ends a process. */
 static void ghost_end(int status)
 {
@@ -197,7 +223,7 @@ int main(int argc, char *argv[])
 {
 	int lfd = -1, conn = -1, carry = 0, fd, n, il, ic;
 	struct rlimit core = { 0, 0 };
-	struct krg_ghost_msg m;
+	struct krg_ghost_msg *m = (struct krg_ghost_msg *)ghost_pkt;
 	struct pollfd pfd[3];
 	sigset_t all;
 	ssize_t r;
@@ -237,10 +263,16 @@ int main(int argc, char *argv[])
 			continue;	/* EINTR: a signal, queued in the pipe */
 
 		if (ic >= 0 && (pfd[ic].revents & (POLLIN | POLLHUP | POLLERR))) {
-			r = recv(conn, &m, sizeof(m), MSG_DONTWAIT);
-			if (r == sizeof(m) && m.magic == KRG_GHOST_MAGIC &&
-			    m.type == KRG_GHOST_EXIT)
-				ghost_end(m.value);
+			r = recv(conn, ghost_pkt, sizeof(ghost_pkt), MSG_DONTWAIT);
+			if (r == sizeof(*m) && m->magic == KRG_GHOST_MAGIC &&
+			    m->type == KRG_GHOST_EXIT)
+				ghost_end(m->value);
+			if (r > (ssize_t)sizeof(*m) && m->magic == KRG_GHOST_MAGIC &&
+			    m->type == KRG_GHOST_DATA && m->value >= 0 &&
+			    m->value != conn && m->value != lfd &&
+			    m->value != ghost_pipe[0] && m->value != ghost_pipe[1])
+				ghost_write(m->value, ghost_pkt + sizeof(*m),
+					    (size_t)r - sizeof(*m));
 			if (!r || (r < 0 && errno != EAGAIN && errno != EINTR)) {
 				close(conn);
 				conn = -1;

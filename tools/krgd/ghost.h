@@ -31,7 +31,13 @@ enum krg_ghost_type {
 	KRG_GHOST_SIG = 1,	/* ghost -> krgd: value = a signal it received */
 	KRG_GHOST_EXIT = 2,	/* krgd -> ghost: value = a wait(2) status to end with */
 	KRG_GHOST_HELLO = 3,	/* ghost -> krgd, on each new connection: value = its pid */
+	KRG_GHOST_DATA = 4,	/* krgd -> ghost: value = its fd to write the
+				 * bytes after the header to (its copy's
+				 * output, relay.c) */
 };
+
+/* The bytes of one KRG_GHOST_DATA packet, at most. */
+#define KRG_GHOST_DATA_MAX	65536
 
 /*
  * Turn the stopped process @pid (a thread group leader in group-stop) into

@@ -35,6 +35,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <sys/sysmacros.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <grp.h>
@@ -208,6 +209,74 @@ static void note_fd(pid_t pid, struct mig_offer *o, const char *fd,
 			 f & O_ACCMODE, path);
 }
 
+/* fd @fd's access mode (O_ACCMODE of its flags), or -1. */
+static int fd_accmode(pid_t pid, const char *fd)
+{
+	char p[320], flags[64];
+
+	snprintf(p, sizeof(p), "/proc/%d/fdinfo/%s", pid, fd);
+	if (file_field(p, "flags:", flags, sizeof(flags)))
+		return -1;
+	return (int)(strtoul(flags, NULL, 8) & O_ACCMODE);
+}
+
+/* A terminal (a pts, a console, a serial line), which the ghost can relay. */
+static int relayable_tty(dev_t rdev)
+{
+	unsigned int ma = major(rdev);
+
+	return ma == 4 || (ma >= 136 && ma <= 143) || ma == 204 || ma == 229 ||
+	       rdev == makedev(5, 1);
+}
+
+/*
+ * fd @fd of @pid, a terminal or a pipe it writes to, named @id by CRIU:
+ * relayed by its ghost (relay.c). -1 with a reason added when it cannot be.
+ */
+static int note_relay(pid_t pid, struct mig_offer *o, const char *fd, int kind,
+		      const char *id, char *why, size_t len)
+{
+	int mode = fd_accmode(pid, fd), n = atoi(fd);
+	struct mig_relay *m = NULL;
+
+	if (kind == MIG_RELAY_PIPE && mode != O_WRONLY) {
+		add(why, len, "fd %s is a pipe it reads from (input does not cross machines: redirect it from a file on the shared filesystem)",
+		    fd);
+		return -1;
+	}
+	for (unsigned int i = 0; i < o->nrelay; i++)
+		if (!strcmp(o->relay[i].id, id))
+			m = &o->relay[i];
+	if (!m) {
+		char path[320];
+		int t;
+
+		if (o->nrelay == MIG_RELAY_MAX) {
+			add(why, len, "fd %s: more than %d terminals and pipes", fd, MIG_RELAY_MAX);
+			return -1;
+		}
+		m = &o->relay[o->nrelay++];
+		memset(m, 0, sizeof(*m));
+		m->kind = (uint32_t)kind;
+		m->ghost_fd = -1;
+		snprintf(m->id, sizeof(m->id), "%s", id);
+		snprintf(path, sizeof(path), "/proc/%d/fd/%s", pid, fd);
+		t = kind == MIG_RELAY_TTY ?
+		    open(path, O_RDONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC) : -1;
+		if (t >= 0) {
+			if (tcgetattr(t, &m->tio))
+				memset(&m->tio, 0, sizeof(m->tio));
+			if (ioctl(t, TIOCGWINSZ, &m->ws))
+				memset(&m->ws, 0, sizeof(m->ws));
+			close(t);
+		}
+	}
+	/* its bytes go to the first fd that writes to it */
+	if (m->ghost_fd < 0 && (mode == O_WRONLY || mode == O_RDWR))
+		m->ghost_fd = n;
+	return 0;
+}
+
 /* Every fd of @pid CRIU can carry across machines, or why not. */
 static int check_fds(pid_t pid, struct mig_offer *o, char *why, size_t len)
 {
@@ -242,9 +311,7 @@ static int check_fds(pid_t pid, struct mig_offer *o, char *why, size_t len)
 			if (!ret)
 				ret = -EOPNOTSUPP;
 		} else if (!strncmp(link, "pipe:", 5)) {
-			add(why, len, "fd %s is a pipe (pipes do not cross machines yet: redirect it to a file on the shared filesystem)",
-				 d->d_name);
-			if (!ret)
+			if (note_relay(pid, o, d->d_name, MIG_RELAY_PIPE, link, why, len) && !ret)
 				ret = -EOPNOTSUPP;
 		} else if (!strncmp(link, "anon_inode:", 11)) {
 			continue;	/* eventfd, epoll, signalfd, timerfd, ...: CRIU's */
@@ -259,8 +326,19 @@ static int check_fds(pid_t pid, struct mig_offer *o, char *why, size_t len)
 		} else if (stat(fdp, &st)) {
 			continue;
 		} else if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode)) {
+			char id[48];
+
 			if (common_device(link))
 				continue;
+			if (S_ISCHR(st.st_mode) && relayable_tty(st.st_rdev)) {
+				snprintf(id, sizeof(id), "tty[%llx:%llx]",
+					 (unsigned long long)st.st_rdev,
+					 (unsigned long long)st.st_dev);
+				if (note_relay(pid, o, d->d_name, MIG_RELAY_TTY, id, why, len) &&
+				    !ret)
+					ret = -EOPNOTSUPP;
+				continue;
+			}
 			add(why, len, "fd %s is %s %s (devices do not cross machines)",
 				 d->d_name, !strncmp(link, "/dev/pts/", 9) ||
 				 !strncmp(link, "/dev/tty", 8) || !strcmp(link, "/dev/console") ?
@@ -536,6 +614,7 @@ int movecheck_source(pid_t pid, struct mig_offer *o, char *why, size_t len)
 	if (proc_field(pid, "cgroup", "0::", o->cgroup, sizeof(o->cgroup)))
 		snprintf(o->cgroup, sizeof(o->cgroup), "/");
 	o->fds[0] = '\0';
+	o->nrelay = 0;
 	r = check_fds(pid, o, why, len);
 	ret = ret ?: r;
 	r = check_maps(pid, o, why, len);

@@ -13,7 +13,7 @@
  *  3. `criu dump -s` (the process is left stopped) with its pages to the
  *     target's `criu page-server`, both on that connection (--ps-socket),
  *     then the other images over the channel (MIG_FILE);
- *  4. MIG_RESTORE: the target runs `criu restore -d -S` (the copy, with
+ *  4. MIG_RESTORE: the target runs `criu restore -d -s -S` (the copy, with
  *     the same pid, stays stopped) and gives it its krg state;
  *  5. asks krg.ko to begin (KRG_CMD_MIGRATE_BEGIN: the request did not end
  *     meanwhile), then multicasts COMMIT in the CPG group krg_move. The
@@ -113,6 +113,7 @@ struct runner {
 	uint64_t id;		/* of the migration that brought it */
 	pid_t pid;
 	int moved;		/* it went on: its end is no one's news */
+	struct relay *relay;	/* its terminal and pipes (relay.c), or NULL */
 };
 
 /* A ghost here: the process runs at dst. */
@@ -122,6 +123,9 @@ struct ghost {
 	uint32_t dst;
 	uint64_t id;
 	int fd;			/* its socket, -1 until connected */
+	const void *relay;	/* the relay writing to it (mover_ghost_claim()) */
+	int status;		/* the end it is to be told, */
+	int ending;		/* once its socket takes it (it is full) */
 };
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
@@ -191,6 +195,57 @@ void mover_set_channel(const struct chan_key *key, int port,
 	pthread_mutex_unlock(&lock);
 }
 
+struct chan_conn *mover_connect(unsigned int node, char *why, size_t len)
+{
+	int ready;
+
+	pthread_mutex_lock(&lock);
+	ready = chan_ready;
+	pthread_mutex_unlock(&lock);
+	if (!ready) {
+		snprintf(why, len, "the agents' channel is not up on node %d", me);
+		return NULL;
+	}
+	return chan_connect(&chan_key, (unsigned int)me, &chan_peers, node, chan_port, 5000,
+			    why, len);
+}
+
+int mover_ghost_claim(pid_t pid, const void *owner, int ms)
+{
+	struct timespec ts;
+	int fd = -1;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += ms / 1000;
+	pthread_mutex_lock(&lock);
+	for (;;) {
+		struct ghost *g = ghosts;
+
+		while (g && g->pid != pid)
+			g = g->next;
+		if (g && g->fd >= 0 && !g->ending && (!g->relay || g->relay == owner)) {
+			g->relay = owner;
+			fd = fcntl(g->fd, F_DUPFD_CLOEXEC, 0);
+			break;
+		}
+		if (pthread_cond_timedwait(&cond, &lock, &ts) == ETIMEDOUT)
+			break;
+	}
+	pthread_mutex_unlock(&lock);
+	return fd;
+}
+
+void mover_ghost_release(pid_t pid, const void *owner)
+{
+	pthread_mutex_lock(&lock);
+	for (struct ghost *g = ghosts; g; g = g->next)
+		if (g->pid == pid && g->relay == owner) {
+			g->relay = NULL;
+			pthread_cond_broadcast(&cond);
+		}
+	pthread_mutex_unlock(&lock);
+}
+
 /* ---- krg_move ---- */
 
 static int mcast(uint32_t type, uint32_t src, uint64_t id, uint32_t dst,
@@ -237,19 +292,6 @@ static int runner_home(pid_t pid)
 	return home;
 }
 
-static void ghost_end(struct ghost *g, int status)
-{
-	struct krg_ghost_msg m = {
-		.magic = KRG_GHOST_MAGIC, .type = KRG_GHOST_EXIT, .value = status,
-	};
-
-	if (g->fd >= 0 && send(g->fd, &m, sizeof(m), MSG_NOSIGNAL) != sizeof(m))
-		say(LOG_ERR, "move: ghost %d: cannot end it: %s", g->pid, strerror(errno));
-	if (g->fd >= 0)
-		close(g->fd);
-	g->fd = -1;
-}
-
 /* Under lock: take @g off the list and free it. */
 static void ghost_drop(struct ghost *g)
 {
@@ -258,7 +300,30 @@ static void ghost_drop(struct ghost *g)
 			*p = g->next;
 			break;
 		}
+	if (g->fd >= 0)
+		close(g->fd);
 	free(g);
+}
+
+/*
+ * Under lock: end @g with the wait status @status, and drop it. Never
+ * waits: a ghost busy writing its process's output (to a terminal that
+ * takes no more) is told when its socket has room (move_main()).
+ */
+static void ghost_end(struct ghost *g, int status)
+{
+	struct krg_ghost_msg m = {
+		.magic = KRG_GHOST_MAGIC, .type = KRG_GHOST_EXIT, .value = status,
+	};
+
+	g->status = status;
+	g->ending = 1;
+	if (g->fd >= 0 && send(g->fd, &m, sizeof(m), MSG_NOSIGNAL | MSG_DONTWAIT) != sizeof(m)) {
+		if (errno == EAGAIN)
+			return;
+		say(LOG_ERR, "move: ghost %d: cannot end it: %s", g->pid, strerror(errno));
+	}
+	ghost_drop(g);
 }
 
 static void deliver(cpg_handle_t h, const struct cpg_name *group,
@@ -282,6 +347,12 @@ static void deliver(cpg_handle_t h, const struct cpg_name *group,
 					t->decided = (int)m->type;
 		break;
 	case MV_RUNNING:
+		/* a copy that moved on: its ghost follows it */
+		if (m->home == (uint32_t)me)
+			for (struct ghost *g = ghosts; g; g = g->next)
+				if (g->pid == m->pid && !g->ending)
+					g->dst = nodeid - 1;
+		/* fall through */
 	case MV_NOT_RUNNING:
 		if (m->src == (uint32_t)me)
 			for (struct ssession *s = ssessions; s; s = s->next)
@@ -314,9 +385,8 @@ static void deliver(cpg_handle_t h, const struct cpg_name *group,
 	case MV_EXIT:
 		if (m->home == (uint32_t)me)
 			for (struct ghost *g = ghosts; g; g = g->next)
-				if (g->pid == m->pid) {
+				if (g->pid == m->pid && !g->ending) {
 					ghost_end(g, m->value);
-					ghost_drop(g);
 					break;
 				}
 		break;
@@ -364,12 +434,11 @@ static void confchg(cpg_handle_t h, const struct cpg_name *group,
 		}
 		for (struct ghost *g = ghosts, *next; g; g = next) {
 			next = g->next;
-			if (g->dst != n || g->fd < 0)
+			if (g->dst != n || g->fd < 0 || g->ending)
 				continue;
 			say(LOG_WARNING, "move: process %d was lost with node %u (its agent left the cluster)",
 			    g->pid, n);
 			ghost_end(g, SIGKILL);
-			ghost_drop(g);
 		}
 	}
 	for (size_t i = 0; i < njoined; i++)
@@ -402,7 +471,6 @@ static void ghost_read(struct ghost *g)
 		/* killed (SIGKILL cannot be caught): so is its process */
 		say(LOG_INFO, "move: ghost %d is gone: its process on node %u is killed",
 		    pid, dst);
-		close(g->fd);
 		ghost_drop(g);
 		pthread_mutex_unlock(&lock);
 		mcast(MV_SIG, 0, 0, dst, (uint32_t)me, pid, SIGKILL);
@@ -451,7 +519,8 @@ static void *move_main(void *arg)
 			for (struct ghost *g = ghosts; g && ng < 64; g = g->next)
 				if (g->fd >= 0) {
 					gs[ng++] = g;
-					p[n++] = (struct pollfd){ .fd = g->fd, .events = POLLIN };
+					p[n++] = (struct pollfd){ .fd = g->fd,
+						.events = g->ending ? POLLOUT : POLLIN };
 				}
 			pthread_mutex_unlock(&lock);
 			if (poll(p, (nfds_t)n, 500) < 0 && errno != EINTR)
@@ -470,7 +539,11 @@ static void *move_main(void *arg)
 
 				for (struct ghost *g = ghosts; g; g = g->next)
 					live |= g == gs[i];
-				if (live && p[2 + i].revents && gs[i]->fd == p[2 + i].fd)
+				if (!live || !p[2 + i].revents || gs[i]->fd != p[2 + i].fd)
+					continue;
+				if (gs[i]->ending)
+					ghost_end(gs[i], gs[i]->status);
+				else
 					ghost_read(gs[i]);
 			}
 			pthread_mutex_unlock(&lock);
@@ -495,8 +568,8 @@ static void *move_main(void *arg)
 
 /* ---- children: CRIU ---- */
 
-/* Run @argv (CRIU) with fd @keep open in it (or -1): its pid, or -1. */
-static pid_t spawn(char *const argv[], int keep)
+/* Run @argv (CRIU) with the @nkeep fds of @keep open in it: its pid, or -1. */
+static pid_t spawn_keep(char *const argv[], const int *keep, int nkeep)
 {
 	pid_t pid = fork();
 
@@ -509,14 +582,20 @@ static pid_t spawn(char *const argv[], int keep)
 		dup2(null, 1);
 		dup2(null, 2);
 	}
-	if (keep >= 0)
-		fcntl(keep, F_SETFD, 0);
+	for (int i = 0; i < nkeep; i++)
+		fcntl(keep[i], F_SETFD, 0);
 	sigset_t none;
 
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	execvp(argv[0], argv);
 	_exit(127);
+}
+
+/* ... with fd @keep open in it (or -1). */
+static pid_t spawn(char *const argv[], int keep)
+{
+	return spawn_keep(argv, &keep, keep >= 0);
 }
 
 /*
@@ -754,21 +833,31 @@ static void *runner_main(void *arg)
 	if (!moved) {
 		say(LOG_INFO, "move: process %d (home node %u) ended here, status 0x%x",
 		    r->pid, r->home, status);
+		/* its output first: the ghost writes it all, then ends */
+		if (r->relay)
+			relay_drain(r->relay, 5000);
 		mcast(MV_EXIT, r->src, r->id, (uint32_t)me, r->home, r->pid, status);
 	}
+	relay_put(r->relay);
 	free(r);
 	return NULL;
 }
 
-static void start_runner(uint32_t home, uint32_t src, uint64_t id, pid_t pid)
+/* The copy of @pid runs here; @relay (taken over) carries its output home. */
+static void start_runner(uint32_t home, uint32_t src, uint64_t id, pid_t pid,
+			 struct relay *relay)
 {
 	struct runner *r = calloc(1, sizeof(*r));
 	pthread_attr_t at;
 	pthread_t t;
 
-	if (!r)
+	if (!r) {
+		relay_put(relay);
 		return;
-	*r = (struct runner){ .home = home, .src = src, .id = id, .pid = pid };
+	}
+	*r = (struct runner){ .home = home, .src = src, .id = id, .pid = pid, .relay = relay };
+	if (relay)
+		relay_start(relay);
 	pthread_mutex_lock(&lock);
 	r->next = runners;
 	runners = r;
@@ -787,6 +876,7 @@ static int target_session(struct chan_conn *c, const struct mig_offer *o)
 	struct mig_ready ready = { 0 };
 	struct tsession ts = { 0 };
 	struct krg_state st;
+	struct relay *relay = NULL;
 	int have_state = 0, restored = 0, lfd = -1, pfd = -1, ret = 0;
 	pid_t ps = -1;
 	socklen_t l;
@@ -900,6 +990,10 @@ static int target_session(struct chan_conn *c, const struct mig_offer *o)
 	err = movecheck_files_as_user(o, me, why, sizeof(why));
 	if (err)
 		goto fail;
+	/* its terminal and pipes: local ones, whose output goes home */
+	relay = relay_prepare(o, me, why, sizeof(why));
+	if (!relay)
+		goto fail;
 	/* the dump is over: so is the page server */
 	err = reap(ps, 60000);
 	ps = -1;
@@ -914,11 +1008,15 @@ static int target_session(struct chan_conn *c, const struct mig_offer *o)
 	snprintf(path, sizeof(path), "%s/restore.log", dir);
 	snprintf(num, sizeof(num), "%s/copy.pid", dir);
 	{
-		char *argv[] = { "criu", "restore", "-d", "-S", "-j", "-D", dir, "-o", path,
-				 "--pidfile", num, NULL };
-		pid_t r = spawn(argv, -1);
+		/* -s: stopped until the commit; -S: a sibling of CRIU, krgd's child */
+		char *argv[16 + 2 * MIG_RELAY_MAX] = { "criu", "restore", "-d", "-s", "-S",
+			"-j", "-D", dir, "-o", path, "--pidfile", num };
+		int keep[MIG_RELAY_MAX], n = relay_restore_args(relay, argv + 12,
+			2 * MIG_RELAY_MAX, keep, MIG_RELAY_MAX);
+		pid_t r = spawn_keep(argv, keep, n / 2);
 
 		err = r < 0 ? -1 : reap(r, 120000);
+		relay_restored(relay);
 	}
 	if (err < 0 || !WIFEXITED(err) || WEXITSTATUS(err)) {
 		char e[256];
@@ -940,6 +1038,11 @@ static int target_session(struct chan_conn *c, const struct mig_offer *o)
 	}
 	restored = 1;
 	journal(dir, "copy", o->pid);
+	if (state_of(o->pid) != 'T') {
+		/* it must not run before the commit: an abort would undo nothing */
+		snprintf(why, sizeof(why), "CRIU did not leave its copy stopped on node %d", me);
+		goto fail;
+	}
 	{
 		int failed;
 
@@ -954,6 +1057,8 @@ static int target_session(struct chan_conn *c, const struct mig_offer *o)
 			goto fail;
 		}
 	}
+	if (relay_connect(relay, why, sizeof(why)))
+		goto fail;
 	ts.src = o->src;
 	ts.id = o->id;
 	pthread_mutex_lock(&lock);
@@ -973,7 +1078,8 @@ static int target_session(struct chan_conn *c, const struct mig_offer *o)
 		}
 	pthread_mutex_unlock(&lock);
 	if (ts.decided == MV_COMMIT) {
-		start_runner(o->home, o->src, o->id, o->pid);
+		start_runner(o->home, o->src, o->id, o->pid, relay);
+		relay = NULL;
 		kill(o->pid, SIGCONT);
 		mcast(MV_RUNNING, o->src, o->id, (uint32_t)me, o->home, o->pid, 0);
 		say(LOG_INFO, "move: process %d from node %u runs here (home node %u)", o->pid,
@@ -995,6 +1101,7 @@ out:
 		close(lfd);
 	if (restored)
 		kill_copy(o->pid, have_state ? &st : NULL);
+	relay_put(relay);
 	free(buf);
 	rmtree(dir);
 	return ret;
@@ -1008,6 +1115,8 @@ int mover_chan_handle(struct chan_conn *c, uint16_t type, const void *body,
 	int ret;
 
 	(void)arg;
+	if (type == MIG_RELAY_OPEN)
+		return relay_serve(c, body, len);
 	if (type != MIG_OFFER)
 		return 1;
 	if (len != sizeof(*o) || o->magic != MIG_MAGIC || o->version != MIG_VERSION)
@@ -1025,6 +1134,8 @@ int mover_chan_handle(struct chan_conn *c, uint16_t type, const void *body,
 	copy->fds[sizeof(copy->fds) - 1] = '\0';
 	if (copy->ngroups > 32)
 		copy->ngroups = 32;
+	for (unsigned int i = 0; i < MIG_RELAY_MAX; i++)
+		copy->relay[i].id[sizeof(copy->relay[i].id) - 1] = '\0';
 	copy->release[sizeof(copy->release) - 1] = '\0';
 	copy->criu[sizeof(copy->criu) - 1] = '\0';
 	if (copy->flags & MIG_DRY) {
@@ -1042,6 +1153,37 @@ int mover_chan_handle(struct chan_conn *c, uint16_t type, const void *body,
 }
 
 /* ---- the source ---- */
+
+/*
+ * A copy moving on: its terminals and pipes here are the relay's (relay.c),
+ * whose bytes go to the ghost's fds; the next node's relay writes to the
+ * same ones. 0, or -EOPNOTSUPP with @why (one made since it came here).
+ */
+static int relay_remap(pid_t pid, struct mig_offer *of, char *why, size_t len)
+{
+	int ret = 0;
+
+	pthread_mutex_lock(&lock);
+	for (struct runner *r = runners; r; r = r->next) {
+		if (r->pid != pid || r->moved)
+			continue;
+		for (unsigned int i = 0; i < of->nrelay; i++) {
+			int gfd;
+
+			if (!r->relay || relay_ghost_fd(r->relay, of->relay[i].id, &gfd)) {
+				snprintf(why, len, "its %s %s was made on node %d (only those of its home follow it)",
+					 of->relay[i].kind == MIG_RELAY_TTY ? "terminal" : "pipe",
+					 of->relay[i].id, me);
+				ret = -EOPNOTSUPP;
+				break;
+			}
+			of->relay[i].ghost_fd = gfd;
+		}
+		break;
+	}
+	pthread_mutex_unlock(&lock);
+	return ret;
+}
 
 struct order {
 	struct krg_migrate_order o;
@@ -1210,6 +1352,7 @@ static void make_ghost(pid_t pid, uint32_t dst, uint64_t id, const struct krg_st
 	pthread_mutex_lock(&lock);
 	g->next = ghosts;
 	ghosts = g;
+	pthread_cond_broadcast(&cond);	/* its output may wait for it */
 	pthread_mutex_unlock(&lock);
 	poke();
 }
@@ -1302,6 +1445,8 @@ static void *source_main(void *arg)
 		finish(w, err, 1, why);
 		goto out;
 	}
+	if (!err && home != me)
+		err = relay_remap(pid, of, why, sizeof(why));
 	if (o->dry) {
 		dry_run(w, of, err, why, sizeof(why));
 		goto out;
@@ -1384,10 +1529,17 @@ static void *source_main(void *arg)
 	t_freeze = now_ms();
 	{
 		char pids[16];
-		char *argv[] = { "criu", "dump", "-t", pids, "-s", "-j", "-D", dir, "-o", log,
-				 "--page-server", "--ps-socket", sock, NULL };
+		char *argv[16 + 2 * MIG_RELAY_MAX] = { "criu", "dump", "-t", pids, "-s", "-j",
+			"-D", dir, "-o", log, "--page-server", "--ps-socket", sock };
 		pid_t d;
+		int n = 13;
 
+		/* its terminals stay here: CRIU leaves them out */
+		for (unsigned int i = 0; i < of->nrelay; i++)
+			if (of->relay[i].kind == MIG_RELAY_TTY) {
+				argv[n++] = "--external";
+				argv[n++] = of->relay[i].id;
+			}
 		snprintf(pids, sizeof(pids), "%d", pid);
 		d = spawn(argv, pfd);
 		/* CRIU bounds its own steps: never killed amid a dump */

@@ -8,7 +8,9 @@
 #define _KRGD_MOVER_H
 
 #include <stdint.h>
+#include <sys/ioctl.h>
 #include <sys/types.h>
+#include <termios.h>
 #include "channel.h"
 
 /* Images, on both sides (a tmpfs): out-<id> here, in-<node>-<id> there. */
@@ -23,13 +25,40 @@ enum mig_chan_type {
 	MIG_RESTORED,		/* no body: the copy is there, stopped */
 	MIG_ABORT,		/* no body, no answer: undo */
 	MIG_CHECKED,		/* no body: a dry offer's answer, it may come */
+	/* a copy's output, from the node that runs it to its home (relay.c) */
+	MIG_RELAY_OPEN,		/* struct mig_relay_open -> MIG_RELAY_OK */
+	MIG_RELAY_OK,		/* no body */
+	MIG_RELAY_DATA,		/* struct mig_relay_data + bytes; no answer */
+	MIG_RELAY_END,		/* no body: all of it -> MIG_RELAY_OK */
 };
 
 #define MIG_DRY		1	/* mig_offer.flags: only check */
 
 #define MIG_MAGIC	0x4b52474d	/* "KRGM" */
-#define MIG_VERSION	1
+#define MIG_VERSION	2
 #define MIG_TOKEN	32
+
+#define MIG_RELAY_MAX	8	/* terminals and pipes relayed, per process */
+
+enum mig_relay_kind {
+	MIG_RELAY_TTY = 1,	/* a terminal: the copy gets a pty */
+	MIG_RELAY_PIPE = 2,	/* a pipe it writes to: the copy gets a pipe */
+};
+
+/*
+ * A terminal or a pipe the process writes to, which stays at its home:
+ * the copy gets one of its own on the node that runs it, whose output
+ * that node's krgd sends to the ghost, which writes it where the
+ * original's went (relay.c).
+ */
+struct mig_relay {
+	uint32_t kind;		/* enum mig_relay_kind */
+	int32_t ghost_fd;	/* the ghost's fd its bytes go to; -1: none */
+	char id[48];		/* CRIU's name for it at the source:
+				 * "tty[rdev:dev]", "pipe:[ino]" */
+	struct termios tio;	/* a terminal's settings, */
+	struct winsize ws;	/* and its size */
+};
 
 /* What the target checks and needs (movecheck.c fills it). */
 struct mig_offer {
@@ -49,6 +78,21 @@ struct mig_offer {
 	uint32_t ngroups;	/* supplementary groups, at most 32 */
 	uint32_t groups[32];
 	char fds[8192];		/* "fd accmode path\n": its files, reopened by path */
+	uint32_t nrelay;
+	struct mig_relay relay[MIG_RELAY_MAX];
+};
+
+/* MIG_RELAY_OPEN: the copy of @pid, whose home is @home, came with @id. */
+struct mig_relay_open {
+	uint32_t magic, version;
+	uint32_t home;
+	int32_t pid;
+	uint64_t id;
+};
+
+/* MIG_RELAY_DATA: bytes for the ghost's fd @ghost_fd (-1 and none: alive) */
+struct mig_relay_data {
+	int32_t ghost_fd;
 };
 
 struct mig_ready {
@@ -82,7 +126,41 @@ int movecheck_target(const struct mig_offer *o, int me, char *why, size_t len);
 int movecheck_files_as_user(const struct mig_offer *o, int me, char *why,
 			    size_t len);
 
+/* relay.c: the target's side (the node that runs the copy) */
+struct relay;
+/*
+ * Local ends for @o's relayed files, before the restore: NULL with @why
+ * if one cannot be made; a relay with no files if it has none.
+ */
+struct relay *relay_prepare(const struct mig_offer *o, int me, char *why,
+			    size_t len);
+/* CRIU's restore arguments ("--inherit-fd", "fd[N]:ID") and fds to keep. */
+int relay_restore_args(struct relay *r, char **argv, int max, int *keep,
+		       int maxkeep);
+/* The restore is over: the copy holds its ends, krgd lets go of its own. */
+void relay_restored(struct relay *r);
+/* Open the stream to the home's krgd (before the commit). 0 or -1, @why. */
+int relay_connect(struct relay *r, char *why, size_t len);
+/* The copy runs: its output goes home from now on, in a thread. */
+void relay_start(struct relay *r);
+/* Wait at most @ms for all the output to have reached the home. */
+void relay_drain(struct relay *r, int ms);
+/* The ghost's fd behind @id, a terminal or pipe of the copy here: 0, or -1. */
+int relay_ghost_fd(const struct relay *r, const char *id, int *ghost_fd);
+void relay_put(struct relay *r);
+/* relay.c: the home's side (a channel connection's thread) */
+int relay_serve(struct chan_conn *c, const void *body, uint32_t len);
+
 /* mover.c */
+/* A channel connection to node @node's agent, or NULL with @why. */
+struct chan_conn *mover_connect(unsigned int node, char *why, size_t len);
+/*
+ * The ghost of @pid here, for the relay @owner (one at a time, in the
+ * order they come): a dup of its socket, waiting for it at most @ms, or -1.
+ */
+int mover_ghost_claim(pid_t pid, const void *owner, int ms);
+void mover_ghost_release(pid_t pid, const void *owner);
+
 int mover_start(void);	/* the krg_move group's thread */
 void mover_stop(void);
 /* An order of krg.ko (main thread): a worker carries it out. */
