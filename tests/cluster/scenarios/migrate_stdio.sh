@@ -122,3 +122,7 @@ if [ $me = 0 ]; then
 	pkill -f "sleep 600"
 fi
 cluster_barrier end > /dev/null
+[ "$_tap_fail" = 0 ] || sed 's/^/# krgd: /' /tmp/krgd.log | grep -i "move\|criu\|ghost\|relay" | tail -40
+cluster_krgd_stop
+cluster_krgd_cleanup
+tap_done
