@@ -92,16 +92,32 @@ static int set_caps(pid_t pid, __u32 p, __u32 e, __u32 ip, __u32 ie)
 }
 
 /* A child that waits to be killed, as @uid unless 0. */
+/* A child pausing as @uid: returned once it is that user (not before). */
 static pid_t sleeper(uid_t uid)
 {
-	pid_t pid = fork();
+	int p[2];
+	pid_t pid;
+	char c;
 
+	if (pipe(p))
+		return -1;
+	pid = fork();
 	if (pid == 0) {
+		close(p[0]);
 		if (uid && (setgid(uid) || setuid(uid)))
 			_exit(1);
+		if (write(p[1], "", 1) != 1)
+			_exit(1);
+		close(p[1]);
 		for (;;)
 			pause();
 	}
+	close(p[1]);
+	if (pid > 0 && read(p[0], &c, 1) != 1) {
+		waitpid(pid, NULL, 0);
+		pid = -1;
+	}
+	close(p[0]);
 	return pid;
 }
 
